@@ -1,0 +1,66 @@
+// A cohort entry and its follow-up: index date, subjects whose decisions count, the end of
+// follow-up, and the event or censoring (methods.md sections 2, 4 and 5).
+
+/// Why follow-up of an entry without an event ended.
+public enum CensorReason: String, Sendable {
+    case endOfData = "end_of_data"
+    case ageLimit = "age_limit"
+}
+
+/// One entry of the cohort with its outcome.
+public struct CohortEntry: Sendable, Equatable {
+    public var episode: Episode
+    public var index: Day
+    /// The persons whose decisions count: the youth, or a caregiver's linked minor children.
+    public var subjects: [Int]
+    /// The day the subject turns the age limit (for a caregiver, the youngest child); nil when unknown.
+    public var ageLimitDay: Day?
+    /// The earlier of the cut-off and the age-limit day.
+    public var followUpEnd: Day
+    /// Days from index to event or censoring.
+    public var time: Int
+    public var eventDay: Day?
+    public var censorReason: CensorReason?
+
+    public var isEvent: Bool { eventDay != nil }
+    public var survivalTime: SurvivalTime { SurvivalTime(days: time, isEvent: isEvent) }
+    public var indexYear: Int { index.year }
+
+    /// The value of a stratum variable (`CohortConfig.knownStrata`) for this entry.
+    public func stratumValue(_ variable: String) -> String {
+        switch variable {
+        case "role": return episode.role.name
+        case "group_type": return episode.groupType
+        case "organisation": return episode.organisation
+        case "district": return episode.district ?? "(unknown)"
+        case "index_year": return String(indexYear)
+        default: return "all"
+        }
+    }
+}
+
+/// One step of the attrition flow (methods.md section 3).
+public struct AttritionStep: Sendable, Equatable {
+    public var step: Int
+    public var reason: String
+    public var entries: Int
+    public var persons: Int
+    public var excludedEntries: Int
+    public var excludedPersons: Int
+}
+
+/// The cohort with its attrition flow and follow-up counts.
+public struct Cohort: Sendable {
+    public var entries: [CohortEntry]
+    public var attrition: [AttritionStep]
+    /// Entries excluded because their subject was in care at the index date.
+    public var inCareAtIndex: Int
+
+    public var events: Int { entries.filter(\.isEvent).count }
+    public func censored(_ reason: CensorReason) -> Int { entries.filter { $0.censorReason == reason }.count }
+}
+
+/// The age-limit day of a birth year: the birthday is taken as 1 July (methods.md section 5).
+public func ageLimitDay(birthYear: Int, ageLimit: Int) -> Day {
+    Day(year: birthYear + ageLimit, month: 7, day: 1)!
+}

@@ -1,0 +1,232 @@
+// Loading one delivery file: header mapping, the row loop that accepts or quarantines
+// every row, the file-level checks, and the snapshot history update, all inside one
+// IMMEDIATE transaction, so a refused or interrupted file leaves nothing behind.
+
+import Foundation
+
+/// The rows of one source: its column contract and its staging insert.
+protocol SourceRows {
+    static var columns: [ColumnSpec] { get }
+    static var table: String { get }
+    /// Columns that identify a row across snapshot versions (empty for append sources).
+    static var keyColumns: [String] { get }
+    static func columns(for config: PipelineConfig) -> [ColumnSpec]
+    init(db: Database, config: PipelineConfig) throws
+    func load(_ r: RecordView, _ context: inout LoadContext) throws
+}
+
+extension SourceRows {
+    static func columns(for config: PipelineConfig) -> [ColumnSpec] { columns }
+}
+
+/// What happened to one delivery file.
+public struct FileOutcome: Sendable {
+    public enum Status: String, Sendable { case loaded, alreadyLoaded = "already_loaded", rejected, superseded }
+    public var source: SourceKind
+    public var fileName: String
+    public var sha256: String
+    public var status: Status
+    public var rowsRead = 0
+    public var accepted = 0
+    public var quarantined = 0
+    public var error: String?
+    public var rejection: FileRejection?
+    /// True when this run handled the file (loaded or refused it), false when its bytes were known.
+    public var isNew = false
+}
+
+/// Loads one file of one source into the database.
+struct FileLoader {
+    let db: Database
+    let config: PipelineConfig
+    let persons: PersonIndex
+    let erased: Set<String>
+    let runId: String
+
+    /// Loads the file in one transaction. With `inspect`, the loaded state is shown to
+    /// `inspect` and then rolled back (how `outflow validate` checks without loading).
+    func load(path: String, source: SourceKind, fingerprint: FileFingerprint,
+              inspect: ((Int) throws -> Void)? = nil) throws -> FileOutcome {
+        let name = (path as NSString).lastPathComponent
+        var outcome = FileOutcome(source: source, fileName: name, sha256: fingerprint.sha256, status: .loaded)
+        do {
+            try db.transaction {
+                outcome = try loadInTransaction(path: path, name: name, source: source, fingerprint: fingerprint)
+                if let inspect {
+                    try inspect(db.lastFileId)
+                    throw InspectionDone()
+                }
+            }
+        } catch is InspectionDone {
+            try persons.reload(db: db)
+        } catch let rejection as FileRejection where inspect != nil {
+            try persons.reload(db: db)
+            outcome.status = .rejected
+            outcome.error = rejection.description
+            outcome.rejection = rejection
+            (outcome.rowsRead, outcome.accepted, outcome.quarantined) = (rejection.rowsRead, rejection.accepted, rejection.quarantined)
+        } catch let rejection as FileRejection {
+            try persons.reload(db: db)
+            outcome.status = .rejected
+            outcome.error = rejection.description
+            outcome.rejection = rejection
+            (outcome.rowsRead, outcome.accepted, outcome.quarantined) = (rejection.rowsRead, rejection.accepted, rejection.quarantined)
+            try FileRegistry(db: db).recordRejected(outcome, fingerprint: fingerprint, source: source,
+                                                     extractionDay: FieldValue.extractionDate(fileName: name), runId: runId)
+        } catch {
+            try? persons.reload(db: db)
+            throw error
+        }
+        return outcome
+    }
+
+    private func loadInTransaction(path: String, name: String, source: SourceKind, fingerprint: FileFingerprint) throws -> FileOutcome {
+        switch source {
+        case .registrations: return try load(RegistrationRows.self, path: path, name: name, source: source, fingerprint: fingerprint)
+        case .decisions: return try load(DecisionRows.self, path: path, name: name, source: source, fingerprint: fingerprint)
+        case .family: return try load(FamilyRows.self, path: path, name: name, source: source, fingerprint: fingerprint)
+        case .questionnaire: return try load(QuestionnaireRows.self, path: path, name: name, source: source, fingerprint: fingerprint)
+        }
+    }
+
+    private func load<Rows: SourceRows>(_ rowsType: Rows.Type, path: String, name: String, source: SourceKind,
+                                        fingerprint: FileFingerprint) throws -> FileOutcome {
+        let registry = FileRegistry(db: db)
+        let extraction = FieldValue.extractionDate(fileName: name)
+        let history = SnapshotHistory(db: db, table: Rows.table, keyColumns: Rows.keyColumns)
+        var superseding = false
+        if source.isSnapshot {
+            guard let extraction else {
+                throw FileRejection(file: name, reason: .noExtractionDate, detail: "a snapshot file needs its extraction date in its name (YYYY-MM-DD or YYYYMMDD)")
+            }
+            if let newest = try registry.newestExtraction(source: source) {
+                if extraction < newest {
+                    throw FileRejection(file: name, reason: .snapshotOutOfOrder, detail: "extraction date \(extraction.iso) is older than the \(source.rawValue) snapshot of \(newest.iso) already loaded")
+                }
+                superseding = extraction == newest
+            }
+        }
+        let previousRows = source.isSnapshot ? try registry.previousSnapshotRows(source: source) : nil
+        if superseding, let extraction { try history.supersede(day: extraction, registry: registry, source: source) }
+        let fileId = try registry.insertLoading(name: name, source: source, fingerprint: fingerprint, extractionDay: extraction, runId: runId)
+
+        let reader = try openReader(path: path, name: name, encoding: fingerprint.encoding)
+        let header = try readHeader(reader, name: name)
+        let columns = Rows.columns(for: config)
+        let mapping = try ColumnMapping(header: header, columns: columns, file: name)
+        let rows = try Rows(db: db, config: config)
+        let view = RecordView(reader: reader, fieldIndex: mapping.fieldIndex, columns: columns)
+        var context = LoadContext(fileId: fileId, extractionDay: extraction, persons: persons, erased: erased)
+        var quarantine = try QuarantineWriter(db: db, fileId: fileId)
+        var screens = [CitizenNumberScreen](repeating: CitizenNumberScreen(), count: header.count)
+        var counts = (read: 0, accepted: 0, quarantined: 0, erased: 0)
+
+        while try next(reader, name: name) {
+            counts.read += 1
+            for i in 0..<min(reader.count, screens.count) { reader.withField(i) { screens[i].observe(FieldValue.trimmed($0)) } }
+            do {
+                guard reader.count == header.count else {
+                    throw RowRejection(.fieldCount, column: nil, raw: "\(reader.count) fields, expected \(header.count)")
+                }
+                try rows.load(view, &context)
+                counts.accepted += 1
+            } catch let rejection as RowRejection {
+                counts.quarantined += 1
+                if rejection.reason == .erased { counts.erased += 1 }
+                try quarantine.add(row: reader.row, rejection)
+            }
+        }
+
+        func refuse(_ reason: FileReason, _ detail: String) -> FileRejection {
+            var rejection = FileRejection(file: name, reason: reason, detail: detail)
+            (rejection.rowsRead, rejection.accepted, rejection.quarantined) = (counts.read, counts.accepted, counts.quarantined)
+            return rejection
+        }
+        for (i, screen) in screens.enumerated() where screen.looksLikeCitizenNumbers {
+            throw refuse(.citizenNumber, "column '\(header[i])' holds what look like citizen numbers (BSN); raw citizen numbers must never be loaded")
+        }
+        guard counts.read > 0 else { throw refuse(.noRows, "the file has no data rows") }
+        let rejectShare = Double(counts.quarantined - counts.erased) / Double(counts.read)
+        if rejectShare > config.maxRejectShare {
+            throw refuse(.tooManyRejects, "\(counts.quarantined - counts.erased) of \(counts.read) rows quarantined (\(Self.percent(rejectShare))), more than maxRejectShare \(Self.percent(config.maxRejectShare)); first: \(quarantine.first ?? "")")
+        }
+        if context.keyIds.count > 1 {
+            throw refuse(.keyMismatch, "rows carry different key ids (\(context.keyIds.sorted().joined(separator: ", "))): the file mixes pseudonymisation keys")
+        }
+        let keyId = context.keyIds.first
+        if let keyId, let established = try registry.establishedKeyId(), established != keyId {
+            throw refuse(.keyMismatch, "key_id \(keyId) differs from key_id \(established) of the files already loaded: pseudonyms under different keys cannot be linked")
+        }
+        if let previousRows, Double(counts.accepted) < config.minSnapshotShare * Double(previousRows) {
+            throw refuse(.truncatedSnapshot, "\(counts.accepted) rows, fewer than minSnapshotShare \(Self.percent(config.minSnapshotShare)) of the previous \(source.rawValue) snapshot's \(previousRows) rows (a truncated extract?)")
+        }
+        if source.isSnapshot, let extraction { try history.close(day: extraction) }
+        try registry.finishLoading(fileId: fileId, read: counts.read, accepted: counts.accepted, quarantined: counts.quarantined,
+                                   delimiter: reader.delimiter, keyId: keyId, unknownColumns: mapping.unknown)
+        return FileOutcome(source: source, fileName: name, sha256: fingerprint.sha256, status: .loaded,
+                           rowsRead: counts.read, accepted: counts.accepted, quarantined: counts.quarantined)
+    }
+
+    // MARK: - Reading with file-level errors
+
+    private func openReader(path: String, name: String, encoding: TextEncoding) throws -> CSVReader {
+        do { return try CSVReader(path: path, encoding: encoding) } catch let error as CSVError {
+            throw FileRejection(file: name, reason: .unreadable, detail: error.description)
+        }
+    }
+
+    private func readHeader(_ reader: CSVReader, name: String) throws -> [String] {
+        do { return try reader.readHeader() } catch let error as CSVError { throw Self.rejection(error, name) }
+    }
+
+    private func next(_ reader: CSVReader, name: String) throws -> Bool {
+        do { return try reader.next() } catch let error as CSVError { throw Self.rejection(error, name) }
+    }
+
+    static func rejection(_ error: CSVError, _ name: String) -> FileRejection {
+        let reason: FileReason
+        switch error.kind {
+        case .unreadable: reason = .unreadable
+        case .emptyFile: reason = .noHeader
+        case .unterminatedQuote: reason = .unterminatedQuote
+        case .fieldTooLarge: reason = .fieldTooLarge
+        }
+        let detail = error.description.replacingOccurrences(of: "\(name): ", with: "").replacingOccurrences(of: "row \(error.row): ", with: "")
+        return FileRejection(file: name, row: error.row, reason: reason, detail: detail)
+    }
+
+    static func percent(_ share: Double) -> String { String(format: "%.1f%%", share * 100) }
+}
+
+/// Ends a dry-run load so its transaction rolls back.
+private struct InspectionDone: Error {}
+
+extension Database {
+    /// The id of the newest registry row (the file being loaded inside its transaction).
+    var lastFileId: Int { (try? scalarInt("SELECT max(file_id) FROM ingest_file")) ?? 0 }
+}
+
+/// How a file's header maps onto a source's columns.
+struct ColumnMapping {
+    let fieldIndex: [Int]
+    /// Delivered columns the contract does not know (listed in the audit, never loaded).
+    let unknown: [String]
+
+    init(header: [String], columns: [ColumnSpec], file: String) throws {
+        let names = header.map { $0.lowercased() }
+        for (i, name) in names.enumerated() {
+            if name == "bsn" || name.hasSuffix("_bsn") {
+                throw FileRejection(file: file, row: 1, reason: .citizenNumber, detail: "column '\(header[i])' is a citizen number (BSN) column; pseudonymise it first (outflow pseudonymise)")
+            }
+            if !name.isEmpty, names[..<i].contains(name) {
+                throw FileRejection(file: file, row: 1, reason: .duplicateColumn, detail: "column '\(header[i])' appears twice in the header")
+            }
+        }
+        let indexes = columns.map { names.firstIndex(of: $0.name) ?? -1 }
+        for (spec, index) in zip(columns, indexes) where spec.required && index < 0 {
+            throw FileRejection(file: file, row: 1, reason: .missingColumn, detail: "required column '\(spec.name)' is missing")
+        }
+        fieldIndex = indexes
+        unknown = header.enumerated().filter { !indexes.contains($0.offset) }.map(\.element)
+    }
+}

@@ -1,0 +1,81 @@
+// The ingest stage: find every inbox file that matches a source's pattern, skip the ones
+// whose bytes are already in the registry, and load the rest in order (sources in contract
+// order, snapshots by extraction date). The inbox itself is never changed.
+
+import Foundation
+
+/// The result of one ingest: every file the sources match, with what happened to it.
+public struct IngestReport: Sendable {
+    public var files: [FileOutcome] = []
+
+    /// Files refused in this ingest.
+    public var rejectedNow: [FileOutcome] { files.filter { $0.status == .rejected && $0.isNew } }
+    public var rowsLoaded: Int { files.filter { $0.status == .loaded }.reduce(0) { $0 + $1.rowsRead } }
+}
+
+/// Loads new deliveries from the inbox.
+public struct Ingest {
+    let db: Database
+    let config: PipelineConfig
+    let runId: String
+
+    public init(db: Database, config: PipelineConfig, runId: String) {
+        self.db = db
+        self.config = config
+        self.runId = runId
+    }
+
+    /// Inbox files per source, snapshots ordered by extraction date then name.
+    public static func inboxFiles(config: PipelineConfig) throws -> [(SourceKind, String)] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: config.inbox, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw OutflowError(.dataError, "inbox \(config.inbox): no such folder")
+        }
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: config.inbox) } catch {
+            throw OutflowError(.ioError, "inbox \(config.inbox): cannot list: \(error.localizedDescription)")
+        }
+        var result: [(SourceKind, String)] = []
+        for kind in SourceKind.allCases {
+            guard let source = config.sources[kind] else { continue }
+            let matching = names.filter { fnmatch(source.files, $0, 0) == 0 && !$0.hasPrefix(".") }
+            let ordered = matching.sorted { a, b in
+                let da = FieldValue.extractionDate(fileName: a)?.julian ?? Int.min
+                let db = FieldValue.extractionDate(fileName: b)?.julian ?? Int.min
+                return da != db ? da < db : a < b
+            }
+            result += ordered.map { (kind, config.inbox + "/" + $0) }
+        }
+        return result
+    }
+
+    /// Loads every new file; `progress` hears each file as it is handled.
+    public func run(progress: (FileOutcome) -> Void = { _ in }) throws -> IngestReport {
+        let files = try Self.inboxFiles(config: config)
+        let registry = FileRegistry(db: db)
+        var report = IngestReport()
+        var persons: PersonIndex?
+        var erased: Set<String>?
+        for (source, path) in files {
+            let fingerprint = try FileFingerprint(path: path)
+            let name = (path as NSString).lastPathComponent
+            if let known = try registry.entry(sha256: fingerprint.sha256) {
+                let status: FileOutcome.Status = known.status == "loaded" ? .alreadyLoaded : known.status == "rejected" ? .rejected : .superseded
+                let outcome = FileOutcome(source: source, fileName: name, sha256: fingerprint.sha256, status: status,
+                                          rowsRead: known.rowsRead, accepted: known.accepted, quarantined: known.quarantined,
+                                          error: known.error)
+                report.files.append(outcome)
+                progress(outcome)
+                continue
+            }
+            if persons == nil { persons = try PersonIndex(db: db) }
+            if erased == nil { erased = Set(try db.query("SELECT pseudo_sha256 FROM erasure") { $0.string(0) }) }
+            let loader = FileLoader(db: db, config: config, persons: persons!, erased: erased!, runId: runId)
+            var outcome = try loader.load(path: path, source: source, fingerprint: fingerprint)
+            outcome.isNew = true
+            report.files.append(outcome)
+            progress(outcome)
+        }
+        return report
+    }
+}

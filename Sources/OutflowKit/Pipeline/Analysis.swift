@@ -1,0 +1,70 @@
+// The stages after ingest, all read from the database so `outflow report` can rerun them
+// without the inbox: link (inputs in force at the cut-off), cohort (attrition and
+// follow-up, written to the mart tables), measures (estimates per stratum through the
+// disclosure gate), questionnaire, audit. Returns the files to publish.
+
+import Foundation
+
+/// Runs the analysis stages for one cut-off date.
+struct Analysis {
+    let db: Database
+    let config: PipelineConfig
+    let asOf: Day
+    let log: Log
+
+    func run(stages: inout StageRunner, analyst: Bool) throws -> [PublishedFile] {
+        var files: [PublishedFile] = []
+        if analyst {
+            let inputs = try stages.run("link", rows: { $0.episodes.count }) {
+                try CohortInputs.load(db: db, config: config, asOf: asOf)
+            }
+            let cohort = try stages.run("cohort", rows: { $0.entries.count }) { () -> Cohort in
+                let cohort = CohortBuilder(cohort: config.cohort, asOf: asOf).build(inputs)
+                try CohortMart(db: db).write(cohort)
+                return cohort
+            }
+            let tables = try stages.run("measures", rows: { $0.reduce(0) { $0 + $1.rows.count } }) { () -> [PublishedTable] in
+                let measures = CohortMeasures.compute(cohort: cohort, care: inputs.care, config: config, asOf: asOf)
+                let gate = CohortTables(minCell: config.disclosure.minCell, horizons: config.outcome.horizonsDays,
+                                        gridDays: config.disclosure.curveGridDays)
+                return [gate.attrition(cohort.attrition), gate.outflow(measures), gate.curve(measures),
+                        gate.rates(measures), gate.beforeAfter(measures)]
+            }
+            let rule = SuppressionRule(minCell: config.disclosure.minCell)
+            for table in tables {
+                try rule.verify(table)
+                files.append(PublishedFile(name: table.name + ".csv", content: table.csv()))
+            }
+        }
+        return files
+    }
+}
+
+/// Writes the cohort of the last run to `mart_cohort_entry` and `mart_attrition`.
+struct CohortMart {
+    let db: Database
+
+    func write(_ cohort: Cohort) throws {
+        try db.transaction {
+            try db.execute("DELETE FROM mart_cohort_entry; DELETE FROM mart_attrition;")
+            let insert = try db.prepare("""
+                INSERT INTO mart_cohort_entry (person_id, role, group_id, group_type, organisation, district, index_day, index_year,
+                    subject_count, follow_up_end, time_days, event, event_day, censor_reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for e in cohort.entries {
+                try insert.bind([.int(e.episode.personId), .int(e.episode.role.rawValue), .text(e.episode.groupId),
+                                 .text(e.episode.groupType), .text(e.episode.organisation), e.episode.district.map(SQLValue.text) ?? .null,
+                                 .int(e.index.julian), .int(e.indexYear), .int(e.subjects.count), .int(e.followUpEnd.julian),
+                                 .int(e.time), .int(e.isEvent ? 1 : 0), e.eventDay.map { .int($0.julian) } ?? .null,
+                                 e.censorReason.map { .text($0.rawValue) } ?? .null])
+                try insert.run()
+            }
+            let step = try db.prepare("INSERT INTO mart_attrition VALUES (?, ?, ?, ?, ?, ?)")
+            for s in cohort.attrition {
+                try step.bind([.int(s.step), .text(s.reason), .int(s.entries), .int(s.persons), .int(s.excludedEntries), .int(s.excludedPersons)])
+                try step.run()
+            }
+        }
+    }
+}

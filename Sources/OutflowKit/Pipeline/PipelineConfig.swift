@@ -1,0 +1,251 @@
+// The pipeline file (spec/pipeline.md): where the data is, what each source looks like,
+// who is in the cohort and how outputs are protected. Every key but `database`, `inbox`,
+// `output` and `sources` has a default; unknown keys are refused; relative paths are
+// resolved against the folder of the pipeline file so cron can start the job anywhere.
+
+import Foundation
+
+/// The four delivery sources of spec/inputs.md.
+public enum SourceKind: String, CaseIterable, Sendable, Comparable {
+    case registrations, questionnaire, decisions, family
+
+    /// Snapshot sources deliver their full state each time; append sources add rows.
+    public var isSnapshot: Bool { self != .questionnaire }
+
+    public static func < (a: SourceKind, b: SourceKind) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// One source of the pipeline file.
+public struct SourceConfig: Sendable {
+    public var kind: SourceKind
+    /// File-name pattern (shell glob) matched in the inbox.
+    public var files: String
+    /// Absolute path of the questionnaire instrument file.
+    public var instrumentPath: String?
+    /// A run fails when the newest delivery is older than this many days (off when nil).
+    public var maxAgeDays: Int?
+}
+
+/// The `cohort` block.
+public struct CohortConfig: Sendable {
+    public enum IndexDate: String, Sendable { case end, start }
+    public enum Episodes: String, Sendable { case first, all }
+    public var index: IndexDate = .end
+    public var episodes: Episodes = .first
+    public var roles: [Role] = [.jongere, .opvoeder]
+    public var ageLimit = 18
+    public var excludeInCareAtIndex = true
+    public var priorCareDays = 0
+    public var strata: [String] = ["role", "group_type", "organisation", "index_year"]
+    /// The stratum variables a pipeline may name.
+    public static let knownStrata = ["role", "group_type", "organisation", "district", "index_year"]
+}
+
+/// The `outcome` block.
+public struct OutcomeConfig: Sendable {
+    public enum EventDate: String, Sendable { case startDate = "start_date", decisionDate = "decision_date" }
+    public var eventDate: EventDate = .startDate
+    /// The product categories that count as individual care.
+    public var productCategories: Set<Int> = ProductCategory.individualYouthCare
+    public var productCategoriesLabel = "individual-youth-care"
+    public var horizonsDays = [91, 182, 365, 730]
+    public var historyFrom = Day(year: 2015, month: 1, day: 1)!
+    public var beforeAfterWindowDays = 365
+    public var byAnswer = ["can_move_on"]
+}
+
+/// One questionnaire wave and its offset from the index date.
+public struct WaveConfig: Sendable, Equatable {
+    public var wave: Int
+    public var offsetDays: Int
+}
+
+/// The `disclosure` block.
+public struct DisclosureConfig: Sendable {
+    public var minCell = 10
+    public var curveGridDays = 30
+}
+
+/// A parsed and checked pipeline file.
+public struct PipelineConfig: Sendable {
+    public var name = "outflow"
+    /// Absolute path of the pipeline file and the SHA-256 of its bytes.
+    public var path: String
+    public var sha256 = ""
+    public var database: String
+    public var inbox: String
+    public var output: String
+    public var sources: [SourceKind: SourceConfig] = [:]
+    public var maxRejectShare = 0.2
+    public var minSnapshotShare = 0.9
+    public var keepRuns = 30
+    public var groupTypes = ["opvoedgroep", "kopp-kov", "scheiding", "jongerengroep", "sociale-vaardigheden"]
+    public var cohort = CohortConfig()
+    public var outcome = OutcomeConfig()
+    public var waves = [WaveConfig(wave: 1, offsetDays: 0), WaveConfig(wave: 2, offsetDays: 182), WaveConfig(wave: 3, offsetDays: 365)]
+    public var disclosure = DisclosureConfig()
+    public var instrument: Instrument?
+
+    /// The lock file beside the database.
+    public var lockPath: String { database + ".lock" }
+
+    /// Reads and checks the pipeline file at `path`.
+    public static func load(path rawPath: String) throws -> PipelineConfig {
+        let path = URL(fileURLWithPath: rawPath).standardizedFileURL.path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw OutflowError(.usage, "pipeline file \(rawPath): no such file")
+        }
+        let json = try JSONObject.parse(file: rawPath)
+        try json.rejectUnknownKeys(["name", "database", "inbox", "output", "sources", "maxRejectShare",
+                                    "minSnapshotShare", "keepRuns", "groupTypes", "cohort", "outcome",
+                                    "questionnaire", "disclosure"])
+        let folder = (path as NSString).deletingLastPathComponent
+        func resolve(_ p: String) -> String {
+            URL(fileURLWithPath: p, relativeTo: URL(fileURLWithPath: folder, isDirectory: true)).standardizedFileURL.path
+        }
+        var config = PipelineConfig(path: path,
+                                    database: resolve(try json.requiredString("database")),
+                                    inbox: resolve(try json.requiredString("inbox")),
+                                    output: resolve(try json.requiredString("output")))
+        config.sha256 = (try? SHA256.hexDigest(ofFileAt: path)) ?? ""
+        config.name = try json.string("name") ?? config.name
+        config.maxRejectShare = try json.number("maxRejectShare") ?? config.maxRejectShare
+        config.minSnapshotShare = try json.number("minSnapshotShare") ?? config.minSnapshotShare
+        config.keepRuns = try json.int("keepRuns") ?? config.keepRuns
+        config.groupTypes = try json.strings("groupTypes") ?? config.groupTypes
+        guard (0...1).contains(config.maxRejectShare) else { throw json.fail("maxRejectShare", "must be between 0 and 1") }
+        guard (0...1).contains(config.minSnapshotShare) else { throw json.fail("minSnapshotShare", "must be between 0 and 1") }
+        guard config.keepRuns >= 1 else { throw json.fail("keepRuns", "must be at least 1") }
+        guard !config.groupTypes.isEmpty else { throw json.fail("groupTypes", "must not be empty") }
+
+        guard let sources = try json.object("sources") else { throw json.fail("sources", "is required") }
+        try sources.rejectUnknownKeys(SourceKind.allCases.map(\.rawValue))
+        for kind in SourceKind.allCases {
+            guard let source = try sources.object(kind.rawValue) else { continue }
+            try source.rejectUnknownKeys(["files", "mode", "instrument", "maxAgeDays"])
+            let mode = try source.string("mode") ?? (kind.isSnapshot ? "snapshot" : "append")
+            guard mode == (kind.isSnapshot ? "snapshot" : "append") else {
+                throw source.fail("mode", "must be \"\(kind.isSnapshot ? "snapshot" : "append")\" for the \(kind.rawValue) source")
+            }
+            let instrument = try source.string("instrument").map(resolve)
+            if kind != .questionnaire && instrument != nil { throw source.fail("instrument", "is only for the questionnaire source") }
+            let maxAge = try source.int("maxAgeDays")
+            if let maxAge, maxAge < 0 { throw source.fail("maxAgeDays", "must not be negative") }
+            config.sources[kind] = SourceConfig(kind: kind, files: try source.requiredString("files"),
+                                                instrumentPath: instrument, maxAgeDays: maxAge)
+        }
+        for required in [SourceKind.registrations, .decisions] where config.sources[required] == nil {
+            throw sources.fail(required.rawValue, "is required")
+        }
+        if let questionnaire = config.sources[.questionnaire] {
+            guard let instrumentPath = questionnaire.instrumentPath else {
+                throw sources.fail("questionnaire", "needs an \"instrument\" file")
+            }
+            config.instrument = try Instrument.load(path: instrumentPath)
+        }
+        try config.readCohort(json.object("cohort"))
+        try config.readOutcome(json.object("outcome"))
+        try config.readQuestionnaire(json.object("questionnaire"))
+        try config.readDisclosure(json.object("disclosure"))
+        return config
+    }
+
+    // MARK: - Blocks
+
+    private mutating func readCohort(_ json: JSONObject?) throws {
+        guard let json else { return }
+        try json.rejectUnknownKeys(["index", "episodes", "roles", "ageLimit", "excludeInCareAtIndex", "priorCareDays", "strata"])
+        if let s = try json.string("index") {
+            guard let v = CohortConfig.IndexDate(rawValue: s) else { throw json.fail("index", "must be \"end\" or \"start\"") }
+            cohort.index = v
+        }
+        if let s = try json.string("episodes") {
+            guard let v = CohortConfig.Episodes(rawValue: s) else { throw json.fail("episodes", "must be \"first\" or \"all\"") }
+            cohort.episodes = v
+        }
+        if let roles = try json.strings("roles") {
+            cohort.roles = try roles.map { name in
+                guard let role = Role(name: name) else { throw json.fail("roles", "has an unknown role '\(name)' (jongere, opvoeder)") }
+                return role
+            }
+        }
+        cohort.ageLimit = try json.int("ageLimit") ?? cohort.ageLimit
+        guard (1...30).contains(cohort.ageLimit) else { throw json.fail("ageLimit", "must be between 1 and 30") }
+        cohort.excludeInCareAtIndex = try json.bool("excludeInCareAtIndex") ?? cohort.excludeInCareAtIndex
+        cohort.priorCareDays = try json.int("priorCareDays") ?? cohort.priorCareDays
+        guard cohort.priorCareDays >= 0 else { throw json.fail("priorCareDays", "must not be negative") }
+        if let strata = try json.strings("strata") {
+            for s in strata where !CohortConfig.knownStrata.contains(s) {
+                throw json.fail("strata", "has an unknown variable '\(s)' (\(CohortConfig.knownStrata.joined(separator: ", ")))")
+            }
+            cohort.strata = strata
+        }
+    }
+
+    private mutating func readOutcome(_ json: JSONObject?) throws {
+        guard let json else { return }
+        try json.rejectUnknownKeys(["eventDate", "productCategories", "horizonsDays", "historyFrom", "beforeAfterWindowDays", "byAnswer"])
+        if let s = try json.string("eventDate") {
+            guard let v = OutcomeConfig.EventDate(rawValue: s) else { throw json.fail("eventDate", "must be \"start_date\" or \"decision_date\"") }
+            outcome.eventDate = v
+        }
+        if let value = json.values["productCategories"] {
+            if let name = value as? String {
+                guard let set = ProductCategory.builtInSets[name] else {
+                    throw json.fail("productCategories", "names an unknown set '\(name)' (\(ProductCategory.builtInSets.keys.sorted().joined(separator: ", ")))")
+                }
+                outcome.productCategories = set
+                outcome.productCategoriesLabel = name
+            } else if let codes = value as? [String] {
+                outcome.productCategories = try Set(codes.map { code in
+                    guard code.count == 2, let n = Int(code), ProductCategory.meanings[n] != nil else {
+                        throw json.fail("productCategories", "has an unknown iJw product category '\(code)'")
+                    }
+                    return n
+                })
+                outcome.productCategoriesLabel = codes.joined(separator: ",")
+            } else {
+                throw json.fail("productCategories", "must be a set name or a list of 2-digit codes")
+            }
+        }
+        if let horizons = try json.ints("horizonsDays") {
+            guard !horizons.isEmpty, horizons.allSatisfy({ $0 >= 0 }) else { throw json.fail("horizonsDays", "must be a non-empty list of days >= 0") }
+            outcome.horizonsDays = horizons
+        }
+        outcome.historyFrom = try json.date("historyFrom") ?? outcome.historyFrom
+        outcome.beforeAfterWindowDays = try json.int("beforeAfterWindowDays") ?? outcome.beforeAfterWindowDays
+        guard outcome.beforeAfterWindowDays > 0 else { throw json.fail("beforeAfterWindowDays", "must be positive") }
+        if let items = try json.strings("byAnswer") {
+            if let instrument {
+                for item in items where !instrument.items.contains(where: { $0.code == item }) {
+                    throw json.fail("byAnswer", "names '\(item)', which is not an item of the instrument")
+                }
+            }
+            outcome.byAnswer = items
+        }
+    }
+
+    private mutating func readQuestionnaire(_ json: JSONObject?) throws {
+        guard let json else { return }
+        try json.rejectUnknownKeys(["waves"])
+        if let list = try json.objects("waves") {
+            waves = try list.map { wave in
+                try wave.rejectUnknownKeys(["wave", "offsetDays"])
+                guard let number = try wave.int("wave"), (1...20).contains(number) else { throw wave.fail("wave", "must be a whole number 1-20") }
+                guard let offset = try wave.int("offsetDays"), offset >= 0 else { throw wave.fail("offsetDays", "must be a whole number >= 0") }
+                return WaveConfig(wave: number, offsetDays: offset)
+            }
+        }
+    }
+
+    private mutating func readDisclosure(_ json: JSONObject?) throws {
+        guard let json else { return }
+        try json.rejectUnknownKeys(["minCell", "curveGridDays"])
+        disclosure.minCell = try json.int("minCell") ?? disclosure.minCell
+        disclosure.curveGridDays = try json.int("curveGridDays") ?? disclosure.curveGridDays
+        guard disclosure.minCell >= 1 else { throw json.fail("minCell", "must be at least 1") }
+        guard disclosure.curveGridDays >= 1 else { throw json.fail("curveGridDays", "must be at least 1") }
+    }
+}

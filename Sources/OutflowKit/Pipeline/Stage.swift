@@ -1,0 +1,44 @@
+// The stages of a run (ingest, link, cohort, measures, questionnaire, audit, publish), each
+// timed and recorded in the manifest with its status and row count. A failing stage stops
+// the run and is named in the error.
+
+import Foundation
+
+/// One stage's record in the manifest.
+public struct StageRecord: Sendable {
+    public var name: String
+    public var status: String
+    public var seconds: Double
+    public var rows: Int
+}
+
+/// Runs stages in order and keeps their records.
+public struct StageRunner {
+    public private(set) var records: [StageRecord] = []
+    let log: Log
+
+    public init(log: Log) { self.log = log }
+
+    /// Runs one stage; `body` returns its row count.
+    public mutating func run<T>(_ name: String, rows: (T) -> Int, _ body: () throws -> T) throws -> T {
+        let start = DispatchTime.now().uptimeNanoseconds
+        func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        do {
+            let value = try body()
+            let record = StageRecord(name: name, status: "ok", seconds: seconds(), rows: rows(value))
+            records.append(record)
+            log.info(name, "done: \(record.rows) rows in \(String(format: "%.2f", record.seconds)) s")
+            return value
+        } catch {
+            records.append(StageRecord(name: name, status: "failed", seconds: seconds(), rows: 0))
+            throw StageFailure(stage: name, underlying: error)
+        }
+    }
+}
+
+/// An error raised inside a stage, carrying the stage's name.
+public struct StageFailure: Error, CustomStringConvertible {
+    public let stage: String
+    public let underlying: Error
+    public var description: String { "stage \(stage): \(underlying)" }
+}

@@ -1,0 +1,129 @@
+// The SQLite connection: opening the file with the pragmas the pipeline relies on (WAL,
+// foreign keys, owner-only mode), running SQL, and transactions as closures that commit
+// on return and roll back on throw. One connection per process, owned by one thread.
+
+import CSQLite
+import Foundation
+
+/// An open SQLite database file. Owns the C handle; not Sendable.
+public final class Database {
+    let handle: OpaquePointer
+    /// The path of the database file.
+    public let path: String
+
+    /// Opens (creating when missing) the database at `path` in WAL mode, foreign keys on,
+    /// file mode 0600, and applies the schema migrations.
+    public init(path: String, migrate: Bool = true) throws {
+        self.path = path
+        let existed = FileManager.default.fileExists(atPath: path)
+        if !existed {
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            // Create the file ourselves so it is never, even briefly, readable by others.
+            let fd = open(path, O_CREAT | O_WRONLY, 0o600)
+            if fd < 0 { throw SQLiteError(code: SQLITE_CANTOPEN, message: "cannot create \(path): \(String(cString: strerror(errno)))") }
+            close(fd)
+        }
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            if let db { sqlite3_close_v2(db) }
+            throw SQLiteError(code: rc, message: "\(message) (\(path))")
+        }
+        handle = db
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, 5000)
+        try execute("PRAGMA journal_mode = WAL")
+        try execute("PRAGMA synchronous = NORMAL")
+        try execute("PRAGMA foreign_keys = ON")
+        try execute("PRAGMA temp_store = MEMORY")
+        try execute("PRAGMA cache_size = -65536")
+        restrictPermissions()
+        if migrate { try Migrations.apply(to: self) }
+    }
+
+    deinit {
+        sqlite3_close_v2(handle)
+    }
+
+    /// Keeps the database and its WAL and shared-memory files readable by the owner only.
+    public func restrictPermissions() {
+        for suffix in ["", "-wal", "-shm"] {
+            chmod(path + suffix, 0o600)
+        }
+    }
+
+    // MARK: - Running SQL
+
+    /// Runs one or more statements without results.
+    public func execute(_ sql: String) throws {
+        var error: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &error)
+        if rc != SQLITE_OK {
+            let message = error.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(error)
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: message, sql: sql)
+        }
+    }
+
+    /// Runs one statement with bound arguments, discarding results.
+    public func run(_ sql: String, _ arguments: [SQLValue] = []) throws {
+        let statement = try prepare(sql)
+        try statement.bind(arguments)
+        try statement.run()
+    }
+
+    /// Prepares a statement for repeated use.
+    public func prepare(_ sql: String) throws -> Statement {
+        try Statement(database: self, sql: sql)
+    }
+
+    /// All rows of a query, each row mapped by `transform`.
+    public func query<T>(_ sql: String, _ arguments: [SQLValue] = [], _ transform: (Row) throws -> T) throws -> [T] {
+        let statement = try prepare(sql)
+        try statement.bind(arguments)
+        var result: [T] = []
+        while let row = try statement.step() { result.append(try transform(row)) }
+        return result
+    }
+
+    /// The first column of the first row, or nil when there is no row.
+    public func scalarInt(_ sql: String, _ arguments: [SQLValue] = []) throws -> Int? {
+        try query(sql, arguments) { $0.isNull(0) ? nil : $0.int(0) }.first ?? nil
+    }
+
+    /// The first column of the first row as text, or nil.
+    public func scalarText(_ sql: String, _ arguments: [SQLValue] = []) throws -> String? {
+        try query(sql, arguments) { $0.text(0) }.first ?? nil
+    }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// The rowid of the last successful INSERT.
+    public var lastInsertRowID: Int { Int(sqlite3_last_insert_rowid(handle)) }
+
+    // MARK: - Transactions
+
+    /// The kind of lock a transaction takes at its start.
+    public enum TransactionKind: String { case deferred = "DEFERRED", immediate = "IMMEDIATE" }
+
+    /// Runs `body` in a transaction that commits when it returns and rolls back when it throws,
+    /// rethrowing the first error.
+    public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+        try execute("BEGIN \(kind.rawValue)")
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    func error(sql: String?) -> SQLiteError {
+        SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+}
