@@ -5,38 +5,56 @@
 
 import Foundation
 
+/// What the analysis stages hand to publishing.
+struct AnalysisOutput {
+    /// Analyst tables, each already through the disclosure gate.
+    var tables: [PublishedTable] = []
+    var audit: LinkageAudit.Result?
+}
+
 /// Runs the analysis stages for one cut-off date.
 struct Analysis {
     let db: Database
     let config: PipelineConfig
     let asOf: Day
-    let log: Log
+    let runId: String
 
-    func run(stages: inout StageRunner, analyst: Bool) throws -> [PublishedFile] {
-        var files: [PublishedFile] = []
+    func run(stages: inout StageRunner, analyst: Bool) throws -> AnalysisOutput {
+        var output = AnalysisOutput()
+        let inputs = try stages.run("link", rows: { $0.episodes.count }) {
+            try CohortInputs.load(db: db, config: config, asOf: asOf)
+        }
+        let gate = CohortTables(minCell: config.disclosure.minCell, horizons: config.outcome.horizonsDays,
+                                gridDays: config.disclosure.curveGridDays)
         if analyst {
-            let inputs = try stages.run("link", rows: { $0.episodes.count }) {
-                try CohortInputs.load(db: db, config: config, asOf: asOf)
-            }
             let cohort = try stages.run("cohort", rows: { $0.entries.count }) { () -> Cohort in
                 let cohort = CohortBuilder(cohort: config.cohort, asOf: asOf).build(inputs)
                 try CohortMart(db: db).write(cohort)
                 return cohort
             }
-            let tables = try stages.run("measures", rows: { $0.reduce(0) { $0 + $1.rows.count } }) { () -> [PublishedTable] in
+            output.tables += try stages.run("measures", rows: { $0.reduce(0) { $0 + $1.rows.count } }) { () -> [PublishedTable] in
                 let measures = CohortMeasures.compute(cohort: cohort, care: inputs.care, config: config, asOf: asOf)
-                let gate = CohortTables(minCell: config.disclosure.minCell, horizons: config.outcome.horizonsDays,
-                                        gridDays: config.disclosure.curveGridDays)
                 return [gate.attrition(cohort.attrition), gate.outflow(measures), gate.curve(measures),
                         gate.rates(measures), gate.beforeAfter(measures)]
             }
-            let rule = SuppressionRule(minCell: config.disclosure.minCell)
-            for table in tables {
-                try rule.verify(table)
-                files.append(PublishedFile(name: table.name + ".csv", content: table.csv()))
+            if let instrument = config.instrument {
+                output.tables += try stages.run("questionnaire", rows: { $0.reduce(0) { $0 + $1.rows.count } }) { () -> [PublishedTable] in
+                    let responses = try QuestionnaireData.load(db: db, asOf: asOf)
+                    let questionnaire = QuestionnaireTables(instrument: instrument, waves: config.waves, minCell: config.disclosure.minCell)
+                    return [questionnaire.items(responses),
+                            questionnaire.response(responses, episodes: inputs.episodes, index: config.cohort.index, asOf: asOf),
+                            questionnaire.persistence(responses),
+                            OutflowByAnswer.table(cohort: cohort, responses: responses, items: config.outcome.byAnswer,
+                                                  questionnaire: questionnaire, gate: gate)]
+                }
             }
+            let rule = SuppressionRule(minCell: config.disclosure.minCell)
+            for table in output.tables { try rule.verify(table) }
         }
-        return files
+        output.audit = try stages.run("audit", rows: { $0.matchRates.reduce(0) { $0 + $1.total } }) {
+            try LinkageAudit(db: db, config: config, asOf: asOf).compute(inputs: inputs, runId: runId)
+        }
+        return output
     }
 }
 

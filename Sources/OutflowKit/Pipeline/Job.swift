@@ -81,19 +81,19 @@ public struct Job {
             let asOf = try CutOff.resolve(db: db, requested: options.asOf)
             let folder = try RunFolder(output: output, runId: runId)
             do {
-                var files: [PublishedFile] = []
-                files += try Analysis(db: db, config: config, asOf: asOf, log: log)
+                let analysis = try Analysis(db: db, config: config, asOf: asOf, runId: runId)
                     .run(stages: &stages, analyst: options.kind != .audit)
-                try stages.run("publish", rows: { $0 }) { () -> Int in
-                    for file in files { try folder.write(file.name, file.content, restricted: file.restricted) }
-                    try folder.write("quarantine.csv", QuarantineExport.csv(db: db), restricted: true)
-                    return files.count + 1
-                }
                 let registry = try FileRegistry(db: db).entries()
+                let inputs = Self.inputs(registry: registry, ingest: ingest, runId: runId)
+                try stages.run("publish", rows: { $0 }) { () -> Int in
+                    let files = try Publication(config: config, runId: runId, asOf: asOf, inputs: inputs, db: db).files(analysis)
+                    for file in files { try folder.write(file.name, file.content, restricted: file.restricted) }
+                    return files.count
+                }
                 let manifest = Manifest(runId: runId, command: options.kind.rawValue, pipelinePath: config.path,
                                         pipelineSHA256: config.sha256, asOf: asOf, status: "published", exitStatus: 0,
                                         startedAt: startedAt, finishedAt: Clock.timestamp(),
-                                        inputs: Self.inputs(registry: registry, ingest: ingest, runId: runId),
+                                        inputs: inputs,
                                         stages: stages.records)
                 try folder.write("manifest.json", manifest.json().encoded())
                 let path = try folder.commit()

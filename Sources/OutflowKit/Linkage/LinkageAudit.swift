@@ -1,0 +1,228 @@
+// The linkage audit for data stewards (spec/outputs.md, audit.html and audit.json): every
+// delivery with its counts by reason, persons and key ids per source, match rates between
+// sources, anomalies, withdrawn decisions, erasures, and the change since the previous
+// run with a warning when a match rate drops by more than 5 points. Counts are not
+// suppressed here (stewards see row-level data anyway), but no pseudonym appears.
+
+import Foundation
+
+/// Computes the audit figures of one run.
+public struct LinkageAudit {
+    let db: Database
+    let config: PipelineConfig
+    let asOf: Day
+
+    public init(db: Database, config: PipelineConfig, asOf: Day) {
+        self.db = db
+        self.config = config
+        self.asOf = asOf
+    }
+
+    /// The audit document and the restricted lists of unmatched pseudonyms.
+    public struct Result {
+        public var json: JSONValue
+        public var matchRates: [MatchRate]
+        public var warnings: [String]
+        public var restricted: [PublishedFile]
+    }
+
+    static let inForce = "valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1)"
+
+    public func compute(inputs: CohortInputs, runId: String) throws -> Result {
+        let a = [SQLValue.int(asOf.julian)]
+        let index = config.cohort.index
+        var firstEpisode: [Int: Episode] = [:]
+        var roles: [Int: Set<Role>] = [:]
+        for e in inputs.episodes where e.start <= asOf {
+            roles[e.personId, default: []].insert(e.role)
+            if let held = firstEpisode[e.personId], held.start <= e.start { continue }
+            firstEpisode[e.personId] = e
+        }
+        func strata(_ e: Episode) -> [(String, String)] {
+            let indexDay = index == .end ? e.end : e.start
+            return [("role", e.role.name), ("group_type", e.groupType), ("index_year", indexDay.map { String($0.year) } ?? "(none)")]
+        }
+        let participants = firstEpisode.keys.sorted().map { (id: $0, strata: strata(firstEpisode[$0]!)) }
+        let respondents = Set(try db.query("SELECT DISTINCT person_id FROM stg_questionnaire WHERE completed_day <= ?1", a) { $0.int(0) })
+        let inDecisions = Set(try db.query("SELECT DISTINCT person_id FROM stg_decision WHERE \(Self.inForce)", a) { $0.int(0) })
+        let caregivers = participants.filter { firstEpisode[$0.id]!.role == .opvoeder }
+        let youth = participants.filter { firstEpisode[$0.id]!.role == .jongere }
+        let children = caregivers.flatMap { c in (inputs.children[c.id] ?? []).map { (id: $0.personId, strata: c.strata) } }
+
+        let rates = [
+            MatchRate(name: "questionnaire_in_registrations", description: "questionnaire respondents found in the registrations",
+                      persons: respondents.sorted().map { (id: $0, strata: firstEpisode[$0].map(strata) ?? [("role", "(not registered)")]) },
+                      isLinked: { firstEpisode[$0] != nil }),
+            MatchRate(name: "caregivers_with_children", description: "caregivers with at least one linked child in the family links",
+                      persons: caregivers, isLinked: { !(inputs.children[$0] ?? []).isEmpty }),
+            MatchRate(name: "youth_in_decisions", description: "youth participants with at least one decision (any category)",
+                      persons: youth, isLinked: { inDecisions.contains($0) }),
+            MatchRate(name: "children_in_decisions", description: "linked children of caregivers with at least one decision (any category)",
+                      persons: children, isLinked: { inDecisions.contains($0) }),
+        ]
+        let previous = try previousRates(runId: runId)
+        var warnings: [String] = []
+        var changes: [JSONValue] = []
+        for rate in rates {
+            let before = previous[rate.name]
+            if let before, let now = rate.percent, before - now > 5 {
+                warnings.append(String(format: "match rate %@ dropped from %.1f%% to %.1f%% since the previous run", rate.name, before, now))
+            }
+            changes.append(.object([("matchRate", .string(rate.name)), ("previousPercent", before.map { .double($0, decimals: 1) } ?? .null),
+                                    ("currentPercent", rate.percent.map { .double($0, decimals: 1) } ?? .null)]))
+        }
+        let files = try deliveries()
+        warnings += files.warnings
+        let json = JSONValue.object([
+            ("warnings", .array(warnings.map(JSONValue.string))),
+            ("asOf", .string(asOf.iso)),
+            ("deliveries", files.json),
+            ("sources", try sourceFigures()),
+            ("matchRates", .array(rates.map { $0.json() })),
+            ("anomalies", try anomalies(roles: roles)),
+            ("decisions", try decisionFigures()),
+            ("erasures", try erasureFigures()),
+            ("changeSincePreviousSnapshot", try snapshotChanges()),
+            ("changeSincePreviousRun", .array(changes)),
+        ])
+        let unmatched = [
+            PublishedFile(name: "unmatched_questionnaire_registrations.csv",
+                          content: try pseudonymList(respondents.filter { firstEpisode[$0] == nil }), restricted: true),
+            PublishedFile(name: "unmatched_registrations_family.csv",
+                          content: try pseudonymList(caregivers.map(\.id).filter { (inputs.children[$0] ?? []).isEmpty }), restricted: true),
+        ]
+        try db.run("UPDATE run_log SET audit_json = ? WHERE run_id = ?",
+                   [.text(JSONValue.object(rates.map { ($0.name, $0.percent.map { .double($0, decimals: 4) } ?? .null) }).encoded()), .text(runId)])
+        return Result(json: json, matchRates: rates, warnings: warnings, restricted: unmatched)
+    }
+
+    // MARK: - Sections
+
+    private func deliveries() throws -> (json: JSONValue, warnings: [String]) {
+        let reasons = try db.query("SELECT file_id, reason, count(*) FROM quarantine GROUP BY file_id, reason ORDER BY file_id, reason") {
+            ($0.int(0), $0.string(1), $0.int(2))
+        }
+        var warnings: [String] = []
+        let files = try db.query("""
+            SELECT file_id, source, file_name, status, coalesce(error, ''), rows_read, accepted, quarantined, coalesce(encoding, ''),
+                   coalesce(delimiter, ''), coalesce(key_id, ''), coalesce(unknown_columns, ''), coalesce(date(extraction_day), ''), loaded_at
+            FROM ingest_file ORDER BY file_id
+            """) { row -> JSONValue in
+            let id = row.int(0)
+            if row.string(3) == "rejected" { warnings.append("\(row.string(2)) was refused: \(row.string(4))") }
+            if row.string(8) == TextEncoding.windows1252.rawValue { warnings.append("\(row.string(2)) is not UTF-8 and was read as Windows-1252") }
+            return .object([
+                ("source", .string(row.string(1))), ("file", .string(row.string(2))), ("status", .string(row.string(3))),
+                ("extractionDate", .string(row.string(12))), ("loadedAt", .string(row.string(13))),
+                ("rowsRead", .int(row.int(5))), ("accepted", .int(row.int(6))), ("quarantined", .int(row.int(7))),
+                ("quarantinedByReason", .object(reasons.filter { $0.0 == id }.map { ($0.1, .int($0.2)) })),
+                ("encoding", .string(row.string(8))), ("delimiter", .string(row.string(9))), ("keyId", .string(row.string(10))),
+                ("unknownColumns", .string(row.string(11))), ("error", .string(row.string(4))),
+            ])
+        }
+        return (.array(files), warnings)
+    }
+
+    private func sourceFigures() throws -> JSONValue {
+        let a = [SQLValue.int(asOf.julian)]
+        let keyIds = try db.query("SELECT source, group_concat(DISTINCT key_id) FROM ingest_file WHERE status = 'loaded' GROUP BY source") {
+            ($0.string(0), $0.text(1) ?? "")
+        }
+        func keys(_ source: String) -> JSONValue { .string(keyIds.first { $0.0 == source }?.1 ?? "") }
+        return .array([
+            .object([("source", .string("registrations")), ("rowsInForce", .int(try db.scalarInt("SELECT count(*) FROM stg_registration WHERE \(Self.inForce)", a) ?? 0)),
+                     ("persons", .int(try db.scalarInt("SELECT count(DISTINCT person_id) FROM stg_registration WHERE \(Self.inForce)", a) ?? 0)),
+                     ("keyIds", keys("registrations"))]),
+            .object([("source", .string("questionnaire")), ("rowsInForce", .int(try db.scalarInt("SELECT count(*) FROM stg_questionnaire WHERE completed_day <= ?1", a) ?? 0)),
+                     ("persons", .int(try db.scalarInt("SELECT count(DISTINCT person_id) FROM stg_questionnaire WHERE completed_day <= ?1", a) ?? 0)),
+                     ("keyIds", keys("questionnaire"))]),
+            .object([("source", .string("decisions")), ("rowsInForce", .int(try db.scalarInt("SELECT count(*) FROM stg_decision WHERE \(Self.inForce)", a) ?? 0)),
+                     ("persons", .int(try db.scalarInt("SELECT count(DISTINCT person_id) FROM stg_decision WHERE \(Self.inForce)", a) ?? 0)),
+                     ("keyIds", keys("decisions"))]),
+            .object([("source", .string("family")), ("rowsInForce", .int(try db.scalarInt("SELECT count(*) FROM stg_family WHERE \(Self.inForce)", a) ?? 0)),
+                     ("persons", .int(try db.scalarInt("SELECT count(*) FROM (SELECT parent_id FROM stg_family WHERE \(Self.inForce) UNION SELECT child_id FROM stg_family WHERE \(Self.inForce))", a) ?? 0)),
+                     ("keyIds", keys("family"))]),
+        ])
+    }
+
+    private func anomalies(roles: [Int: Set<Role>]) throws -> JSONValue {
+        let a = [SQLValue.int(asOf.julian)]
+        let beforeStart = try db.scalarInt("""
+            SELECT count(*) FROM stg_questionnaire q
+            WHERE q.completed_day <= ?1 AND q.completed_day < (
+                SELECT min(r.start_day) FROM stg_registration r
+                WHERE r.person_id = q.person_id AND (q.group_id = '' OR r.group_id = q.group_id) AND r.valid_from <= ?1 AND (r.valid_to IS NULL OR r.valid_to > ?1))
+            """, a) ?? 0
+        let endBeforeStart = try db.scalarInt("""
+            SELECT count(*) FROM quarantine q JOIN ingest_file f USING (file_id)
+            WHERE f.source = 'decisions' AND q.column_name = 'end_date' AND q.reason = 'out_of_range'
+            """) ?? 0
+        let birthYears = try db.scalarInt("""
+            SELECT count(*) FROM (SELECT person_id FROM (
+                SELECT person_id, birth_year FROM stg_registration WHERE \(Self.inForce) AND birth_year IS NOT NULL
+                UNION SELECT child_id, child_birth_year FROM stg_family WHERE \(Self.inForce) AND child_birth_year IS NOT NULL)
+            GROUP BY person_id HAVING count(DISTINCT birth_year) > 1)
+            """, a) ?? 0
+        let afterExtraction = try db.scalarInt("""
+            SELECT count(*) FROM stg_decision WHERE \(Self.inForce) AND (decision_day > valid_from OR start_day > valid_from)
+            """, a) ?? 0
+        return .object([
+            ("questionnaireBeforeGroupStart", .int(beforeStart)),
+            ("decisionsEndingBeforeStart", .int(endBeforeStart)),
+            ("birthYearsDisagreeing", .int(birthYears)),
+            ("bothYouthAndCaregiver", .int(roles.values.filter { $0.count > 1 }.count)),
+            ("decisionsDatedAfterExtraction", .int(afterExtraction)),
+        ])
+    }
+
+    private func decisionFigures() throws -> JSONValue {
+        let a = [SQLValue.int(asOf.julian)]
+        let byCategory = try db.query("""
+            SELECT printf('%02d', d.product_category), coalesce(r.built_in_set, ''), count(*)
+            FROM stg_decision d LEFT JOIN ref_product_category r USING (product_category)
+            WHERE \(Self.inForce) GROUP BY d.product_category ORDER BY d.product_category
+            """, a) { JSONValue.object([("category", .string($0.string(0))), ("set", .string($0.string(1))), ("rows", .int($0.int(2)))]) }
+        return .object([
+            ("withdrawn", .int(try db.scalarInt("SELECT count(*) FROM stg_decision WHERE \(Self.inForce) AND change_reason = \(ChangeReason.withdrawn)", a) ?? 0)),
+            ("extensions", .int(try db.scalarInt("SELECT count(*) FROM stg_decision WHERE \(Self.inForce) AND change_reason = \(ChangeReason.extension_)", a) ?? 0)),
+            ("byProductCategory", .array(byCategory)),
+        ])
+    }
+
+    private func erasureFigures() throws -> JSONValue {
+        .object([
+            ("personsOnErasureList", .int(try db.scalarInt("SELECT count(*) FROM erasure") ?? 0)),
+            ("rowsDroppedAsErased", .int(try db.scalarInt("SELECT count(*) FROM quarantine WHERE reason = 'erased'") ?? 0)),
+        ])
+    }
+
+    /// Rows added and removed by the newest snapshot of each snapshot source.
+    private func snapshotChanges() throws -> JSONValue {
+        var rows: [JSONValue] = []
+        for (source, table) in [("registrations", "stg_registration"), ("decisions", "stg_decision"), ("family", "stg_family")] {
+            let days = try db.query("SELECT DISTINCT extraction_day FROM ingest_file WHERE source = ? AND status = 'loaded' AND extraction_day <= ? ORDER BY 1 DESC LIMIT 2",
+                                    [.text(source), .int(asOf.julian)]) { $0.int(0) }
+            guard let newest = days.first else { continue }
+            let added = days.count > 1 ? try db.scalarInt("SELECT count(*) FROM \(table) WHERE valid_from = ?", [.int(newest)]) ?? 0 : 0
+            let removed = try db.scalarInt("SELECT count(*) FROM \(table) WHERE valid_to = ?", [.int(newest)]) ?? 0
+            rows.append(.object([("source", .string(source)), ("snapshot", .string(Day(julian: newest).iso)),
+                                 ("previousSnapshot", days.count > 1 ? .string(Day(julian: days[1]).iso) : .null),
+                                 ("rowVersionsAdded", .int(added)), ("rowVersionsEnded", .int(removed))]))
+        }
+        return .array(rows)
+    }
+
+    private func previousRates(runId: String) throws -> [String: Double] {
+        guard let text = try db.scalarText("""
+            SELECT audit_json FROM run_log WHERE audit_json IS NOT NULL AND run_id <> ? ORDER BY started_at DESC, run_id DESC LIMIT 1
+            """, [.text(runId)]),
+              let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return [:] }
+        return object.compactMapValues { ($0 as? NSNumber)?.doubleValue }
+    }
+
+    private func pseudonymList(_ ids: [Int]) throws -> String {
+        let wanted = Set(ids)
+        let rows = try db.query("SELECT person_id, pseudo_id FROM person ORDER BY pseudo_id") { ($0.int(0), $0.string(1)) }
+        return CSVWriter.encode(rows: [["pseudo_id"]] + rows.filter { wanted.contains($0.0) }.map { [$0.1] })
+    }
+}

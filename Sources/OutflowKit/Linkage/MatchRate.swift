@@ -1,0 +1,61 @@
+// A match rate between two sources: how many of a set of persons were found in another
+// source, overall and broken down by role, group type and index year, because linkage
+// error rarely hits all groups alike.
+
+/// Linked and unlinked counts of one linkage question.
+public struct MatchRate: Sendable, Equatable {
+    public var name: String
+    public var description: String
+    public var linked: Int
+    public var unlinked: Int
+    /// Breakdowns: dimension -> value -> (linked, unlinked).
+    public var breakdown: [(dimension: String, value: String, linked: Int, unlinked: Int)] = []
+
+    public static func == (a: MatchRate, b: MatchRate) -> Bool {
+        a.name == b.name && a.linked == b.linked && a.unlinked == b.unlinked
+    }
+
+    public var total: Int { linked + unlinked }
+    /// Linked share in percent, nil when there is nobody to link.
+    public var percent: Double? { total == 0 ? nil : 100 * Double(linked) / Double(total) }
+
+    /// Counts persons (each with its breakdown values) by whether `isLinked` holds.
+    public init(name: String, description: String, persons: [(id: Int, strata: [(String, String)])], isLinked: (Int) -> Bool) {
+        self.name = name
+        self.description = description
+        var linked = 0, unlinked = 0
+        var cells: [String: [String: (Int, Int)]] = [:]
+        var dimensions: [String] = []
+        for person in persons {
+            let ok = isLinked(person.id)
+            if ok { linked += 1 } else { unlinked += 1 }
+            for (dimension, value) in person.strata {
+                if cells[dimension] == nil { dimensions.append(dimension); cells[dimension] = [:] }
+                var cell = cells[dimension]![value] ?? (0, 0)
+                if ok { cell.0 += 1 } else { cell.1 += 1 }
+                cells[dimension]![value] = cell
+            }
+        }
+        self.linked = linked
+        self.unlinked = unlinked
+        for dimension in dimensions {
+            for value in cells[dimension]!.keys.sorted(by: Strata.ascending) {
+                let cell = cells[dimension]![value]!
+                breakdown.append((dimension, value, cell.0, cell.1))
+            }
+        }
+    }
+
+    func json() -> JSONValue {
+        .object([
+            ("name", .string(name)), ("description", .string(description)),
+            ("linked", .int(linked)), ("unlinked", .int(unlinked)),
+            ("percentLinked", percent.map { .double($0, decimals: 1) } ?? .null),
+            ("breakdown", .array(breakdown.map { b in
+                .object([("dimension", .string(b.dimension)), ("value", .string(b.value)), ("linked", .int(b.linked)),
+                         ("unlinked", .int(b.unlinked)),
+                         ("percentLinked", b.linked + b.unlinked == 0 ? .null : .double(100 * Double(b.linked) / Double(b.linked + b.unlinked), decimals: 1))])
+            })),
+        ])
+    }
+}

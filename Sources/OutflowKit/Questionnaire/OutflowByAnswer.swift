@@ -1,0 +1,33 @@
+// Outflow by answer (methods.md section 9): the cohort's cumulative incidence at every
+// horizon, stratified by the person's band on an item in wave 1, through the same
+// estimator and disclosure gate as outflow.csv. Entries without a wave-1 answer form
+// their own `no_answer` stratum so the strata still add up to the cohort.
+
+/// Builds outflow_by_answer.csv.
+public enum OutflowByAnswer {
+    public static let noAnswer = "no_answer"
+
+    public static func table(cohort: Cohort, responses: [Response], items: [String], questionnaire: QuestionnaireTables,
+                             gate: CohortTables) -> PublishedTable {
+        var rows: [[Cell]] = []
+        for item in items {
+            let bands = questionnaire.firstBands(responses, item: item, wave: 1)
+            let order = Instrument.Band.allCases.map(\.rawValue) + [noAnswer]
+            var groups: [String: [CohortEntry]] = [:]
+            for entry in cohort.entries {
+                groups[bands[entry.episode.personId]?.rawValue ?? noAnswer, default: []].append(entry)
+            }
+            let measures = order.compactMap { band -> StratumMeasures? in
+                guard let entries = groups[band] else { return nil }
+                let days = entries.reduce(0) { $0 + $1.time }
+                return StratumMeasures(stratum: Stratum(variable: item, value: band), entries: entries.count,
+                                       kaplanMeier: KaplanMeier(entries.map(\.survivalTime)),
+                                       rate: PoissonRate(events: entries.filter(\.isEvent).count, personYears: PoissonRate.personYears(fromDays: days)),
+                                       totalDays: days, beforeAfter: BeforeAfterTable(yesYes: 0, yesNo: 0, noYes: 0, noNo: 0))
+            }
+            rows += gate.outflow(measures).rows
+        }
+        return PublishedTable(name: "outflow_by_answer", columns: ["item", "band", "horizon_days", "entries", "n_followed", "n_events",
+                                                                   "n_censored", "cum_incidence", "ci_low", "ci_high", "suppressed"], rows: rows)
+    }
+}
