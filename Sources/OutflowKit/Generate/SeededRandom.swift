@@ -17,6 +17,7 @@ struct SeededRandom: Sendable {
         s0 = mix.next(); s1 = mix.next(); s2 = mix.next(); s3 = mix.next()
     }
 
+    /// The next 64 random bits.
     mutating func next() -> UInt64 {
         let result = rotate(s1 &* 5, 7) &* 9
         let t = s1 << 17
@@ -44,8 +45,8 @@ struct SeededRandom: Sendable {
         unit() < p
     }
 
-    /// A bell-shaped integer around `mean` within `mean ± spread` (sum of three uniforms),
-    /// for quantities such as days between two dated events.
+    /// A bell-shaped integer within `mean ± spread` (the mean of three uniforms), for
+    /// quantities such as days between two dated events.
     mutating func around(_ mean: Int, spread: Int) -> Int {
         let a = int(-spread...spread), b = int(-spread...spread), c = int(-spread...spread)
         return mean + (a + b + c) / 3
@@ -97,6 +98,7 @@ struct WeightedTable<Value: Sendable>: Sendable {
 private struct SplitMix64 {
     var state: UInt64
 
+    /// The next 64 random bits.
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

@@ -51,6 +51,10 @@ enum SyntheticQuestionnaire {
         Item("would_recommend", youth: [10, 111, 889, 20], caregiver: [10, 47, 930, 23]),
     ]
 
+    /// One coded answer per item, in the order of `items`: 0 unanswered, 1...5 a score,
+    /// 6...10 the score (minus 5) written as its label.
+    typealias Answers = InlineArray<11, UInt8>
+
     /// The tracked item whose band carries over between waves.
     static let contactOutside = 4
 
@@ -95,10 +99,10 @@ enum SyntheticQuestionnaire {
             let completed: Day
             switch wave {
             case 1: completed = end + random.int(0...14)
-            case 2: completed = end + 182 + random.int(-7...21)
-            default: completed = end + 365 + random.int(-7...21)
+            case 2: completed = end + random.around(189, spread: 14)
+            default: completed = end + random.around(372, spread: 14)
             }
-            var answers = InlineArray<11, UInt8>(repeating: 0)
+            var answers = Answers(repeating: 0)
             for index in items.indices {
                 guard let shares = items[index].shares(for: role) else { continue }
                 var band = random.pick(shares.answers)

@@ -139,8 +139,10 @@ struct SyntheticDecisions {
         case .on(let day): row.end = max(day, start)
         case .open: row.end = nil
         }
-        // Some care is granted open-ended and closed in the register only when it stops.
-        if let end = row.end, random.chance(0.15) { row.endKnownFrom = end + random.int(0...30) }
+        let extended = row.end != nil && random.chance(0.06)
+        // Some care is granted open-ended and closed in the register only when it stops;
+        // an extended one had its end on record before the extension was decided.
+        if let end = row.end, !extended, random.chance(0.15) { row.endKnownFrom = end + random.int(0...30) }
         try emit(&row, into: &deliveries)
 
         if random.chance(0.012) {
@@ -149,16 +151,16 @@ struct SyntheticDecisions {
             twin.changeKnownFrom = row.decided + random.int(5...60)
             try emit(&twin, into: &deliveries)
         }
-        if let end = row.end, random.chance(0.06) {
-            var extended = row
-            extended.start = end + 1
-            extended.decided = max(row.decided, end - random.int(0...30))
-            extended.end = random.chance(0.1) ? nil : extended.start + random.int(91...365)
-            extended.endKnownFrom = extended.decided
-            extended.changeReason = 4
-            extended.changeKnownFrom = extended.decided
-            extended.deliveredEarly = false
-            try emit(&extended, into: &deliveries)
+        if extended, let end = row.end {
+            var next = row
+            next.start = end + 1
+            next.decided = max(row.decided, end - random.int(0...30))
+            next.end = random.chance(0.1) ? nil : next.start + random.int(91...365)
+            next.endKnownFrom = next.decided
+            next.changeReason = 4
+            next.changeKnownFrom = next.decided
+            next.deliveredEarly = false
+            try emit(&next, into: &deliveries)
         }
     }
 

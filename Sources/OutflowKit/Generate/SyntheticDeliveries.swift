@@ -3,8 +3,6 @@
 // the questionnaire (an append source) one file per delivery holding only the answers
 // completed since the delivery before. Malformed rows go to the newest files only.
 
-import Glibc
-
 /// One delivery file being written, with its counts and the flaws still to plant in it.
 struct DeliveryFile {
     let name: String
@@ -78,34 +76,37 @@ struct SyntheticDeliveries {
     init(directory: String, extractions: [Day], keyId: String, persons: Int, badRows: Int) throws {
         self.extractions = extractions
         self.keyId = keyId
-        let plan = InboxFlaw.plan(count: badRows)
-        func flaws(_ source: SourceKind, newest: Bool) -> [InboxFlaw] {
-            newest ? plan.filter { $0.source == source }.map(\.flaw) : []
+        // Rows per participant in the newest files, on the low side of what the generator
+        // writes, so each file's flaws are planted in time and within its 5%.
+        let splitQuestionnaire = extractions.count > 1
+        func expectedRows(_ source: SourceKind) -> Int {
+            switch source {
+            case .registrations: return persons * 9 / 10
+            case .questionnaire: return splitQuestionnaire ? persons / 50 : persons * 6 / 10
+            case .decisions: return persons * 3 / 2
+            case .family: return persons * 17 / 10
+            }
         }
-        // Rows expected in the newest files, on the low side so every flaw is planted in
-        // time; the 5% spacing still bounds them when the estimate runs high.
-        let shortQuestionnaire = extractions.count > 1
+        let plan = InboxFlaw.plan(count: badRows, expectedRows: expectedRows)
+        func newFile(_ source: SourceKind, _ prefix: String, _ day: Day, delimiter: UInt8, header: [String],
+                     newest: Bool) throws -> DeliveryFile {
+            try DeliveryFile(directory: directory, name: "\(prefix)_\(day.iso).csv", delimiter: delimiter, header: header,
+                             flaws: newest ? plan.filter { $0.source == source }.map(\.flaw) : [],
+                             expectedRows: expectedRows(source))
+        }
+        let comma = UInt8(ascii: ",")
         for (index, day) in extractions.enumerated() {
             let newest = index == extractions.count - 1
-            let date = day.iso
-            registrations.append(try DeliveryFile(
-                directory: directory, name: "registraties_\(date).csv", delimiter: UInt8(ascii: ";"),
-                header: RegistrationRow.header, flaws: flaws(.registrations, newest: newest),
-                expectedRows: persons))
+            registrations.append(try newFile(.registrations, "registraties", day, delimiter: UInt8(ascii: ";"),
+                                             header: RegistrationRow.header, newest: newest))
             if index == 0 || newest {
-                questionnaire.append(try DeliveryFile(
-                    directory: directory, name: "ervaringwijzer_\(date).csv", delimiter: UInt8(ascii: ","),
-                    header: AnswerRow.header, flaws: flaws(.questionnaire, newest: newest),
-                    expectedRows: shortQuestionnaire ? persons / 100 : persons * 3 / 4))
+                questionnaire.append(try newFile(.questionnaire, "ervaringwijzer", day, delimiter: comma,
+                                                 header: AnswerRow.header, newest: newest))
             }
-            decisions.append(try DeliveryFile(
-                directory: directory, name: "beschikkingen_\(date).csv", delimiter: UInt8(ascii: ","),
-                header: DecisionRow.header, flaws: flaws(.decisions, newest: newest),
-                expectedRows: persons * 3 / 2))
-            family.append(try DeliveryFile(
-                directory: directory, name: "gezinsrelaties_\(date).csv", delimiter: UInt8(ascii: ","),
-                header: FamilyLink.header, flaws: flaws(.family, newest: newest),
-                expectedRows: persons))
+            decisions.append(try newFile(.decisions, "beschikkingen", day, delimiter: comma,
+                                         header: DecisionRow.header, newest: newest))
+            family.append(try newFile(.family, "gezinsrelaties", day, delimiter: comma,
+                                      header: FamilyLink.header, newest: newest))
         }
     }
 

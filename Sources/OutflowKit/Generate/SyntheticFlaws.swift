@@ -39,12 +39,23 @@ enum InboxFlaw: CaseIterable, Sendable {
     }
 
     /// The first `count` flaws in their planting order, with the source each goes to: the
-    /// kind cycles fastest, and each round moves every kind on to its next source.
-    static func plan(count: Int) -> [(flaw: InboxFlaw, source: SourceKind)] {
-        (0..<count).map { i in
+    /// kind cycles fastest, and each round moves every kind on to its next source. A source
+    /// takes at most one flaw per `minimumSpacing` of its `expectedRows`; when none that can
+    /// carry a kind has room, an extra field goes wherever there is.
+    static func plan(count: Int, expectedRows: (SourceKind) -> Int) -> [(flaw: InboxFlaw, source: SourceKind)] {
+        var room = Dictionary(uniqueKeysWithValues: SourceKind.allCases.map { ($0, expectedRows($0) / minimumSpacing) })
+        return (0..<count).map { i in
             let kind = i % allCases.count
-            let flaw = allCases[kind]
-            return (flaw, flaw.sources[(i / allCases.count + kind) % flaw.sources.count])
+            var flaw = allCases[kind]
+            let first = i / allCases.count + kind
+            var sources = (0..<flaw.sources.count).map { flaw.sources[(first + $0) % flaw.sources.count] }
+            if !sources.contains(where: { room[$0, default: 0] > 0 }) {
+                flaw = .extraField
+                sources = SourceKind.allCases
+            }
+            let source = sources.first { room[$0, default: 0] > 0 } ?? sources[0]
+            room[source, default: 0] -= 1
+            return (flaw, source)
         }
     }
 }

@@ -73,12 +73,13 @@ struct SyntheticGroup {
 
     /// Another group, numbered below this one, that a person of `role` whose episode ended
     /// on `after` could join within a year and a half; nil when none of a few tries fits.
+    /// Only groups planned below 12 take such people, so that groups stay near 6-14.
     func laterGroup(for role: Role, after: Day, seed: UInt64, asOf: Day,
                     random: inout SeededRandom) -> SyntheticGroup? {
         guard number > 0 else { return nil }
         for _ in 0..<12 {
             let other = SyntheticGroup(seed: seed, number: number - random.int(1...min(200, number)), asOf: asOf)
-            if other.admits(role), other.start >= after + 14, other.start <= min(after + 540, asOf - 1) { return other }
+            if other.size < 12, other.admits(role), other.start >= after + 14, other.start <= min(after + 540, asOf - 1) { return other }
         }
         return nil
     }
@@ -88,7 +89,7 @@ struct SyntheticGroup {
     /// One member's participation: joins at the start (a few a week or two late), leaves
     /// early when dropping out or referred on; end and reason are empty while running.
     func episode(asOf: Day, random: inout SeededRandom) -> SyntheticEpisode {
-        let joined = random.chance(0.94) ? start : start + 7 * random.int(1...2)
+        let joined = random.chance(0.94) ? start : min(start + 7 * random.int(1...2), asOf)
         let reason = random.pick(SyntheticEpisode.reasons)
         var left = end
         if reason == .voortijdig || reason == .verwezen, end - joined > 14 {

@@ -12,6 +12,7 @@ public struct SyntheticInbox {
     public struct Options: Sendable {
         /// Group participants, youth and caregivers together.
         public var persons: Int
+        /// Picks the inbox; the same options give byte-identical files.
         public var seed: UInt64
         /// Extraction date of the newest deliveries.
         public var asOf: Day
@@ -20,6 +21,7 @@ public struct SyntheticInbox {
         /// Deliveries of each snapshot source, one calendar month apart, ending on `asOf`.
         public var snapshots: Int
 
+        /// Options for an inbox extracted on `asOf`; the defaults give a small demo inbox.
         public init(persons: Int = 300, seed: UInt64 = 1, asOf: Day, badRows: Int = 0, snapshots: Int = 1) {
             self.persons = persons
             self.seed = seed
@@ -51,6 +53,7 @@ public struct SyntheticInbox {
 
     /// One written file.
     public struct FileSummary: Sendable, Equatable {
+        /// The file name inside the inbox folder, e.g. `registraties_2025-03-31.csv`.
         public var name: String
         /// Data rows, the header not counted; a row with a line break inside quotes is one row.
         public var rows: Int

@@ -48,8 +48,10 @@ struct SyntheticPopulation {
         let year = group.start.year
         for number in participants {
             let role: Role = random.chance(group.kind.youthShare) ? .jongere : .opvoeder
+            // Youth are 12-17 so some turn 18 during follow-up; a few 18-year-olds join
+            // too, and the cohort must drop them as aged out.
             let birthYear: Int? = role == .jongere
-                ? (random.chance(0.01) ? nil : year - random.int(12...17))
+                ? (random.chance(0.01) ? nil : year - (random.chance(0.02) ? 18 : random.int(12...17)))
                 : (random.chance(0.04) ? nil : year - random.int(25...55))
             let participant = Person(pseudonym: pseudonymise(numbers.number(for: number)), birthYear: birthYear)
             let district: StaticString? = random.chance(0.85)
@@ -58,7 +60,7 @@ struct SyntheticPopulation {
 
             let episode = group.episode(asOf: asOf, random: &random)
             try register(participant, role: role, district: district, episode: episode, random: &random, into: &deliveries)
-            if random.chance(0.13), let end = episode.end,
+            if random.chance(0.15), let end = episode.end,
                let later = group.laterGroup(for: role, after: end, seed: seed, asOf: asOf, random: &random) {
                 try register(participant, role: role, district: district, episode: later.episode(asOf: asOf, random: &random),
                              random: &random, into: &deliveries)

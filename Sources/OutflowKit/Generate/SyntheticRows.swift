@@ -141,8 +141,7 @@ struct AnswerRow {
     let role: Role
     let wave: Int
     let completed: Day
-    /// Per item: 0 unanswered, 1...5 a score, 6...10 the score (minus 5) written as its label.
-    let answers: InlineArray<11, UInt8>
+    let answers: SyntheticQuestionnaire.Answers
     /// Index into `SyntheticQuestionnaire.comments`, or nil for no free text.
     let comment: Int?
 

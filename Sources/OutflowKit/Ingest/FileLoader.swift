@@ -121,8 +121,11 @@ struct FileLoader {
         var screens = [CitizenNumberScreen](repeating: CitizenNumberScreen(), count: header.count)
         var counts = (read: 0, accepted: 0, quarantined: 0, erased: 0)
 
+        let progress = Progress(label: "ingest \(name)")
+        defer { progress.finish() }
         while try next(reader, name: name) {
             counts.read += 1
+            if counts.read & 0x3FFF == 0 { progress.update(rows: counts.read) }
             for i in 0..<min(reader.count, screens.count) { reader.withField(i) { screens[i].observe(FieldValue.trimmed($0)) } }
             do {
                 guard reader.count == header.count else {

@@ -214,7 +214,8 @@ public struct LinkageAudit {
 
     private func previousRates(runId: String) throws -> [String: Double] {
         guard let text = try db.scalarText("""
-            SELECT audit_json FROM run_log WHERE audit_json IS NOT NULL AND run_id <> ? ORDER BY started_at DESC, run_id DESC LIMIT 1
+            SELECT audit_json FROM run_log
+            WHERE audit_json IS NOT NULL AND run_id <> ? AND status = 'published' ORDER BY started_at DESC, run_id DESC LIMIT 1
             """, [.text(runId)]),
               let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return [:] }
         return object.compactMapValues { ($0 as? NSNumber)?.doubleValue }

@@ -71,7 +71,7 @@ public struct RunFolder {
         for old in runs.dropLast(keep) where old != current {
             try? FileManager.default.removeItem(atPath: output + "/" + old)
         }
-        for stale in names where stale.hasPrefix(".tmp-") && !stale.hasSuffix("-\(getpid())") {
+        for stale in names where (stale.hasPrefix(".tmp-") || stale.hasPrefix(".latest-")) && !stale.hasSuffix("-\(getpid())") {
             try? FileManager.default.removeItem(atPath: output + "/" + stale)
         }
     }
