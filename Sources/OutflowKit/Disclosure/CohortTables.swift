@@ -14,12 +14,29 @@ public struct CohortTables: Sendable {
         self.gridDays = gridDays
     }
 
+    /// The attrition flow. Remaining counts chain (entries before a step = entries after it +
+    /// its exclusions), so a small exclusion is protected by pairing it with a second non-zero
+    /// exclusion and suppressing the remaining counts between them: only their sum can be derived.
     public func attrition(_ steps: [AttritionStep]) -> PublishedTable {
-        PublishedTable(name: "attrition", columns: ["step", "reason", "entries", "persons", "excluded_entries", "excluded_persons"],
-                       rows: steps.map { s in
-                           [.key(String(s.step)), .key(s.reason), rule.count(s.entries), rule.count(s.persons),
-                            rule.count(s.excludedEntries), rule.count(s.excludedPersons)]
-                       })
+        var rows: [[Cell]] = steps.map { s in
+            [.key(String(s.step)), .key(s.reason), rule.count(s.entries), rule.count(s.persons),
+             rule.count(s.excludedEntries), rule.count(s.excludedPersons)]
+        }
+        protectChain(&rows, remaining: 2, excluded: 4, exclusions: steps.map(\.excludedEntries))
+        protectChain(&rows, remaining: 3, excluded: 5, exclusions: steps.map(\.excludedPersons))
+        return PublishedTable(name: "attrition", columns: ["step", "reason", "entries", "persons", "excluded_entries", "excluded_persons"],
+                              rows: rows)
+    }
+
+    private func protectChain(_ rows: inout [[Cell]], remaining: Int, excluded: Int, exclusions: [Int]) {
+        var paired: Set<Int> = []
+        for i in exclusions.indices where rule.isSmall(exclusions[i]) && !paired.contains(i) {
+            let partners = exclusions.indices.filter { $0 != i && exclusions[$0] > 0 && !paired.contains($0) }
+            guard let j = partners.min(by: { (exclusions[$0], abs($0 - i)) < (exclusions[$1], abs($1 - i)) }) else { continue }
+            paired.formUnion([i, j])
+            rows[j][excluded] = .suppressed
+            for k in min(i, j)..<max(i, j) { rows[k][remaining] = .suppressed }
+        }
     }
 
     public func outflow(_ measures: [StratumMeasures]) -> PublishedTable {

@@ -43,19 +43,18 @@ struct FileLoader {
     let erased: Set<String>
     let runId: String
 
-    /// Loads the file in one transaction. With `inspect`, the loaded state is shown to
-    /// `inspect` and then rolled back (how `outflow validate` checks without loading).
-    func load(path: String, source: SourceKind, fingerprint: FileFingerprint,
-              inspect: ((Int) throws -> Void)? = nil) throws -> FileOutcome {
+    /// When set, the file's quarantine is shown to `inspect` right after its rows are read
+    /// and the whole load is rolled back (how `outflow validate` checks without loading).
+    var inspect: ((Int) throws -> Void)? = nil
+
+    /// Loads the file in one transaction.
+    func load(path: String, source: SourceKind, fingerprint: FileFingerprint) throws -> FileOutcome {
         let name = (path as NSString).lastPathComponent
         var outcome = FileOutcome(source: source, fileName: name, sha256: fingerprint.sha256, status: .loaded)
         do {
             try db.transaction {
                 outcome = try loadInTransaction(path: path, name: name, source: source, fingerprint: fingerprint)
-                if let inspect {
-                    try inspect(db.lastFileId)
-                    throw InspectionDone()
-                }
+                if inspect != nil { throw InspectionDone() }
             }
         } catch is InspectionDone {
             try persons.reload(db: db)
@@ -140,6 +139,7 @@ struct FileLoader {
             }
         }
 
+        try inspect?(fileId)
         func refuse(_ reason: FileReason, _ detail: String) -> FileRejection {
             var rejection = FileRejection(file: name, reason: reason, detail: detail)
             (rejection.rowsRead, rejection.accepted, rejection.quarantined) = (counts.read, counts.accepted, counts.quarantined)
@@ -203,11 +203,6 @@ struct FileLoader {
 
 /// Ends a dry-run load so its transaction rolls back.
 private struct InspectionDone: Error {}
-
-extension Database {
-    /// The id of the newest registry row (the file being loaded inside its transaction).
-    var lastFileId: Int { (try? scalarInt("SELECT max(file_id) FROM ingest_file")) ?? 0 }
-}
 
 /// How a file's header maps onto a source's columns.
 struct ColumnMapping {

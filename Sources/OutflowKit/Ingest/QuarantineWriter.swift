@@ -2,6 +2,8 @@
 // that looks like a citizen number is withheld even here, because the quarantine must
 // never become the one place a raw BSN is stored.
 
+import Foundation
+
 /// Inserts quarantine records for one file.
 struct QuarantineWriter {
     private let insert: Statement
@@ -29,8 +31,9 @@ struct QuarantineWriter {
 
     /// The value as stored: at most 200 characters, citizen numbers withheld.
     static func safeRawValue(_ value: String) -> String {
-        let digits = value.filter(\.isNumber)
-        if digits.count >= 8 && digits.count <= 10 && Elfproef.isValid(String(repeating: "0", count: max(0, 9 - digits.count)) + digits) {
+        let digits = value.trimmingCharacters(in: .whitespaces)
+        if (8...9).contains(digits.count), digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+           Elfproef.isValid(String(repeating: "0", count: 9 - digits.count) + digits) {
             return "(withheld: looks like a citizen number)"
         }
         return value.count > 200 ? String(value.prefix(200)) + "..." : value

@@ -31,8 +31,8 @@ public enum Validation {
         }
         var reasons: [(String, Int)] = []
         var samples: [String] = []
-        let loader = FileLoader(db: db, config: config, persons: try PersonIndex(db: db), erased: [], runId: "validate")
-        let outcome = try loader.load(path: file, source: source, fingerprint: fingerprint) { fileId in
+        var loader = FileLoader(db: db, config: config, persons: try PersonIndex(db: db), erased: [], runId: "validate")
+        loader.inspect = { fileId in
             reasons = try db.query("SELECT reason, count(*) FROM quarantine WHERE file_id = ? GROUP BY reason ORDER BY reason",
                                    [.int(fileId)]) { ($0.string(0), $0.int(1)) }
             samples = try db.query("SELECT row_number, column_name, reason, raw_value FROM quarantine WHERE file_id = ? ORDER BY row_number LIMIT ?",
@@ -41,6 +41,7 @@ public enum Validation {
                     + (row.text(3).map { " (value: \(QuarantineWriter.safeRawValue($0)))" } ?? "")
             }
         }
+        let outcome = try loader.load(path: file, source: source, fingerprint: fingerprint)
         lines.append("rows read: \(outcome.rowsRead)")
         lines.append("accepted: \(outcome.accepted)")
         lines.append("quarantined: \(outcome.quarantined)")

@@ -55,25 +55,33 @@ public struct RunFolder {
         try? FileManager.default.removeItem(atPath: staging)
     }
 
-    /// A run id not yet used in `output`: the UTC timestamp, with `-2`, `-3`... when a run in
-    /// the same second already published.
+    /// A run id later than every run in `output`: the UTC timestamp, with `-2`, `-3`...
+    /// when runs of the same second exist already.
     public static func freshRunId(output: String, base: String = Clock.runId()) -> String {
-        var id = base, n = 1
-        while FileManager.default.fileExists(atPath: output + "/" + id) { n += 1; id = base + "-\(n)" }
-        return id
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: output)) ?? []
+        let taken = names.filter { $0 == base || $0.hasPrefix(base + "-") }.map(sequence)
+        guard let last = taken.max() else { return base }
+        return base + "-\(last + 1)"
     }
 
     /// Removes published run folders beyond the newest `keep`, oldest first, and temporary
-    /// folders of runs that died.
+    /// folders and links of runs that died.
     public static func prune(output: String, keep: Int, current: String) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: output) else { return }
-        let runs = names.filter { $0.count >= 16 && $0.first!.isNumber && $0.contains("T") }.sorted()
+        let runs = names.filter { $0.count >= 16 && $0.first!.isNumber && $0.contains("T") }
+            .sorted { (String($0.prefix(16)), sequence($0)) < (String($1.prefix(16)), sequence($1)) }
         for old in runs.dropLast(keep) where old != current {
             try? FileManager.default.removeItem(atPath: output + "/" + old)
         }
         for stale in names where (stale.hasPrefix(".tmp-") || stale.hasPrefix(".latest-")) && !stale.hasSuffix("-\(getpid())") {
             try? FileManager.default.removeItem(atPath: output + "/" + stale)
         }
+    }
+
+    /// The position of a run within its second: 1 for `...Z`, n for `...Z-n`.
+    static func sequence(_ runId: String) -> Int {
+        guard let dash = runId.lastIndex(of: "-"), let n = Int(runId[runId.index(after: dash)...]) else { return 1 }
+        return n
     }
 
     // MARK: - File system

@@ -73,3 +73,17 @@ struct DisclosureTests {
         #expect(QuestionnaireTables.percent(2, of: 3) == 66.7)
     }
 }
+
+extension DisclosureTests {
+    @Test func smallExclusionCannotBeRecoveredFromTheFlow() {
+        func step(_ n: Int, _ entries: Int, _ excluded: Int) -> AttritionStep {
+            AttritionStep(step: n, reason: "s\(n)", entries: entries, persons: entries, excludedEntries: excluded, excludedPersons: excluded)
+        }
+        // 517 -> 513 (4 excluded, small) -> 476 (37 excluded).
+        let table = CohortTables(minCell: 10, horizons: [], gridDays: 30)
+            .attrition([step(1, 517, 0), step(2, 513, 4), step(3, 476, 37)])
+        #expect(table.rows.map { $0[2].csv } == ["517", "", "476"])
+        #expect(table.rows.map { $0[4].csv } == ["0", "", ""])
+        #expect(table.rows.map { $0[5].csv } == ["0", "", ""])
+    }
+}

@@ -132,5 +132,6 @@ struct RowValidationTests {
         #expect(QuarantineWriter.safeRawValue(" 111222333 ") == "(withheld: looks like a citizen number)")
         #expect(QuarantineWriter.safeRawValue("123456789") == "123456789")
         #expect(QuarantineWriter.safeRawValue("31-02-2024") == "31-02-2024")
+        #expect(QuarantineWriter.safeRawValue("2021-05-16") == "2021-05-16")   // digits pass the elfproef, but a date is no number
     }
 }
