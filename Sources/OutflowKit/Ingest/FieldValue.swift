@@ -29,6 +29,9 @@ public struct Pseudonym: Hashable, Sendable {
         (a, b, c, d) = words
     }
 
+    /// The words of an HMAC output are uniformly random already: hashing one is enough.
+    public func hash(into hasher: inout Hasher) { hasher.combine(a) }
+
     public init?(hex text: String) {
         var copy = Array(text.utf8)
         guard let p = copy.withUnsafeMutableBufferPointer({ Pseudonym(hex: UnsafeBufferPointer($0)) }) else { return nil }

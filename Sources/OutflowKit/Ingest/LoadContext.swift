@@ -39,19 +39,46 @@ final class PersonIndex {
     }
 }
 
-/// A 128-bit fingerprint of a row key, for duplicate detection within one file.
+/// A 128-bit fingerprint of a row key, for duplicate detection within one file: two
+/// independent 64-bit multiply-mix hashes, so a false duplicate needs a 128-bit collision.
 struct KeyFingerprint: Hashable {
-    let high: Int, low: Int
+    private(set) var high: UInt64 = 0x9E37_79B9_7F4A_7C15
+    private(set) var low: UInt64 = 0xC2B2_AE3D_27D4_EB4F
 
-    init(_ combine: (inout Hasher) -> Void) {
-        var first = Hasher(), second = Hasher()
-        first.combine(0x51)
-        second.combine(0xA7)
-        combine(&first)
-        combine(&second)
-        high = first.finalize()
-        low = second.finalize()
+    init(_ combine: (inout KeyFingerprint) -> Void) { combine(&self) }
+
+    mutating func combine(_ value: UInt64) {
+        high = Self.mix(high ^ value, 0xFF51_AFD7_ED55_8CCD)
+        low = Self.mix(low &+ value, 0xC4CE_B9FE_1A85_EC53)
     }
+
+    mutating func combine(_ value: Int) { combine(UInt64(bitPattern: Int64(value))) }
+
+    mutating func combine(_ p: Pseudonym) { combine(p.a); combine(p.b); combine(p.c); combine(p.d) }
+
+    mutating func combine(_ text: String) {
+        var copy = text
+        copy.withUTF8 { bytes in
+            var i = 0
+            while i < bytes.count {
+                var word: UInt64 = 0
+                for k in 0..<min(8, bytes.count - i) { word |= UInt64(bytes[i + k]) << (8 * UInt64(k)) }
+                combine(word)
+                i += 8
+            }
+        }
+        combine(UInt64(text.utf8.count))
+    }
+
+    @inline(__always)
+    static func mix(_ x: UInt64, _ k: UInt64) -> UInt64 {
+        var h = x &* k
+        h ^= h >> 33
+        h = h &* 0x9E37_79B9_7F4A_7C15
+        return h ^ (h >> 29)
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(high) }
 }
 
 /// Shared state of one file's load.
