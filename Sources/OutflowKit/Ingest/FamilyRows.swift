@@ -1,7 +1,7 @@
 // Rows of the family source (parent-child links from the population register, a snapshot
-// source) and the insert into `stg_family`.
+// source): parsing and the insert into `stg_family`.
 
-/// Loads parent-child links into `stg_family`.
+/// Parent-child link rows: parsing and the staging insert.
 struct FamilyRows: SourceRows {
     static let columns = [
         ColumnSpec("parent_pseudo_id", required: true), ColumnSpec("child_pseudo_id", required: true),
@@ -10,33 +10,50 @@ struct FamilyRows: SourceRows {
     static let table = "stg_family"
     static let keyColumns = ["parent_id", "child_id"]
 
-    let insert: Statement
+    /// One checked link.
+    struct Values: Sendable {
+        var parentId: Int, childId: Int, birthYear: Int?, hash: Int
+    }
 
-    init(db: Database, config: PipelineConfig) throws {
+    /// Checks one record against the contract.
+    struct Parser: RowParser {
+        init(config: PipelineConfig) {}
+
+        func parse(_ r: RecordView, _ context: inout ParseContext) throws -> Values {
+            let parent = try r.pseudonym(0)!
+            let child = try r.pseudonym(1)!
+            if parent == child { throw r.reject(.outOfRange, 1) }
+            let birthYear = try r.integer(2, in: 1900...(context.extractionDay?.year ?? 9999))
+            try context.noteKeyId(r, column: 3)
+            let parentId = try context.personId(parent, r, column: 0)
+            let childId = try context.personId(child, r, column: 1)
+            try context.claim(KeyFingerprint { $0.combine(parent); $0.combine(child) }, r, column: 1)
+            var hash = RowHash()
+            hash.add(parentId); hash.add(childId); hash.add(birthYear)
+            return Values(parentId: parentId, childId: childId, birthYear: birthYear, hash: hash.signed)
+        }
+    }
+
+    let insert: Statement
+    let fileId: Int
+    let validFrom: Int?
+
+    init(db: Database, fileId: Int, validFrom: Int?) throws {
+        self.fileId = fileId
+        self.validFrom = validFrom
         insert = try db.prepare("""
             INSERT INTO stg_family (file_id, parent_id, child_id, child_birth_year, row_hash, valid_from)
             VALUES (?, ?, ?, ?, ?, ?)
             """)
     }
 
-    func load(_ r: RecordView, _ context: inout LoadContext) throws {
-        let parent = try r.pseudonym(0)!
-        let child = try r.pseudonym(1)!
-        if parent == child { throw r.reject(.outOfRange, 1) }
-        let birthYear = try r.integer(2, in: 1900...(context.extractionDay?.year ?? 9999))
-        try context.noteKeyId(r, column: 3)
-        let parentId = try context.personId(parent, r, column: 0)
-        let childId = try context.personId(child, r, column: 1)
-        try context.claim(KeyFingerprint { $0.combine(parent); $0.combine(child) }, r, column: 1)
-
-        var hash = RowHash()
-        hash.add(parentId); hash.add(childId); hash.add(birthYear)
-        try insert.bind(context.fileId, at: 1)
-        try insert.bind(parentId, at: 2)
-        try insert.bind(childId, at: 3)
-        try insert.bind(birthYear, at: 4)
-        try insert.bind(hash.signed, at: 5)
-        try insert.bind(context.extractionDay?.julian, at: 6)
+    func insert(_ v: Values, line: Int) throws {
+        try insert.bind(fileId, at: 1)
+        try insert.bind(v.parentId, at: 2)
+        try insert.bind(v.childId, at: 3)
+        try insert.bind(v.birthYear, at: 4)
+        try insert.bind(v.hash, at: 5)
+        try insert.bind(validFrom, at: 6)
         try insert.run()
     }
 }

@@ -9,6 +9,12 @@ public struct FileFingerprint: Sendable {
     public let size: Int
     public let encoding: TextEncoding
 
+    public init(sha256: String, size: Int, encoding: TextEncoding) {
+        self.sha256 = sha256
+        self.size = size
+        self.encoding = encoding
+    }
+
     /// Reads the file once in 1 MiB chunks.
     public init(path: String) throws {
         let fd = open(path, O_RDONLY)
@@ -38,4 +44,31 @@ public struct FileFingerprint: Sendable {
         self.size = size
         encoding = utf8.isCompleteAndValid ? .utf8 : .windows1252
     }
+}
+
+/// A file's fingerprint being computed on a background thread while the file loads, so
+/// hashing a new delivery costs no wall time; `wait` returns it (or its error).
+final class PendingFingerprint: @unchecked Sendable {
+    private var result: Result<FileFingerprint, Error>?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(path: String) {
+        let thread = Thread { [self] in
+            result = Result { try FileFingerprint(path: path) }
+            done.signal()
+        }
+        thread.start()
+    }
+
+    func wait() throws -> FileFingerprint {
+        done.wait()
+        done.signal()
+        return try result!.get()
+    }
+}
+
+/// A fingerprint known before loading, or one still being computed.
+enum Fingerprinting {
+    case known(FileFingerprint)
+    case pending(PendingFingerprint)
 }

@@ -4,15 +4,24 @@
 
 import Foundation
 
-/// The rows of one source: its column contract and its staging insert.
+/// Checks records of one source on the reading thread, without SQLite.
+protocol RowParser: Sendable {
+    associatedtype Values: Sendable
+    init(config: PipelineConfig)
+    func parse(_ r: RecordView, _ context: inout ParseContext) throws -> Values
+}
+
+/// The rows of one source: its column contract, its parser and its staging insert.
 protocol SourceRows {
+    associatedtype Parser: RowParser
     static var columns: [ColumnSpec] { get }
     static var table: String { get }
     /// Columns that identify a row across snapshot versions (empty for append sources).
     static var keyColumns: [String] { get }
     static func columns(for config: PipelineConfig) -> [ColumnSpec]
-    init(db: Database, config: PipelineConfig) throws
-    func load(_ r: RecordView, _ context: inout LoadContext) throws
+    init(db: Database, fileId: Int, validFrom: Int?) throws
+    /// Inserts one parsed row; may throw a `RowRejection` the database decides (a duplicate).
+    func insert(_ values: Parser.Values, line: Int) throws
 }
 
 extension SourceRows {
@@ -47,31 +56,59 @@ struct FileLoader {
     /// and the whole load is rolled back (how `outflow validate` checks without loading).
     var inspect: ((Int) throws -> Void)? = nil
 
+    /// Loads a new file while its fingerprint is still being computed. When the finished
+    /// fingerprint says the bytes were delivered before, or that the file is not UTF-8, the
+    /// load is rolled back and the file is skipped or read again as it should be.
+    func load(path: String, source: SourceKind, fingerprinting: Fingerprinting) throws -> FileOutcome {
+        guard case .pending(let pending) = fingerprinting else {
+            if case .known(let fingerprint) = fingerprinting { return try load(path: path, source: source, fingerprint: fingerprint) }
+            fatalError("unreachable")
+        }
+        var attributes = stat()
+        let size = stat(path, &attributes) == 0 ? Int(attributes.st_size) : 0
+        let provisional = FileFingerprint(sha256: "pending:\(getpid()):\(path)", size: size, encoding: .utf8)
+        do {
+            return try load(path: path, source: source, fingerprint: provisional, pending: pending)
+        } catch let change as FingerprintChange {
+            try persons.reload(db: db)
+            if let known = try FileRegistry(db: db).entry(sha256: change.fingerprint.sha256) {
+                return FileOutcome(source: source, fileName: (path as NSString).lastPathComponent, sha256: known.sha256,
+                                   status: known.status == "loaded" ? .alreadyLoaded : known.status == "rejected" ? .rejected : .superseded,
+                                   rowsRead: known.rowsRead, accepted: known.accepted, quarantined: known.quarantined, error: known.error)
+            }
+            return try load(path: path, source: source, fingerprint: change.fingerprint)
+        }
+    }
+
     /// Loads the file in one transaction.
-    func load(path: String, source: SourceKind, fingerprint: FileFingerprint) throws -> FileOutcome {
+    func load(path: String, source: SourceKind, fingerprint: FileFingerprint, pending: PendingFingerprint? = nil) throws -> FileOutcome {
         let name = (path as NSString).lastPathComponent
         var outcome = FileOutcome(source: source, fileName: name, sha256: fingerprint.sha256, status: .loaded)
         do {
             try db.transaction {
-                outcome = try loadInTransaction(path: path, name: name, source: source, fingerprint: fingerprint)
+                outcome = try loadInTransaction(path: path, name: name, source: source, fingerprint: fingerprint, pending: pending)
                 if inspect != nil { throw InspectionDone() }
             }
         } catch is InspectionDone {
             try persons.reload(db: db)
-        } catch let rejection as FileRejection where inspect != nil {
-            try persons.reload(db: db)
-            outcome.status = .rejected
-            outcome.error = rejection.description
-            outcome.rejection = rejection
-            (outcome.rowsRead, outcome.accepted, outcome.quarantined) = (rejection.rowsRead, rejection.accepted, rejection.quarantined)
         } catch let rejection as FileRejection {
             try persons.reload(db: db)
+            var recorded = fingerprint
+            if let pending {
+                recorded = try pending.wait()
+                if try recorded.encoding != fingerprint.encoding || FileRegistry(db: db).entry(sha256: recorded.sha256) != nil {
+                    throw FingerprintChange(fingerprint: recorded)
+                }
+            }
+            outcome.sha256 = recorded.sha256
             outcome.status = .rejected
             outcome.error = rejection.description
             outcome.rejection = rejection
             (outcome.rowsRead, outcome.accepted, outcome.quarantined) = (rejection.rowsRead, rejection.accepted, rejection.quarantined)
-            try FileRegistry(db: db).recordRejected(outcome, fingerprint: fingerprint, source: source,
-                                                     extractionDay: FieldValue.extractionDate(fileName: name), runId: runId)
+            if inspect == nil {
+                try FileRegistry(db: db).recordRejected(outcome, fingerprint: recorded, source: source,
+                                                         extractionDay: FieldValue.extractionDate(fileName: name), runId: runId)
+            }
         } catch {
             try? persons.reload(db: db)
             throw error
@@ -79,17 +116,18 @@ struct FileLoader {
         return outcome
     }
 
-    private func loadInTransaction(path: String, name: String, source: SourceKind, fingerprint: FileFingerprint) throws -> FileOutcome {
+    private func loadInTransaction(path: String, name: String, source: SourceKind, fingerprint: FileFingerprint,
+                                   pending: PendingFingerprint?) throws -> FileOutcome {
         switch source {
-        case .registrations: return try load(RegistrationRows.self, path: path, name: name, source: source, fingerprint: fingerprint)
-        case .decisions: return try load(DecisionRows.self, path: path, name: name, source: source, fingerprint: fingerprint)
-        case .family: return try load(FamilyRows.self, path: path, name: name, source: source, fingerprint: fingerprint)
-        case .questionnaire: return try load(QuestionnaireRows.self, path: path, name: name, source: source, fingerprint: fingerprint)
+        case .registrations: return try load(RegistrationRows.self, path: path, name: name, source: source, fingerprint: fingerprint, pending: pending)
+        case .decisions: return try load(DecisionRows.self, path: path, name: name, source: source, fingerprint: fingerprint, pending: pending)
+        case .family: return try load(FamilyRows.self, path: path, name: name, source: source, fingerprint: fingerprint, pending: pending)
+        case .questionnaire: return try load(QuestionnaireRows.self, path: path, name: name, source: source, fingerprint: fingerprint, pending: pending)
         }
     }
 
     private func load<Rows: SourceRows>(_ rowsType: Rows.Type, path: String, name: String, source: SourceKind,
-                                        fingerprint: FileFingerprint) throws -> FileOutcome {
+                                        fingerprint: FileFingerprint, pending: PendingFingerprint?) throws -> FileOutcome {
         let registry = FileRegistry(db: db)
         let extraction = FieldValue.extractionDate(fileName: name)
         let history = SnapshotHistory(db: db, table: Rows.table, keyColumns: Rows.keyColumns)
@@ -114,39 +152,60 @@ struct FileLoader {
         let header = try readHeader(reader, name: name)
         let columns = Rows.columns(for: config)
         let mapping = try ColumnMapping(header: header, columns: columns, file: name)
-        let rows = try Rows(db: db, config: config)
-        let view = RecordView(reader: reader, fieldIndex: mapping.fieldIndex, columns: columns)
-        var context = LoadContext(fileId: fileId, extractionDay: extraction, persons: persons, erased: erased)
+        let rows = try Rows(db: db, fileId: fileId, validFrom: extraction?.julian)
+        let parser = Rows.Parser(config: config)
+        let view = Unchecked(RecordView(reader: reader, fieldIndex: mapping.fieldIndex, columns: columns))
+        let context = ParseContext(fileId: fileId, extractionDay: extraction, persons: persons, erased: erased)
         var quarantine = try QuarantineWriter(db: db, fileId: fileId)
-        var screens = [CitizenNumberScreen](repeating: CitizenNumberScreen(), count: header.count)
+        let addPerson = try db.prepare("INSERT INTO person (person_id, pseudo_id) VALUES (?, ?)")
         var counts = (read: 0, accepted: 0, quarantined: 0, erased: 0)
 
-        let progress = Progress(label: "ingest \(name)")
-        defer { progress.finish() }
-        while try next(reader, name: name) {
-            counts.read += 1
-            if counts.read & 0x3FFF == 0 { progress.update(rows: counts.read) }
-            for i in 0..<min(reader.count, screens.count) { reader.withField(i) { screens[i].observe(FieldValue.trimmed($0)) } }
-            do {
-                guard reader.count == header.count else {
-                    throw RowRejection(.fieldCount, column: nil, raw: "\(reader.count) fields, expected \(header.count)")
+        let summary = try RowPipeline.run(reader: reader, fileName: name, headerCount: header.count, context: context,
+                                          parse: { try parser.parse(view.value, &$0) }) { batch in
+            for person in batch.newPersons {
+                try addPerson.bind(person.id, at: 1)
+                try addPerson.bind(person.pseudonym, at: 2)
+                try addPerson.run()
+            }
+            for row in batch.rows {
+                switch row {
+                case .accepted(let line, let values):
+                    do {
+                        try rows.insert(values, line: line)
+                        counts.accepted += 1
+                    } catch let rejection as RowRejection {
+                        counts.quarantined += 1
+                        try quarantine.add(row: line, rejection)
+                    }
+                case .rejected(let line, let rejection):
+                    counts.quarantined += 1
+                    if rejection.reason == .erased { counts.erased += 1 }
+                    try quarantine.add(row: line, rejection)
                 }
-                try rows.load(view, &context)
-                counts.accepted += 1
-            } catch let rejection as RowRejection {
-                counts.quarantined += 1
-                if rejection.reason == .erased { counts.erased += 1 }
-                try quarantine.add(row: reader.row, rejection)
             }
         }
+        counts.read = summary.rowsRead
+        if var failure = summary.failure {
+            (failure.rowsRead, failure.accepted, failure.quarantined) = (counts.read, counts.accepted, counts.quarantined)
+            throw failure
+        }
 
+        var fingerprint = fingerprint
+        if let pending {
+            let actual = try pending.wait()
+            if try actual.encoding != fingerprint.encoding || registry.entry(sha256: actual.sha256) != nil {
+                throw FingerprintChange(fingerprint: actual)
+            }
+            try registry.setFingerprint(fileId: fileId, actual)
+            fingerprint = actual
+        }
         try inspect?(fileId)
         func refuse(_ reason: FileReason, _ detail: String) -> FileRejection {
             var rejection = FileRejection(file: name, reason: reason, detail: detail)
             (rejection.rowsRead, rejection.accepted, rejection.quarantined) = (counts.read, counts.accepted, counts.quarantined)
             return rejection
         }
-        for (i, screen) in screens.enumerated() where screen.looksLikeCitizenNumbers {
+        for i in summary.citizenNumberColumns {
             throw refuse(.citizenNumber, "column '\(header[i])' holds what look like citizen numbers (BSN); raw citizen numbers must never be loaded")
         }
         guard counts.read > 0 else { throw refuse(.noRows, "the file has no data rows") }
@@ -154,10 +213,10 @@ struct FileLoader {
         if rejectShare > config.maxRejectShare {
             throw refuse(.tooManyRejects, "\(counts.quarantined - counts.erased) of \(counts.read) rows quarantined (\(Self.percent(rejectShare))), more than maxRejectShare \(Self.percent(config.maxRejectShare)); first: \(quarantine.first ?? "")")
         }
-        if context.keyIds.count > 1 {
-            throw refuse(.keyMismatch, "rows carry different key ids (\(context.keyIds.sorted().joined(separator: ", "))): the file mixes pseudonymisation keys")
+        if summary.keyIds.count > 1 {
+            throw refuse(.keyMismatch, "rows carry different key ids (\(summary.keyIds.sorted().joined(separator: ", "))): the file mixes pseudonymisation keys")
         }
-        let keyId = context.keyIds.first
+        let keyId = summary.keyIds.first
         if let keyId, let established = try registry.establishedKeyId(), established != keyId {
             throw refuse(.keyMismatch, "key_id \(keyId) differs from key_id \(established) of the files already loaded: pseudonyms under different keys cannot be linked")
         }
@@ -184,10 +243,6 @@ struct FileLoader {
         do { return try reader.readHeader() } catch let error as CSVError { throw Self.rejection(error, name) }
     }
 
-    private func next(_ reader: CSVReader, name: String) throws -> Bool {
-        do { return try reader.next() } catch let error as CSVError { throw Self.rejection(error, name) }
-    }
-
     static func rejection(_ error: CSVError, _ name: String) -> FileRejection {
         let reason: FileReason
         switch error.kind {
@@ -205,6 +260,12 @@ struct FileLoader {
 
 /// Ends a dry-run load so its transaction rolls back.
 private struct InspectionDone: Error {}
+
+/// The finished fingerprint of a file loaded optimistically: its bytes are known already, or
+/// it must be read in another encoding. The load rolls back.
+private struct FingerprintChange: Error {
+    let fingerprint: FileFingerprint
+}
 
 /// How a file's header maps onto a source's columns.
 struct ColumnMapping {

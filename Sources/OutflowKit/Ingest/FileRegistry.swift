@@ -84,6 +84,17 @@ struct FileRegistry {
         }
     }
 
+    /// Records the fingerprint of a file that was loaded while it was being hashed.
+    func setFingerprint(fileId: Int, _ fingerprint: FileFingerprint) throws {
+        try db.run("UPDATE ingest_file SET sha256 = ?, size_bytes = ?, encoding = ? WHERE file_id = ?",
+                   [.text(fingerprint.sha256), .int(fingerprint.size), .text(fingerprint.encoding.rawValue), .int(fileId)])
+    }
+
+    /// True when a file of this name and size was delivered before (so it is probably the same file).
+    func hasFile(named name: String, size: Int) throws -> Bool {
+        try db.scalarInt("SELECT 1 FROM ingest_file WHERE file_name = ? AND size_bytes = ? LIMIT 1", [.text(name), .int(size)]) != nil
+    }
+
     func markSuperseded(source: SourceKind, extractionDay: Day) throws {
         try db.run("UPDATE ingest_file SET status = 'superseded' WHERE source = ? AND extraction_day = ? AND status = 'loaded'",
                    [.text(source.rawValue), .int(extractionDay.julian)])

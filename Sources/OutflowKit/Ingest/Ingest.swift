@@ -57,22 +57,32 @@ public struct Ingest {
         var persons: PersonIndex?
         var erased: Set<String>?
         for (source, path) in files {
-            let fingerprint = try FileFingerprint(path: path)
             let name = (path as NSString).lastPathComponent
-            if let known = try registry.entry(sha256: fingerprint.sha256) {
-                let status: FileOutcome.Status = known.status == "loaded" ? .alreadyLoaded : known.status == "rejected" ? .rejected : .superseded
-                let outcome = FileOutcome(source: source, fileName: name, sha256: fingerprint.sha256, status: status,
-                                          rowsRead: known.rowsRead, accepted: known.accepted, quarantined: known.quarantined,
-                                          error: known.error)
-                report.files.append(outcome)
-                progress(outcome)
-                continue
+            var attributes = stat()
+            let size = stat(path, &attributes) == 0 ? Int(attributes.st_size) : -1
+            // A name and size seen before: hash first, the file is most likely known. A new
+            // file: load it while it is hashed on another thread.
+            let fingerprinting: Fingerprinting
+            if try size < 0 || registry.hasFile(named: name, size: size) {
+                let fingerprint = try FileFingerprint(path: path)
+                if let known = try registry.entry(sha256: fingerprint.sha256) {
+                    let status: FileOutcome.Status = known.status == "loaded" ? .alreadyLoaded : known.status == "rejected" ? .rejected : .superseded
+                    let outcome = FileOutcome(source: source, fileName: name, sha256: fingerprint.sha256, status: status,
+                                              rowsRead: known.rowsRead, accepted: known.accepted, quarantined: known.quarantined,
+                                              error: known.error)
+                    report.files.append(outcome)
+                    progress(outcome)
+                    continue
+                }
+                fingerprinting = .known(fingerprint)
+            } else {
+                fingerprinting = .pending(PendingFingerprint(path: path))
             }
             if persons == nil { persons = try PersonIndex(db: db) }
             if erased == nil { erased = Set(try db.query("SELECT pseudo_sha256 FROM erasure") { $0.string(0) }) }
             let loader = FileLoader(db: db, config: config, persons: persons!, erased: erased!, runId: runId)
-            var outcome = try loader.load(path: path, source: source, fingerprint: fingerprint)
-            outcome.isNew = true
+            var outcome = try loader.load(path: path, source: source, fingerprinting: fingerprinting)
+            outcome.isNew = outcome.status == .loaded || (outcome.status == .rejected && outcome.rejection != nil)
             report.files.append(outcome)
             progress(outcome)
         }

@@ -1,41 +1,45 @@
-// What the rows of one file share while it loads: the person index, the erasure list,
-// the key ids seen, and the keys already delivered in this file (for `duplicate_key`).
+// What the parsing of one file keeps: the person index, the erasure list, the key ids
+// seen, and the keys already delivered in this file (for `duplicate_key`).
 
-/// The person table as an in-memory index from pseudonym to integer id. New persons are
-/// inserted with the next id as their first accepted row arrives.
-final class PersonIndex {
-    private var ids: [Pseudonym: Int]
-    private var nextId: Int
-    private let insert: Statement
+/// The person table as an in-memory index from pseudonym to integer id. New persons get
+/// the next id as their first accepted row is parsed; the inserting thread writes them to
+/// `person` (`takePending`) before the rows that use them. Used by one thread at a time.
+final class PersonIndex: @unchecked Sendable {
+    private var ids: [Pseudonym: Int] = [:]
+    private var nextId = 1
+    private var pending: [(id: Int, pseudonym: String)] = []
 
-    init(db: Database) throws {
-        let count = try db.scalarInt("SELECT count(*) FROM person") ?? 0
-        ids = Dictionary(minimumCapacity: count + 1024)
-        nextId = (try db.scalarInt("SELECT max(person_id) FROM person") ?? 0) + 1
-        let select = try db.prepare("SELECT person_id, pseudo_id FROM person")
-        while let row = try select.step() {
-            if let text = row.text(1), let p = Pseudonym(hex: text) { ids[p] = row.int(0) }
-        }
-        insert = try db.prepare("INSERT INTO person (person_id, pseudo_id) VALUES (?, ?)")
-    }
+    init(db: Database) throws { try reload(db: db) }
 
-    /// The id of a pseudonym, inserting the person when new.
-    func id(for pseudonym: Pseudonym, text: String) throws -> Int {
+    /// The id of a pseudonym, assigning the next one when the person is new.
+    func id(for pseudonym: Pseudonym, text: @autoclosure () -> String) -> Int {
         if let id = ids[pseudonym] { return id }
         let id = nextId
-        try insert.bind(id, at: 1)
-        try insert.bind(text, at: 2)
-        try insert.run()
         ids[pseudonym] = id
+        pending.append((id, text()))
         nextId += 1
         return id
     }
 
-    /// Forgets ids inserted by a transaction that rolled back.
+    /// Persons assigned since the last call, to be inserted into `person`.
+    func takePending() -> [(id: Int, pseudonym: String)] {
+        defer { pending.removeAll(keepingCapacity: true) }
+        return pending
+    }
+
+    /// Reads the index from the database again (after a load was rolled back).
     func reload(db: Database) throws {
-        let fresh = try PersonIndex(db: db)
-        ids = fresh.ids
-        nextId = fresh.nextId
+        let count = try db.scalarInt("SELECT count(*) FROM person") ?? 0
+        var fresh = [Pseudonym: Int](minimumCapacity: count + 1024)
+        var highest = 0
+        let select = try db.prepare("SELECT person_id, pseudo_id FROM person")
+        while let row = try select.step() {
+            if let text = row.text(1), let p = Pseudonym(hex: text) { fresh[p] = row.int(0) }
+            highest = max(highest, row.int(0))
+        }
+        ids = fresh
+        nextId = highest + 1
+        pending = []
     }
 }
 
@@ -81,8 +85,8 @@ struct KeyFingerprint: Hashable {
     func hash(into hasher: inout Hasher) { hasher.combine(high) }
 }
 
-/// Shared state of one file's load.
-struct LoadContext {
+/// What the parsing thread keeps while it reads one file.
+struct ParseContext: @unchecked Sendable {
     let fileId: Int
     let extractionDay: Day?
     let persons: PersonIndex
@@ -94,11 +98,10 @@ struct LoadContext {
     /// The person id for the pseudonym in `column`, or the `erased` rejection for a person
     /// on the erasure list.
     func personId(_ pseudonym: Pseudonym, _ record: RecordView, column: Int) throws -> Int {
-        let text = record.raw(column)
-        if !erased.isEmpty && erased.contains(Hex.encode(SHA256.hash(Array(text.utf8)))) {
+        if !erased.isEmpty && erased.contains(Hex.encode(SHA256.hash(Array(record.raw(column).utf8)))) {
             throw RowRejection(.erased, column: record.columns[column].name, raw: nil)
         }
-        return try persons.id(for: pseudonym, text: text)
+        return persons.id(for: pseudonym, text: record.raw(column))
     }
 
     /// Records a row key; a key seen before in this file is a `duplicate_key` rejection.

@@ -1,9 +1,9 @@
 // Rows of the questionnaire source (Ervaringwijzer answers, an append source). The item
 // columns come from the instrument file; answers are 1-5 or the Dutch labels. A key
 // delivered before is a duplicate, never an update: the unique key of `stg_questionnaire`
-// decides, so duplicates within one file and across deliveries are caught alike.
+// decides at insert time, so duplicates within one file and across deliveries are caught alike.
 
-/// Loads questionnaire rows into `stg_questionnaire` and `stg_answer`.
+/// Questionnaire rows: parsing and the inserts into `stg_questionnaire` and `stg_answer`.
 struct QuestionnaireRows: SourceRows {
     static let fixedColumns = [
         ColumnSpec("pseudo_id", required: true), ColumnSpec("group_id"), ColumnSpec("role", required: true),
@@ -16,16 +16,67 @@ struct QuestionnaireRows: SourceRows {
     /// The Dutch answer labels of the five-point scale.
     static let labels = ["helemaal niet mee eens": 1, "niet mee eens": 2, "neutraal": 3, "mee eens": 4, "helemaal mee eens": 5]
 
+    /// The fixed columns followed by one optional column per instrument item.
+    static func columns(for config: PipelineConfig) -> [ColumnSpec] {
+        fixedColumns + (config.instrument?.items ?? []).map { ColumnSpec($0.code) }
+    }
+
+    /// One checked response with its answers.
+    struct Values: Sendable {
+        var personId: Int, pseudonym: String, groupId: String, role: Role, wave: Int, completed: Day
+        var answers: [(item: String, answer: Int)]
+    }
+
+    /// Checks one record against the contract and the instrument.
+    struct Parser: RowParser {
+        let items: [Instrument.Item]
+        let scale: ClosedRange<Int>
+
+        init(config: PipelineConfig) {
+            items = config.instrument?.items ?? []
+            scale = (config.instrument?.scaleMin ?? 1)...(config.instrument?.scaleMax ?? 5)
+        }
+
+        func parse(_ r: RecordView, _ context: inout ParseContext) throws -> Values {
+            let pseudonym = try r.pseudonym(0)!
+            let groupId = try r.text(1, maxLength: 64) ?? ""
+            let role = try r.code(2, in: ["jongere", "opvoeder"]).flatMap(Role.init(name:))!
+            let wave = try r.integer(3, in: 1...20)!
+            let completed = try r.day(4)!
+            try context.noteKeyId(r, column: 5)
+            var answers: [(String, Int)] = []
+            for (offset, item) in items.enumerated() {
+                let column = QuestionnaireRows.fixedColumns.count + offset
+                guard let answer = try self.answer(r, column) else { continue }
+                guard item.roles.contains(role) else { throw r.reject(.outOfRange, column) }
+                answers.append((item.code, answer))
+            }
+            let personId = try context.personId(pseudonym, r, column: 0)
+            return Values(personId: personId, pseudonym: r.raw(0), groupId: groupId, role: role, wave: wave,
+                          completed: completed, answers: answers)
+        }
+
+        /// One answer: a number on the scale or a Dutch label; nil when unanswered.
+        private func answer(_ r: RecordView, _ column: Int) throws -> Int? {
+            guard try r.present(column) else { return nil }
+            if let n = r.withValue(column, { FieldValue.integer($0) }) {
+                guard scale.contains(n) else { throw r.reject(.outOfRange, column) }
+                return n
+            }
+            let label = r.raw(column).lowercased().split(separator: " ").joined(separator: " ")
+            guard let n = QuestionnaireRows.labels[label] else { throw r.reject(.badCode, column) }
+            return n
+        }
+    }
+
     let insertResponse: Statement
     let insertAnswer: Statement
-    let items: [Instrument.Item]
-    let scale: ClosedRange<Int>
     let db: Database
+    let fileId: Int
 
-    init(db: Database, config: PipelineConfig) throws {
+    init(db: Database, fileId: Int, validFrom: Int?) throws {
         self.db = db
-        items = config.instrument?.items ?? []
-        scale = (config.instrument?.scaleMin ?? 1)...(config.instrument?.scaleMax ?? 5)
+        self.fileId = fileId
         insertResponse = try db.prepare("""
             INSERT OR IGNORE INTO stg_questionnaire (file_id, person_id, group_id, role, wave, completed_day)
             VALUES (?, ?, ?, ?, ?, ?)
@@ -33,52 +84,21 @@ struct QuestionnaireRows: SourceRows {
         insertAnswer = try db.prepare("INSERT INTO stg_answer (response_id, item, answer) VALUES (?, ?, ?)")
     }
 
-    /// The fixed columns followed by one optional column per instrument item.
-    static func columns(for config: PipelineConfig) -> [ColumnSpec] {
-        fixedColumns + (config.instrument?.items ?? []).map { ColumnSpec($0.code) }
-    }
-
-    func load(_ r: RecordView, _ context: inout LoadContext) throws {
-        let pseudonym = try r.pseudonym(0)!
-        let groupId = try r.text(1, maxLength: 64) ?? ""
-        let role = try r.code(2, in: ["jongere", "opvoeder"]).flatMap(Role.init(name:))!
-        let wave = try r.integer(3, in: 1...20)!
-        let completed = try r.day(4)!
-        try context.noteKeyId(r, column: 5)
-        var answers: [(String, Int)] = []
-        for (offset, item) in items.enumerated() {
-            let column = Self.fixedColumns.count + offset
-            guard let answer = try self.answer(r, column) else { continue }
-            guard item.roles.contains(role) else { throw r.reject(.outOfRange, column) }
-            answers.append((item.code, answer))
-        }
-        let personId = try context.personId(pseudonym, r, column: 0)
-        try insertResponse.bind(context.fileId, at: 1)
-        try insertResponse.bind(personId, at: 2)
-        try insertResponse.bind(groupId, at: 3)
-        try insertResponse.bind(role.rawValue, at: 4)
-        try insertResponse.bind(wave, at: 5)
-        try insertResponse.bind(completed.julian, at: 6)
+    func insert(_ v: Values, line: Int) throws {
+        try insertResponse.bind(fileId, at: 1)
+        try insertResponse.bind(v.personId, at: 2)
+        try insertResponse.bind(v.groupId, at: 3)
+        try insertResponse.bind(v.role.rawValue, at: 4)
+        try insertResponse.bind(v.wave, at: 5)
+        try insertResponse.bind(v.completed.julian, at: 6)
         try insertResponse.run()
-        guard db.changes == 1 else { throw r.reject(.duplicateKey, 0) }
+        guard db.changes == 1 else { throw RowRejection(.duplicateKey, column: "pseudo_id", raw: v.pseudonym) }
         let responseId = db.lastInsertRowID
-        for (item, answer) in answers {
+        for (item, answer) in v.answers {
             try insertAnswer.bind(responseId, at: 1)
             try insertAnswer.bind(item, at: 2)
             try insertAnswer.bind(answer, at: 3)
             try insertAnswer.run()
         }
-    }
-
-    /// One answer: a number on the scale or a Dutch label; nil when unanswered.
-    private func answer(_ r: RecordView, _ column: Int) throws -> Int? {
-        guard try r.present(column) else { return nil }
-        if let n = r.withValue(column, { FieldValue.integer($0) }) {
-            guard scale.contains(n) else { throw r.reject(.outOfRange, column) }
-            return n
-        }
-        let label = r.raw(column).lowercased().split(separator: " ").joined(separator: " ")
-        guard let n = Self.labels[label] else { throw r.reject(.badCode, column) }
-        return n
     }
 }

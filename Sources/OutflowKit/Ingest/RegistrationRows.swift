@@ -1,7 +1,8 @@
 // Rows of the registrations source (group participation episodes, a snapshot source):
-// the contract of spec/inputs.md and the insert into `stg_registration`.
+// the contract of spec/inputs.md (parsed on the reading thread) and the insert into
+// `stg_registration` (on the SQLite thread).
 
-/// Loads registration rows into `stg_registration`.
+/// Registration rows: parsing and the staging insert.
 struct RegistrationRows: SourceRows {
     static let columns = [
         ColumnSpec("pseudo_id", required: true), ColumnSpec("group_id", required: true),
@@ -13,11 +14,47 @@ struct RegistrationRows: SourceRows {
     static let table = "stg_registration"
     static let keyColumns = ["person_id", "group_id", "start_day"]
 
-    let insert: Statement
-    let groupTypes: [String]
+    /// One checked registration row.
+    struct Values: Sendable {
+        var personId: Int, groupId: String, groupType: String, organisation: String, role: Role
+        var start: Day, end: Day?, endReason: EndReason?, birthYear: Int?, district: String?, hash: Int
+    }
 
-    init(db: Database, config: PipelineConfig) throws {
-        groupTypes = config.groupTypes
+    /// Checks one record against the contract.
+    struct Parser: RowParser {
+        let groupTypes: [String]
+        init(config: PipelineConfig) { groupTypes = config.groupTypes }
+
+        func parse(_ r: RecordView, _ context: inout ParseContext) throws -> Values {
+            let pseudonym = try r.pseudonym(0)!
+            let groupId = try r.text(1, maxLength: 64)!
+            let groupType = try r.code(2, in: groupTypes)!
+            let organisation = try r.text(3)!
+            let role = try r.code(4, in: ["jongere", "opvoeder"]).flatMap(Role.init(name:))!
+            let start = try r.day(5)!
+            let end = try r.day(6)
+            if let end, end < start { throw r.reject(.outOfRange, 6) }
+            let endReason = try r.code(7, in: EndReason.allCases.map(\.name)).flatMap(EndReason.init(name:))
+            let birthYear = try r.integer(8, in: 1930...(context.extractionDay?.year ?? 9999))
+            let district = try r.text(9)
+            try context.noteKeyId(r, column: 10)
+            let personId = try context.personId(pseudonym, r, column: 0)
+            try context.claim(KeyFingerprint { $0.combine(pseudonym); $0.combine(groupId); $0.combine(start.julian) }, r, column: 0)
+            var hash = RowHash()
+            hash.add(personId); hash.add(groupId); hash.add(groupType); hash.add(organisation); hash.add(role.rawValue)
+            hash.add(start.julian); hash.add(end?.julian); hash.add(endReason?.rawValue); hash.add(birthYear); hash.add(district)
+            return Values(personId: personId, groupId: groupId, groupType: groupType, organisation: organisation, role: role,
+                          start: start, end: end, endReason: endReason, birthYear: birthYear, district: district, hash: hash.signed)
+        }
+    }
+
+    let insert: Statement
+    let fileId: Int
+    let validFrom: Int?
+
+    init(db: Database, fileId: Int, validFrom: Int?) throws {
+        self.fileId = fileId
+        self.validFrom = validFrom
         insert = try db.prepare("""
             INSERT INTO stg_registration (file_id, person_id, group_id, group_type, organisation, role,
                 start_day, end_day, end_reason, birth_year, district, row_hash, valid_from)
@@ -25,39 +62,20 @@ struct RegistrationRows: SourceRows {
             """)
     }
 
-    func load(_ r: RecordView, _ context: inout LoadContext) throws {
-        let pseudonym = try r.pseudonym(0)!
-        let groupId = try r.text(1, maxLength: 64)!
-        let groupType = try r.code(2, in: groupTypes)!
-        let organisation = try r.text(3)!
-        let role = try r.code(4, in: ["jongere", "opvoeder"]).flatMap(Role.init(name:))!
-        let start = try r.day(5)!
-        let end = try r.day(6)
-        if let end, end < start { throw r.reject(.outOfRange, 6) }
-        let endReason = try r.code(7, in: EndReason.allCases.map(\.name)).flatMap(EndReason.init(name:))
-        let lastYear = context.extractionDay?.year ?? 9999
-        let birthYear = try r.integer(8, in: 1930...lastYear)
-        let district = try r.text(9)
-        try context.noteKeyId(r, column: 10)
-        let personId = try context.personId(pseudonym, r, column: 0)
-        try context.claim(KeyFingerprint { $0.combine(pseudonym); $0.combine(groupId); $0.combine(start.julian) }, r, column: 0)
-
-        var hash = RowHash()
-        hash.add(personId); hash.add(groupId); hash.add(groupType); hash.add(organisation); hash.add(role.rawValue)
-        hash.add(start.julian); hash.add(end?.julian); hash.add(endReason?.rawValue); hash.add(birthYear); hash.add(district)
-        try insert.bind(context.fileId, at: 1)
-        try insert.bind(personId, at: 2)
-        try insert.bind(groupId, at: 3)
-        try insert.bind(groupType, at: 4)
-        try insert.bind(organisation, at: 5)
-        try insert.bind(role.rawValue, at: 6)
-        try insert.bind(start.julian, at: 7)
-        try insert.bind(end?.julian, at: 8)
-        try insert.bind(endReason?.rawValue, at: 9)
-        try insert.bind(birthYear, at: 10)
-        try insert.bind(district, at: 11)
-        try insert.bind(hash.signed, at: 12)
-        try insert.bind(context.extractionDay?.julian, at: 13)
+    func insert(_ v: Values, line: Int) throws {
+        try insert.bind(fileId, at: 1)
+        try insert.bind(v.personId, at: 2)
+        try insert.bind(v.groupId, at: 3)
+        try insert.bind(v.groupType, at: 4)
+        try insert.bind(v.organisation, at: 5)
+        try insert.bind(v.role.rawValue, at: 6)
+        try insert.bind(v.start.julian, at: 7)
+        try insert.bind(v.end?.julian, at: 8)
+        try insert.bind(v.endReason?.rawValue, at: 9)
+        try insert.bind(v.birthYear, at: 10)
+        try insert.bind(v.district, at: 11)
+        try insert.bind(v.hash, at: 12)
+        try insert.bind(validFrom, at: 13)
         try insert.run()
     }
 }

@@ -24,6 +24,7 @@ public final class Database {
             if fd < 0 { throw SQLiteError(code: SQLITE_CANTOPEN, message: "cannot create \(path): \(String(cString: strerror(errno)))") }
             close(fd)
         }
+        _ = Database.configured
         var db: OpaquePointer?
         let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let db else {
@@ -46,6 +47,11 @@ public final class Database {
     deinit {
         sqlite3_close_v2(handle)
     }
+
+    /// Process-wide SQLite settings, applied once before the first connection opens.
+    private static let configured: Bool = {
+        csqlite_disable_memory_statistics() == SQLITE_OK
+    }()
 
     /// Keeps the database and its WAL and shared-memory files readable by the owner only.
     public func restrictPermissions() {
