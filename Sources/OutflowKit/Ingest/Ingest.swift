@@ -86,6 +86,7 @@ public struct Ingest {
             report.files.append(outcome)
             progress(outcome)
         }
+        try db.checkpoint()
         return report
     }
 }

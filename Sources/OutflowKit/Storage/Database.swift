@@ -40,6 +40,8 @@ public final class Database {
         try execute("PRAGMA foreign_keys = ON")
         try execute("PRAGMA temp_store = MEMORY")
         try execute("PRAGMA cache_size = -65536")
+        // Checkpoints run once after a whole ingest (`checkpoint()`), not after every file.
+        try execute("PRAGMA wal_autocheckpoint = 0")
         restrictPermissions()
         if migrate { try Migrations.apply(to: self) }
     }
@@ -102,6 +104,11 @@ public final class Database {
     /// The first column of the first row as text, or nil.
     public func scalarText(_ sql: String, _ arguments: [SQLValue] = []) throws -> String? {
         try query(sql, arguments) { $0.text(0) }.first ?? nil
+    }
+
+    /// Copies the WAL into the database file and truncates it.
+    public func checkpoint() throws {
+        try execute("PRAGMA wal_checkpoint(TRUNCATE)")
     }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.

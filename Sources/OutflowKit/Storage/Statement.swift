@@ -55,7 +55,13 @@ public final class Statement {
     }
 
     public func bind(_ value: String, at index: Int) throws {
-        try check(sqlite3_bind_text(handle, Int32(index), value, -1, csqlite_transient()))
+        var text = value
+        let rc = text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                sqlite3_bind_text(handle, Int32(index), chars.baseAddress ?? UnsafePointer(bitPattern: 1), Int32(chars.count), csqlite_transient())
+            }
+        }
+        try check(rc)
     }
 
     /// Binds UTF-8 bytes as text without building a String first.
