@@ -79,7 +79,7 @@ public struct LinkageAudit {
             ("deliveries", files.json),
             ("sources", try sourceFigures()),
             ("matchRates", .array(rates.map { $0.json() })),
-            ("anomalies", try anomalies(roles: roles)),
+            ("anomalies", try anomalies(roles: roles, episodes: inputs.episodes)),
             ("decisions", try decisionFigures()),
             ("erasures", try erasureFigures()),
             ("changeSincePreviousSnapshot", try snapshotChanges()),
@@ -145,14 +145,23 @@ public struct LinkageAudit {
         ])
     }
 
-    private func anomalies(roles: [Int: Set<Role>]) throws -> JSONValue {
+    private func anomalies(roles: [Int: Set<Role>], episodes: [Episode]) throws -> JSONValue {
         let a = [SQLValue.int(asOf.julian)]
-        let beforeStart = try db.scalarInt("""
-            SELECT count(*) FROM stg_questionnaire q
-            WHERE q.completed_day <= ?1 AND q.completed_day < (
-                SELECT min(r.start_day) FROM stg_registration r
-                WHERE r.person_id = q.person_id AND (q.group_id = '' OR r.group_id = q.group_id) AND r.valid_from <= ?1 AND (r.valid_to IS NULL OR r.valid_to > ?1))
-            """, a) ?? 0
+        // Earliest start per person and per (person, group) of the episodes in force.
+        var firstStart: [Int: Day] = [:], firstStartInGroup: [String: Day] = [:]
+        for e in episodes {
+            firstStart[e.personId] = min(firstStart[e.personId] ?? e.start, e.start)
+            let key = "\(e.personId)|\(e.groupId)"
+            firstStartInGroup[key] = min(firstStartInGroup[key] ?? e.start, e.start)
+        }
+        var beforeStart = 0
+        let responses = try db.prepare("SELECT person_id, group_id, completed_day FROM stg_questionnaire WHERE completed_day <= ?1")
+        try responses.bind(a)
+        while let row = try responses.step() {
+            let group = row.string(1)
+            let start = group.isEmpty ? firstStart[row.int(0)] : firstStartInGroup["\(row.int(0))|\(group)"]
+            if let start, Day(julian: row.int(2)) < start { beforeStart += 1 }
+        }
         let endBeforeStart = try db.scalarInt("""
             SELECT count(*) FROM quarantine q JOIN ingest_file f USING (file_id)
             WHERE f.source = 'decisions' AND q.column_name = 'end_date' AND q.reason = 'out_of_range'

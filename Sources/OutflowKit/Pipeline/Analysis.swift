@@ -39,7 +39,7 @@ struct Analysis {
             }
             if let instrument = config.instrument {
                 output.tables += try stages.run("questionnaire", rows: { $0.reduce(0) { $0 + $1.rows.count } }) { () -> [PublishedTable] in
-                    let responses = try QuestionnaireData.load(db: db, asOf: asOf)
+                    let responses = try QuestionnaireData.load(db: db, instrument: instrument, asOf: asOf)
                     let questionnaire = QuestionnaireTables(instrument: instrument, waves: config.waves, minCell: config.disclosure.minCell)
                     return [questionnaire.items(responses),
                             questionnaire.response(responses, episodes: inputs.episodes, index: config.cohort.index, asOf: asOf),

@@ -28,8 +28,8 @@ public struct QuestionnaireTables: Sendable {
         for wave in waves {
             for role in Role.allCases {
                 let group = responses.filter { $0.wave == wave.wave && $0.role == role }
-                for item in instrument.items(for: role) {
-                    let answers = group.compactMap { $0.answers[item.code] }
+                for (index, item) in instrument.items.enumerated() where item.roles.contains(role) {
+                    let answers = group.compactMap { $0.answer(index) }
                     let n = answers.count
                     var counts: [Instrument.Band: Int] = [:]
                     for a in answers { if let band = instrument.band(of: a) { counts[band, default: 0] += 1 } }
@@ -84,13 +84,15 @@ public struct QuestionnaireTables: Sendable {
         return PublishedTable(name: "persistence", columns: ["item", "wave_from", "wave_to", "band_from", "band_to", "persons", "suppressed"], rows: rows)
     }
 
-    /// Each person's band on an item in a wave, from their earliest response of that wave.
+    /// Each person's band on an item in a wave, from their earliest response of that wave
+    /// (responses come ordered by person and completion date).
     public func firstBands(_ responses: [Response], item: String, wave: Int) -> [Int: Instrument.Band] {
+        guard let index = instrument.items.firstIndex(where: { $0.code == item }) else { return [:] }
         var bands: [Int: Instrument.Band] = [:]
         var seen: Set<Int> = []
-        for r in responses.sorted(by: { ($0.personId, $0.completed) < ($1.personId, $1.completed) }) where r.wave == wave {
+        for r in responses where r.wave == wave {
             guard seen.insert(r.personId).inserted else { continue }
-            if let answer = r.answers[item], let band = instrument.band(of: answer) { bands[r.personId] = band }
+            if let answer = r.answer(index), let band = instrument.band(of: answer) { bands[r.personId] = band }
         }
         return bands
     }

@@ -16,7 +16,7 @@ struct QuestionnaireTablesTests {
     static let day = Day(parsing: "2024-06-01")!
 
     static func response(_ person: Int, _ role: Role, wave: Int, _ answers: [String: Int]) -> Response {
-        Response(personId: person, role: role, wave: wave, completed: day + wave * 10, answers: answers)
+        Response(personId: person, role: role, wave: wave, completed: day + wave * 10, answers: answers, instrument: instrument)
     }
 
     @Test func sharesPerBandRoundHalfAwayFromZero() {
