@@ -12,32 +12,34 @@ public struct CohortBuilder: Sendable {
         self.asOf = asOf
     }
 
-    /// A candidate entry between attrition steps.
+    /// A candidate entry between attrition steps: a position in the episode list, not a
+    /// copy, so a million episodes pass the steps without copying their text.
     private struct Candidate {
-        var episode: Episode
+        var position: Int
         var index: Day
         var subjects: [Int] = []
         var ageLimitDay: Day?
     }
 
     public func build(_ inputs: CohortInputs) -> Cohort {
+        let episodes = inputs.episodes
         var steps: [AttritionStep] = []
         func record(_ reason: String, _ remaining: [Candidate], before: [Candidate]?) {
-            let persons = Set(remaining.map(\.episode.personId)).count
+            let persons = Set(remaining.map { episodes[$0.position].personId }).count
             let beforeEntries = before?.count ?? remaining.count
-            let beforePersons = before.map { Set($0.map(\.episode.personId)).count } ?? persons
+            let beforePersons = before.map { Set($0.map { episodes[$0.position].personId }).count } ?? persons
             steps.append(AttritionStep(step: steps.count + 1, reason: reason, entries: remaining.count, persons: persons,
                                        excludedEntries: beforeEntries - remaining.count, excludedPersons: beforePersons - persons))
         }
         func indexDay(_ e: Episode) -> Day? { cohort.index == .end ? e.end : e.start }
 
         // 1. Episodes of the snapshot in force that started on or before the cut-off.
-        let delivered = inputs.episodes.map { Candidate(episode: $0, index: indexDay($0) ?? $0.start) }
-        var current = delivered.filter { $0.episode.start <= asOf }
+        let delivered = episodes.indices.map { Candidate(position: $0, index: indexDay(episodes[$0]) ?? episodes[$0].start) }
+        var current = delivered.filter { episodes[$0.position].start <= asOf }
         record("registration episodes started on or before the cut-off", current, before: delivered)
 
         // 2. Has an index date (with index "end": no end date means still participating).
-        var next = current.filter { indexDay($0.episode) != nil }
+        var next = current.filter { indexDay(episodes[$0.position]) != nil }
         record(cohort.index == .end ? "has an end date (not still participating)" : "has a start date", next, before: current)
         current = next
 
@@ -47,7 +49,7 @@ public struct CohortBuilder: Sendable {
         current = next
 
         // 4. Role in the cohort's roles.
-        next = current.filter { cohort.roles.contains($0.episode.role) }
+        next = current.filter { cohort.roles.contains(episodes[$0.position].role) }
         record("role is one of \(cohort.roles.map(\.name).joined(separator: ", "))", next, before: current)
         current = next
 
@@ -55,9 +57,9 @@ public struct CohortBuilder: Sendable {
         if cohort.episodes == .first {
             var best: [Int: Int] = [:]
             for (i, c) in current.enumerated() {
-                if let held = best[c.episode.personId],
-                   (current[held].index, current[held].episode.groupId) <= (c.index, c.episode.groupId) { continue }
-                best[c.episode.personId] = i
+                if let held = best[episodes[c.position].personId],
+                   (current[held].index, episodes[current[held].position].groupId) <= (c.index, episodes[c.position].groupId) { continue }
+                best[episodes[c.position].personId] = i
             }
             next = best.values.sorted().map { current[$0] }
             record("first qualifying episode per person", next, before: current)
@@ -66,7 +68,7 @@ public struct CohortBuilder: Sendable {
 
         // 6. Outcome observable: a caregiver needs a linked child under the age limit at index.
         for i in current.indices {
-            let e = current[i].episode
+            let e = episodes[current[i].position]
             if e.role == .jongere {
                 current[i].subjects = [e.personId]
                 current[i].ageLimitDay = e.birthYear.map { ageLimitDay(birthYear: $0, ageLimit: cohort.ageLimit) }
@@ -84,7 +86,7 @@ public struct CohortBuilder: Sendable {
         current = next
 
         // 7. Not aged out: a youth whose age-limit day is on or before the index date.
-        next = current.filter { c in c.episode.role != .jongere || c.ageLimitDay.map { $0 > c.index } ?? true }
+        next = current.filter { c in episodes[c.position].role != .jongere || c.ageLimitDay.map { $0 > c.index } ?? true }
         record("not aged out (under \(cohort.ageLimit) at index)", next, before: current)
         current = next
 
@@ -108,12 +110,12 @@ public struct CohortBuilder: Sendable {
             current = next
         }
 
-        let entries = current.map { followUp($0, care: inputs.care) }
+        let entries = current.map { followUp($0, episode: episodes[$0.position], care: inputs.care) }
         return Cohort(entries: entries, attrition: steps, inCareAtIndex: inCare)
     }
 
     /// Follow-up of one entry: first event in [index, E], else censoring at E.
-    private func followUp(_ c: Candidate, care: [Int: [CareSpell]]) -> CohortEntry {
+    private func followUp(_ c: Candidate, episode: Episode, care: [Int: [CareSpell]]) -> CohortEntry {
         let end = min(asOf, c.ageLimitDay ?? asOf)
         var first: Day?
         for subject in c.subjects {
@@ -122,7 +124,7 @@ public struct CohortBuilder: Sendable {
             }
         }
         let reason: CensorReason? = first != nil ? nil : (c.ageLimitDay.map { $0 < asOf } ?? false) ? .ageLimit : .endOfData
-        return CohortEntry(episode: c.episode, index: c.index, subjects: c.subjects, ageLimitDay: c.ageLimitDay,
+        return CohortEntry(episode: episode, index: c.index, subjects: c.subjects, ageLimitDay: c.ageLimitDay,
                            followUpEnd: end, time: (first ?? end) - c.index, eventDay: first, censorReason: reason)
     }
 }

@@ -76,13 +76,20 @@ public struct CohortInputs: Sendable {
     /// Reads the snapshot in force at `asOf` (validity columns) from the staging tables.
     public static func load(db: Database, config: PipelineConfig, asOf: Day) throws -> CohortInputs {
         let inForce = "valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1)"
+        // Group types, organisations and districts repeat: one shared copy of each text.
+        var texts: [String: String] = [:]
+        func shared(_ text: String) -> String {
+            if let known = texts[text] { return known }
+            texts[text] = text
+            return text
+        }
         let episodes = try db.query("""
             SELECT person_id, group_id, group_type, organisation, district, role, start_day, end_day, birth_year
             FROM stg_registration WHERE \(inForce)
             ORDER BY person_id, start_day, group_id
             """, [.int(asOf.julian)]) { row in
-            Episode(personId: row.int(0), groupId: row.string(1), groupType: row.string(2), organisation: row.string(3),
-                    district: row.text(4), role: Role(rawValue: row.int(5)) ?? .opvoeder, start: Day(julian: row.int(6)),
+            Episode(personId: row.int(0), groupId: row.string(1), groupType: shared(row.string(2)), organisation: shared(row.string(3)),
+                    district: row.text(4).map(shared), role: Role(rawValue: row.int(5)) ?? .opvoeder, start: Day(julian: row.int(6)),
                     end: row.optionalInt(7).map(Day.init(julian:)), birthYear: row.optionalInt(8))
         }
         var children: [Int: [Child]] = [:]

@@ -17,15 +17,16 @@ public enum CohortMeasures {
     public static func compute(cohort: Cohort, care: [Int: [CareSpell]], config: PipelineConfig, asOf: Day) -> [StratumMeasures] {
         let rule = BeforeAfterRule(windowDays: config.outcome.beforeAfterWindowDays, historyFrom: config.outcome.historyFrom, asOf: asOf)
         let pairs = cohort.entries.map { rule.classify($0, care: care) }
-        let indexed = Array(zip(cohort.entries, pairs))
-        return Strata.split(indexed, variables: config.cohort.strata) { $0.0.stratumValue($1) }.map { stratum, items in
-            let totalDays = items.reduce(0) { $0 + $1.0.time }
-            let events = items.filter { $0.0.isEvent }.count
-            return StratumMeasures(stratum: stratum, entries: items.count,
-                                   kaplanMeier: KaplanMeier(items.map { $0.0.survivalTime }),
-                                   rate: PoissonRate(events: events, personYears: PoissonRate.personYears(fromDays: totalDays)),
-                                   totalDays: totalDays,
-                                   beforeAfter: BeforeAfterRule.table(items.compactMap { $0.1 }))
-        }
+        let times = cohort.entries.map(\.survivalTime)
+        // Strata hold positions, not copies of the entries.
+        return Strata.split(Array(cohort.entries.indices), variables: config.cohort.strata) { cohort.entries[$0].stratumValue($1) }
+            .map { stratum, positions in
+                let stratumTimes = positions.map { times[$0] }
+                let totalDays = stratumTimes.reduce(0) { $0 + $1.days }
+                let events = stratumTimes.filter(\.isEvent).count
+                return StratumMeasures(stratum: stratum, entries: positions.count, kaplanMeier: KaplanMeier(stratumTimes),
+                                       rate: PoissonRate(events: events, personYears: PoissonRate.personYears(fromDays: totalDays)),
+                                       totalDays: totalDays, beforeAfter: BeforeAfterRule.table(positions.compactMap { pairs[$0] }))
+            }
     }
 }

@@ -31,28 +31,31 @@ public struct LinkageAudit {
     public func compute(inputs: CohortInputs, runId: String) throws -> Result {
         let a = [SQLValue.int(asOf.julian)]
         let index = config.cohort.index
-        var firstEpisode: [Int: Episode] = [:]
+        // Each person's first episode, by position in the episode list.
+        let episodes = inputs.episodes
+        var first: [Int: Int] = [:]
         var roles: [Int: Set<Role>] = [:]
-        for e in inputs.episodes where e.start <= asOf {
+        for (position, e) in episodes.enumerated() where e.start <= asOf {
             roles[e.personId, default: []].insert(e.role)
-            if let held = firstEpisode[e.personId], held.start <= e.start { continue }
-            firstEpisode[e.personId] = e
+            if let held = first[e.personId], episodes[held].start <= e.start { continue }
+            first[e.personId] = position
         }
+        func firstEpisode(_ person: Int) -> Episode? { first[person].map { episodes[$0] } }
         func strata(_ e: Episode) -> [(String, String)] {
             let indexDay = index == .end ? e.end : e.start
             return [("role", e.role.name), ("group_type", e.groupType), ("index_year", indexDay.map { String($0.year) } ?? "(none)")]
         }
-        let participants = firstEpisode.keys.sorted().map { (id: $0, strata: strata(firstEpisode[$0]!)) }
+        let participants = first.keys.sorted().map { (id: $0, strata: strata(firstEpisode($0)!)) }
         let respondents = Set(try db.query("SELECT DISTINCT person_id FROM stg_questionnaire WHERE completed_day <= ?1", a) { $0.int(0) })
         let inDecisions = Set(try db.query("SELECT DISTINCT person_id FROM stg_decision WHERE \(Self.inForce)", a) { $0.int(0) })
-        let caregivers = participants.filter { firstEpisode[$0.id]!.role == .opvoeder }
-        let youth = participants.filter { firstEpisode[$0.id]!.role == .jongere }
+        let caregivers = participants.filter { firstEpisode($0.id)!.role == .opvoeder }
+        let youth = participants.filter { firstEpisode($0.id)!.role == .jongere }
         let children = caregivers.flatMap { c in (inputs.children[c.id] ?? []).map { (id: $0.personId, strata: c.strata) } }
 
         let rates = [
             MatchRate(name: "questionnaire_in_registrations", description: "questionnaire respondents found in the registrations",
-                      persons: respondents.sorted().map { (id: $0, strata: firstEpisode[$0].map(strata) ?? [("role", "(not registered)")]) },
-                      isLinked: { firstEpisode[$0] != nil }),
+                      persons: respondents.sorted().map { (id: $0, strata: firstEpisode($0).map(strata) ?? [("role", "(not registered)")]) },
+                      isLinked: { first[$0] != nil }),
             MatchRate(name: "caregivers_with_children", description: "caregivers with at least one linked child in the family links",
                       persons: caregivers, isLinked: { !(inputs.children[$0] ?? []).isEmpty }),
             MatchRate(name: "youth_in_decisions", description: "youth participants with at least one decision (any category)",
@@ -87,7 +90,7 @@ public struct LinkageAudit {
         ])
         let unmatched = [
             PublishedFile(name: "unmatched_questionnaire_registrations.csv",
-                          content: try pseudonymList(respondents.filter { firstEpisode[$0] == nil }), restricted: true),
+                          content: try pseudonymList(respondents.filter { first[$0] == nil }), restricted: true),
             PublishedFile(name: "unmatched_registrations_family.csv",
                           content: try pseudonymList(caregivers.map(\.id).filter { (inputs.children[$0] ?? []).isEmpty }), restricted: true),
         ]
@@ -230,9 +233,14 @@ public struct LinkageAudit {
         return object.compactMapValues { ($0 as? NSNumber)?.doubleValue }
     }
 
+    /// The pseudonyms of some persons, one per line, sorted; streamed so only they are held.
     private func pseudonymList(_ ids: [Int]) throws -> String {
         let wanted = Set(ids)
-        let rows = try db.query("SELECT person_id, pseudo_id FROM person ORDER BY pseudo_id") { ($0.int(0), $0.string(1)) }
-        return CSVWriter.encode(rows: [["pseudo_id"]] + rows.filter { wanted.contains($0.0) }.map { [$0.1] })
+        var list: [String] = []
+        let rows = try db.prepare("SELECT person_id, pseudo_id FROM person")
+        while let row = try rows.step() {
+            if wanted.contains(row.int(0)) { list.append(row.string(1)) }
+        }
+        return CSVWriter.encode(rows: [["pseudo_id"]] + list.sorted().map { [$0] })
     }
 }

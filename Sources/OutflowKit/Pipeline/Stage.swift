@@ -10,6 +10,8 @@ public struct StageRecord: Sendable {
     public var status: String
     public var seconds: Double
     public var rows: Int
+    /// The process's peak resident memory so far, in MiB (VmHWM), after the stage.
+    public var peakMiB: Int
 }
 
 /// Runs stages in order and keeps their records.
@@ -25,14 +27,24 @@ public struct StageRunner {
         func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         do {
             let value = try body()
-            let record = StageRecord(name: name, status: "ok", seconds: seconds(), rows: rows(value))
+            let record = StageRecord(name: name, status: "ok", seconds: seconds(), rows: rows(value), peakMiB: Self.peakMiB())
             records.append(record)
-            log.info(name, "done: \(record.rows) rows in \(String(format: "%.2f", record.seconds)) s")
+            log.info(name, "done: \(record.rows) rows in \(String(format: "%.2f", record.seconds)) s, peak \(record.peakMiB) MiB")
             return value
         } catch {
-            records.append(StageRecord(name: name, status: "failed", seconds: seconds(), rows: 0))
+            records.append(StageRecord(name: name, status: "failed", seconds: seconds(), rows: 0, peakMiB: Self.peakMiB()))
             throw StageFailure(stage: name, underlying: error)
         }
+    }
+}
+
+extension StageRunner {
+    /// Peak resident memory of the process in MiB, from /proc/self/status (0 where unavailable).
+    static func peakMiB() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kb = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return 0 }
+        return kb / 1024
     }
 }
 

@@ -45,6 +45,7 @@ public struct Manifest {
                     ("status", .string(stage.status)),
                     ("seconds", .double(stage.seconds, decimals: 3)),
                     ("rows", .int(stage.rows)),
+                    ("peakMiB", .int(stage.peakMiB)),
                 ])
             })),
         ])

@@ -38,8 +38,7 @@ public final class Database {
         try execute("PRAGMA journal_mode = WAL")
         try execute("PRAGMA synchronous = NORMAL")
         try execute("PRAGMA foreign_keys = ON")
-        try execute("PRAGMA temp_store = MEMORY")
-        try execute("PRAGMA cache_size = -65536")
+        try execute("PRAGMA cache_size = -32768")
         // Checkpoints run once after a whole ingest (`checkpoint()`), not after every file.
         try execute("PRAGMA wal_autocheckpoint = 0")
         restrictPermissions()
