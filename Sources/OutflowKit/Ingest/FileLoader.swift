@@ -155,7 +155,10 @@ struct FileLoader {
         let rows = try Rows(db: db, fileId: fileId, validFrom: extraction?.julian)
         let parser = Rows.Parser(config: config)
         let view = Unchecked(RecordView(reader: reader, fieldIndex: mapping.fieldIndex, columns: columns))
-        let context = ParseContext(fileId: fileId, extractionDay: extraction, persons: persons, erased: erased)
+        var context = ParseContext(fileId: fileId, extractionDay: extraction, persons: persons, erased: erased)
+        // Room for every key up front (about one row per 100 bytes): growing a set of millions
+        // doubles its memory for a moment.
+        if source.isSnapshot { context.seenKeys.reserveCapacity(fingerprint.size / 100) }
         var quarantine = try QuarantineWriter(db: db, fileId: fileId)
         let addPerson = try db.prepare("INSERT INTO person (person_id, pseudo_id) VALUES (?, ?)")
         var counts = (read: 0, accepted: 0, quarantined: 0, erased: 0)

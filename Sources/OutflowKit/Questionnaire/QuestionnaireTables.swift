@@ -23,16 +23,31 @@ public struct QuestionnaireTables: Sendable {
     }
 
     /// Per wave, role and item asked of that role: respondents and the three band shares.
+    /// One pass counts answers per wave, role, item and value; nothing is copied.
     public func items(_ responses: [Response]) -> PublishedTable {
+        let values = max(instrument.scaleMax, 0) + 1
+        var tallies: [String: [Int]] = [:]
+        for r in responses {
+            let key = "\(r.wave)|\(r.role.rawValue)"
+            var tally = tallies[key] ?? [Int](repeating: 0, count: instrument.items.count * values)
+            for index in instrument.items.indices {
+                if let a = r.answer(index), a < values { tally[index * values + a] += 1 }
+            }
+            tallies[key] = tally
+        }
         var rows: [[Cell]] = []
         for wave in waves {
             for role in Role.allCases {
-                let group = responses.filter { $0.wave == wave.wave && $0.role == role }
+                let tally = tallies["\(wave.wave)|\(role.rawValue)"] ?? []
                 for (index, item) in instrument.items.enumerated() where item.roles.contains(role) {
-                    let answers = group.compactMap { $0.answer(index) }
-                    let n = answers.count
+                    var n = 0
                     var counts: [Instrument.Band: Int] = [:]
-                    for a in answers { if let band = instrument.band(of: a) { counts[band, default: 0] += 1 } }
+                    for a in 0..<values {
+                        let c = tally.isEmpty ? 0 : tally[index * values + a]
+                        guard c > 0 else { continue }
+                        n += c
+                        if let band = instrument.band(of: a) { counts[band, default: 0] += c }
+                    }
                     var row: [Cell] = [.key(String(wave.wave)), .key(role.name), .key(item.code), rule.count(n)]
                     row += Instrument.Band.allCases.map { band in
                         n == 0 ? .empty : rule.figure(.percent(Self.percent(counts[band] ?? 0, of: n)), denominator: n)
