@@ -34,8 +34,8 @@ public struct CohortTables: Sendable {
             let partners = exclusions.indices.filter { $0 != i && exclusions[$0] > 0 && !paired.contains($0) }
             guard let j = partners.min(by: { (exclusions[$0], abs($0 - i)) < (exclusions[$1], abs($1 - i)) }) else { continue }
             paired.formUnion([i, j])
-            rows[j][excluded] = .suppressed
-            for k in min(i, j)..<max(i, j) { rows[k][remaining] = .suppressed }
+            rows[j][excluded] = .withheld
+            for k in min(i, j)..<max(i, j) { rows[k][remaining] = .withheld }
         }
     }
 
@@ -52,14 +52,14 @@ public struct CohortTables: Sendable {
                 row += estimate.map { [.proportion($0.cumulativeIncidence), .proportion($0.ciLow), .proportion($0.ciHigh)] }
                     ?? [.empty, .empty, .empty]
                 if m.entries < rule.minCell || counts.followed < rule.minCell || rule.isSmall(counts.events) || rule.isSmall(counts.censored) {
-                    row = SuppressionRule.suppressWhole(row)
+                    row = rule.suppressWhole(row)
                 }
                 if m.stratum != .all { groups["\(m.stratum.variable)|\(h)", default: []].append(rows.count) }
                 rows.append(row)
                 sizes.append(m.entries)
             }
         }
-        SuppressionRule.secondary(rows: &rows, groups: groups.keys.sorted().map { groups[$0]! }) { sizes[$0] }
+        rule.secondary(rows: &rows, groups: groups.keys.sorted().map { groups[$0]! }) { sizes[$0] }
         return PublishedTable(name: "outflow", columns: ["stratum", "stratum_value", "horizon_days", "entries", "n_followed", "n_events",
                                                          "n_censored", "cum_incidence", "ci_low", "ci_high", "suppressed"], rows: rows)
     }
@@ -107,11 +107,11 @@ public struct CohortTables: Sendable {
             var row: [Cell] = [.key(m.stratum.variable), .key(m.stratum.value), .count(m.entries), .count(r.events),
                                .number(r.personYears, decimals: 2)]
             row += [r.ratePer100, r.ciLow, r.ciHigh].map { $0.map { Cell.number($0, decimals: 2) } ?? .empty }
-            if m.entries < rule.minCell || rule.isSmall(r.events) { row = SuppressionRule.suppressWhole(row) }
+            if m.entries < rule.minCell || rule.isSmall(r.events) { row = rule.suppressWhole(row) }
             if m.stratum != .all { groups[m.stratum.variable, default: []].append(rows.count) }
             rows.append(row)
         }
-        SuppressionRule.secondary(rows: &rows, groups: groups.keys.sorted().map { groups[$0]! }) { measures[$0].entries }
+        rule.secondary(rows: &rows, groups: groups.keys.sorted().map { groups[$0]! }) { measures[$0].entries }
         return PublishedTable(name: "rates", columns: ["stratum", "stratum_value", "entries", "events", "person_years",
                                                        "rate_per_100py", "ci_low", "ci_high", "suppressed"], rows: rows)
     }
@@ -125,11 +125,11 @@ public struct CohortTables: Sendable {
             var row: [Cell] = [.key(m.stratum.variable), .key(m.stratum.value), .count(t.total)] + cells.map(Cell.count)
             row.append(t.total > 0 ? .number(t.exactMcNemarP, decimals: 4) : .empty)
             row += [t.proportionBefore, t.proportionAfter].map { $0.map(Cell.proportion) ?? .empty }
-            if t.total < rule.minCell || cells.contains(where: rule.isSmall) { row = SuppressionRule.suppressWhole(row) }
+            if t.total < rule.minCell || cells.contains(where: rule.isSmall) { row = rule.suppressWhole(row) }
             if m.stratum != .all { groups[m.stratum.variable, default: []].append(rows.count) }
             rows.append(row)
         }
-        SuppressionRule.secondary(rows: &rows, groups: groups.keys.sorted().map { groups[$0]! }) { measures[$0].beforeAfter.total }
+        rule.secondary(rows: &rows, groups: groups.keys.sorted().map { groups[$0]! }) { measures[$0].beforeAfter.total }
         return PublishedTable(name: "before_after", columns: ["stratum", "stratum_value", "entries", "before_yes_after_yes", "before_yes_after_no",
                                                               "before_no_after_yes", "before_no_after_no", "p_mcnemar", "suppressed",
                                                               "prop_before", "prop_after"], rows: rows)

@@ -16,8 +16,11 @@ public enum Cell: Sendable, Equatable {
     case number(Double, decimals: Int)
     /// Not estimable or not applicable: written empty, not suppressed.
     case empty
-    /// Withheld by disclosure control.
+    /// Withheld by disclosure control: a count of 1 to k-1, or a figure on fewer than k.
     case suppressed
+    /// Withheld although not small itself: hidden with a small cell of its row, or so that a
+    /// small cell elsewhere cannot be derived by subtraction (secondary suppression).
+    case withheld
 
     /// The CSV text of the cell; suppressed cells are empty (the row's flag says why).
     public var csv: String {
@@ -27,11 +30,11 @@ public enum Cell: Sendable, Equatable {
         case .proportion(let p): return Cell.fixed(p, 4)
         case .percent(let p): return Cell.fixed(p, 1)
         case .number(let x, let d): return Cell.fixed(x, d)
-        case .empty, .suppressed: return ""
+        case .empty, .suppressed, .withheld: return ""
         }
     }
 
-    public var isSuppressed: Bool { self == .suppressed }
+    public var isSuppressed: Bool { self == .suppressed || self == .withheld }
 
     /// Fixed-point text rounded half away from zero, never `-0`.
     public static func fixed(_ value: Double, _ decimals: Int) -> String {
@@ -78,7 +81,7 @@ public struct PublishedTable: Sendable {
         var lines = [columns]
         for row in rows {
             var fields = row.map(\.csv)
-            if let flagIndex { fields.insert(row.contains(.suppressed) ? "1" : "0", at: flagIndex) }
+            if let flagIndex { fields.insert(row.contains(where: \.isSuppressed) ? "1" : "0", at: flagIndex) }
             lines.append(fields)
         }
         return CSVWriter.encode(rows: lines)

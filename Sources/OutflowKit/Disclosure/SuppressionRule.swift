@@ -17,19 +17,27 @@ public struct SuppressionRule: Sendable {
     /// A figure whose denominator is below k is suppressed.
     public func figure(_ cell: Cell, denominator: Int) -> Cell { denominator < minCell ? .suppressed : cell }
 
-    /// Suppresses every non-key cell of a row.
-    public static func suppressWhole(_ row: [Cell]) -> [Cell] {
-        row.map { if case .key = $0 { return $0 } else { return .suppressed } }
+    /// Suppresses every non-key cell of a row: its small counts as `.suppressed`, the rest
+    /// as `.withheld`.
+    public func suppressWhole(_ row: [Cell]) -> [Cell] {
+        row.map { cell in
+            switch cell {
+            case .key: return cell
+            case .count(let n) where isSmall(n): return .suppressed
+            case .suppressed: return cell
+            default: return .withheld
+            }
+        }
     }
 
     /// Secondary suppression over groups of rows that sum to a published total: when exactly
     /// one row with a non-zero size is suppressed in a group, the unsuppressed row with the
     /// smallest non-zero size is suppressed as well.
-    public static func secondary(rows: inout [[Cell]], groups: [[Int]], size: (Int) -> Int) {
+    public func secondary(rows: inout [[Cell]], groups: [[Int]], size: (Int) -> Int) {
         for group in groups where group.count > 1 {
-            let suppressed = group.filter { rows[$0].contains(.suppressed) && size($0) > 0 }
+            let suppressed = group.filter { rows[$0].contains(where: \.isSuppressed) && size($0) > 0 }
             guard suppressed.count == 1 else { continue }
-            let candidates = group.filter { !rows[$0].contains(.suppressed) && size($0) > 0 }
+            let candidates = group.filter { !rows[$0].contains(where: \.isSuppressed) && size($0) > 0 }
             if let smallest = candidates.min(by: { (size($0), $0) < (size($1), $1) }) {
                 rows[smallest] = suppressWhole(rows[smallest])
             }
