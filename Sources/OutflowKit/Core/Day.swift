@@ -6,13 +6,16 @@
 
 /// A calendar date, held as its Julian Day Number.
 public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Stored in 32 bits: a cohort of a million entries holds several dates each.
+    private let storage: Int32
+
     /// The Julian Day Number (2460677 is 2025-01-01).
-    public let julian: Int
+    public var julian: Int { Int(storage) }
 
     /// Julian Day Number of 1970-01-01.
     static let unixEpochJulian = 2_440_588
 
-    public init(julian: Int) { self.julian = julian }
+    public init(julian: Int) { storage = Int32(truncatingIfNeeded: julian) }
 
     /// A validated calendar date; nil for impossible dates such as 31 February.
     public init?(year: Int, month: Int, day: Int) {
@@ -25,7 +28,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         let mp = (month + 9) % 12
         let doy = (153 * mp + 2) / 5 + day - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        self.julian = era * 146_097 + doe - 719_468 + Day.unixEpochJulian
+        self.init(julian: era * 146_097 + doe - 719_468 + Day.unixEpochJulian)
     }
 
     /// Year, month and day of this date.

@@ -45,23 +45,25 @@ public struct LinkageAudit {
             let indexDay = index == .end ? e.end : e.start
             return [("role", e.role.name), ("group_type", e.groupType), ("index_year", indexDay.map { String($0.year) } ?? "(none)")]
         }
-        let participants = first.keys.sorted().map { (id: $0, strata: strata(firstEpisode($0)!)) }
+        let participants = first.keys.sorted()
+        func participantStrata(_ person: Int) -> [(String, String)] { firstEpisode(person).map(strata) ?? [("role", "(not registered)")] }
         let respondents = Set(try db.query("SELECT DISTINCT person_id FROM stg_questionnaire WHERE completed_day <= ?1", a) { $0.int(0) })
         let inDecisions = Set(try db.query("SELECT DISTINCT person_id FROM stg_decision WHERE \(Self.inForce)", a) { $0.int(0) })
-        let caregivers = participants.filter { firstEpisode($0.id)!.role == .opvoeder }
-        let youth = participants.filter { firstEpisode($0.id)!.role == .jongere }
-        let children = caregivers.flatMap { c in (inputs.children[c.id] ?? []).map { (id: $0.personId, strata: c.strata) } }
+        let caregivers = participants.filter { firstEpisode($0)!.role == .opvoeder }
+        let youth = participants.filter { firstEpisode($0)!.role == .jongere }
+        // Linked children, each counted under their caregiver's breakdown values.
+        var parentOf: [Int: Int] = [:]
+        for c in caregivers { for child in inputs.children[c] ?? [] where parentOf[child.personId] == nil { parentOf[child.personId] = c } }
 
         let rates = [
             MatchRate(name: "questionnaire_in_registrations", description: "questionnaire respondents found in the registrations",
-                      persons: respondents.sorted().map { (id: $0, strata: firstEpisode($0).map(strata) ?? [("role", "(not registered)")]) },
-                      isLinked: { first[$0] != nil }),
+                      persons: respondents.sorted(), strata: participantStrata, isLinked: { first[$0] != nil }),
             MatchRate(name: "caregivers_with_children", description: "caregivers with at least one linked child in the family links",
-                      persons: caregivers, isLinked: { !(inputs.children[$0] ?? []).isEmpty }),
+                      persons: caregivers, strata: participantStrata, isLinked: { !(inputs.children[$0] ?? []).isEmpty }),
             MatchRate(name: "youth_in_decisions", description: "youth participants with at least one decision (any category)",
-                      persons: youth, isLinked: { inDecisions.contains($0) }),
+                      persons: youth, strata: participantStrata, isLinked: { inDecisions.contains($0) }),
             MatchRate(name: "children_in_decisions", description: "linked children of caregivers with at least one decision (any category)",
-                      persons: children, isLinked: { inDecisions.contains($0) }),
+                      persons: parentOf.keys.sorted(), strata: { participantStrata(parentOf[$0]!) }, isLinked: { inDecisions.contains($0) }),
         ]
         let previous = try previousRates(runId: runId)
         var warnings: [String] = []
@@ -92,7 +94,7 @@ public struct LinkageAudit {
             PublishedFile(name: "unmatched_questionnaire_registrations.csv",
                           content: try pseudonymList(respondents.filter { first[$0] == nil }), restricted: true),
             PublishedFile(name: "unmatched_registrations_family.csv",
-                          content: try pseudonymList(caregivers.map(\.id).filter { (inputs.children[$0] ?? []).isEmpty }), restricted: true),
+                          content: try pseudonymList(caregivers.filter { (inputs.children[$0] ?? []).isEmpty }), restricted: true),
         ]
         try db.run("UPDATE run_log SET audit_json = ? WHERE run_id = ?",
                    [.text(JSONValue.object(rates.map { ($0.name, $0.percent.map { .double($0, decimals: 4) } ?? .null) }).encoded()), .text(runId)])

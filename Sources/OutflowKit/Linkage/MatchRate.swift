@@ -19,17 +19,18 @@ public struct MatchRate: Sendable, Equatable {
     /// Linked share in percent, nil when there is nobody to link.
     public var percent: Double? { total == 0 ? nil : 100 * Double(linked) / Double(total) }
 
-    /// Counts persons (each with its breakdown values) by whether `isLinked` holds.
-    public init(name: String, description: String, persons: [(id: Int, strata: [(String, String)])], isLinked: (Int) -> Bool) {
+    /// Counts persons by whether `isLinked` holds, broken down by the values `strata` gives
+    /// each person (computed as it goes, so millions of persons need no list of their values).
+    public init(name: String, description: String, persons: [Int], strata: (Int) -> [(String, String)], isLinked: (Int) -> Bool) {
         self.name = name
         self.description = description
         var linked = 0, unlinked = 0
         var cells: [String: [String: (Int, Int)]] = [:]
         var dimensions: [String] = []
         for person in persons {
-            let ok = isLinked(person.id)
+            let ok = isLinked(person)
             if ok { linked += 1 } else { unlinked += 1 }
-            for (dimension, value) in person.strata {
+            for (dimension, value) in strata(person) {
                 if cells[dimension] == nil { dimensions.append(dimension); cells[dimension] = [:] }
                 var cell = cells[dimension]![value] ?? (0, 0)
                 if ok { cell.0 += 1 } else { cell.1 += 1 }

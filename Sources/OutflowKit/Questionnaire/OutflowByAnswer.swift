@@ -13,16 +13,17 @@ public enum OutflowByAnswer {
         for item in items {
             let bands = questionnaire.firstBands(responses, item: item, wave: 1)
             let order = Instrument.Band.allCases.map(\.rawValue) + [noAnswer]
-            var groups: [String: [CohortEntry]] = [:]
+            // Survival times per band; the entries themselves are not copied.
+            var groups: [String: [SurvivalTime]] = [:]
             for entry in cohort.entries {
-                groups[bands[entry.episode.personId]?.rawValue ?? noAnswer, default: []].append(entry)
+                groups[bands[entry.episode.personId]?.rawValue ?? noAnswer, default: []].append(entry.survivalTime)
             }
             let measures = order.compactMap { band -> StratumMeasures? in
-                guard let entries = groups[band] else { return nil }
-                let days = entries.reduce(0) { $0 + $1.time }
-                return StratumMeasures(stratum: Stratum(variable: item, value: band), entries: entries.count,
-                                       kaplanMeier: KaplanMeier(entries.map(\.survivalTime)),
-                                       rate: PoissonRate(events: entries.filter(\.isEvent).count, personYears: PoissonRate.personYears(fromDays: days)),
+                guard let times = groups[band] else { return nil }
+                let days = times.reduce(0) { $0 + $1.days }
+                return StratumMeasures(stratum: Stratum(variable: item, value: band), entries: times.count,
+                                       kaplanMeier: KaplanMeier(times),
+                                       rate: PoissonRate(events: times.filter(\.isEvent).count, personYears: PoissonRate.personYears(fromDays: days)),
                                        totalDays: days, beforeAfter: BeforeAfterTable(yesYes: 0, yesNo: 0, noYes: 0, noNo: 0))
             }
             rows += gate.outflow(measures).rows

@@ -66,11 +66,12 @@ public struct QuestionnaireTables: Sendable {
         var rows: [[Cell]] = []
         for wave in waves {
             for role in Role.allCases {
-                let eligible = Set(episodes.filter { e in
-                    guard e.role == role, let day = index == .end ? e.end : e.start else { return false }
-                    return day + wave.offsetDays <= asOf
-                }.map(\.personId)).count
-                let respondents = Set(responses.filter { $0.wave == wave.wave && $0.role == role }.map(\.personId)).count
+                var eligiblePersons: Set<Int> = [], respondingPersons: Set<Int> = []
+                for e in episodes where e.role == role {
+                    if let day = index == .end ? e.end : e.start, day + wave.offsetDays <= asOf { eligiblePersons.insert(e.personId) }
+                }
+                for r in responses where r.wave == wave.wave && r.role == role { respondingPersons.insert(r.personId) }
+                let eligible = eligiblePersons.count, respondents = respondingPersons.count
                 var rate: Cell = eligible > 0 ? .proportion(Double(respondents) / Double(eligible)) : .empty
                 if eligible < rule.minCell || rule.isSmall(respondents) { rate = .suppressed }
                 rows.append([.key(String(wave.wave)), .key(role.name), rule.count(eligible), rule.count(respondents), rate])
