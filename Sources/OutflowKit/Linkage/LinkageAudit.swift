@@ -133,21 +133,22 @@ public struct LinkageAudit {
         let keyIds = try db.query("SELECT source, group_concat(DISTINCT key_id) FROM ingest_file WHERE status = 'loaded' GROUP BY source") {
             ($0.string(0), $0.text(1) ?? "")
         }
-        func keys(_ source: String) -> JSONValue { .string(keyIds.first { $0.0 == source }?.1 ?? "") }
-        return .array([
-            .object([("source", .string("registrations")), ("rowsInForce", .int(try db.scalarInt("SELECT count(*) FROM stg_registration WHERE \(Self.inForce)", a) ?? 0)),
-                     ("persons", .int(try db.scalarInt("SELECT count(DISTINCT person_id) FROM stg_registration WHERE \(Self.inForce)", a) ?? 0)),
-                     ("keyIds", keys("registrations"))]),
-            .object([("source", .string("questionnaire")), ("rowsInForce", .int(try db.scalarInt("SELECT count(*) FROM stg_questionnaire WHERE completed_day <= ?1", a) ?? 0)),
-                     ("persons", .int(try db.scalarInt("SELECT count(DISTINCT person_id) FROM stg_questionnaire WHERE completed_day <= ?1", a) ?? 0)),
-                     ("keyIds", keys("questionnaire"))]),
-            .object([("source", .string("decisions")), ("rowsInForce", .int(try db.scalarInt("SELECT count(*) FROM stg_decision WHERE \(Self.inForce)", a) ?? 0)),
-                     ("persons", .int(try db.scalarInt("SELECT count(DISTINCT person_id) FROM stg_decision WHERE \(Self.inForce)", a) ?? 0)),
-                     ("keyIds", keys("decisions"))]),
-            .object([("source", .string("family")), ("rowsInForce", .int(try db.scalarInt("SELECT count(*) FROM stg_family WHERE \(Self.inForce)", a) ?? 0)),
-                     ("persons", .int(try db.scalarInt("SELECT count(*) FROM (SELECT parent_id FROM stg_family WHERE \(Self.inForce) UNION SELECT child_id FROM stg_family WHERE \(Self.inForce))", a) ?? 0)),
-                     ("keyIds", keys("family"))]),
-        ])
+        // Rows in force and distinct persons per source (the questionnaire: completed by the cut-off).
+        let questions: [(source: String, rows: String, persons: String)] = [
+            ("registrations", "SELECT count(*) FROM stg_registration WHERE \(Self.inForce)",
+             "SELECT count(DISTINCT person_id) FROM stg_registration WHERE \(Self.inForce)"),
+            ("questionnaire", "SELECT count(*) FROM stg_questionnaire WHERE completed_day <= ?1",
+             "SELECT count(DISTINCT person_id) FROM stg_questionnaire WHERE completed_day <= ?1"),
+            ("decisions", "SELECT count(*) FROM stg_decision WHERE \(Self.inForce)",
+             "SELECT count(DISTINCT person_id) FROM stg_decision WHERE \(Self.inForce)"),
+            ("family", "SELECT count(*) FROM stg_family WHERE \(Self.inForce)",
+             "SELECT count(*) FROM (SELECT parent_id FROM stg_family WHERE \(Self.inForce) UNION SELECT child_id FROM stg_family WHERE \(Self.inForce))"),
+        ]
+        return .array(try questions.map { q in
+            .object([("source", .string(q.source)), ("rowsInForce", .int(try db.scalarInt(q.rows, a) ?? 0)),
+                     ("persons", .int(try db.scalarInt(q.persons, a) ?? 0)),
+                     ("keyIds", .string(keyIds.first { $0.0 == q.source }?.1 ?? ""))])
+        })
     }
 
     private func anomalies(roles: [Int: Set<Role>], episodes: [Episode]) throws -> JSONValue {
