@@ -83,11 +83,12 @@ public struct CohortInputs: Sendable {
             texts[text] = text
             return text
         }
+        let episodeCount = try db.scalarInt("SELECT count(*) FROM stg_registration WHERE \(inForce)", [.int(asOf.julian)]) ?? 0
         let episodes = try db.query("""
             SELECT person_id, group_id, group_type, organisation, district, role, start_day, end_day, birth_year
             FROM stg_registration WHERE \(inForce)
             ORDER BY person_id, start_day, group_id
-            """, [.int(asOf.julian)]) { row in
+            """, [.int(asOf.julian)], expected: episodeCount) { row in
             Episode(personId: row.int(0), groupId: row.string(1), groupType: shared(row.string(2)), organisation: shared(row.string(3)),
                     district: row.text(4).map(shared), role: Role(rawValue: row.int(5)) ?? .opvoeder, start: Day(julian: row.int(6)),
                     end: row.optionalInt(7).map(Day.init(julian:)), birthYear: row.optionalInt(8))

@@ -34,9 +34,9 @@ public struct LinkageAudit {
         // Each person's first episode, by position in the episode list.
         let episodes = inputs.episodes
         var first: [Int: Int] = [:]
-        var roles: [Int: Set<Role>] = [:]
+        var roles: [Int: UInt8] = [:]   // bit per role, so a million persons need no set each
         for (position, e) in episodes.enumerated() where e.start <= asOf {
-            roles[e.personId, default: []].insert(e.role)
+            roles[e.personId, default: 0] |= UInt8(1 << e.role.rawValue)
             if let held = first[e.personId], episodes[held].start <= e.start { continue }
             first[e.personId] = position
         }
@@ -151,7 +151,7 @@ public struct LinkageAudit {
         })
     }
 
-    private func anomalies(roles: [Int: Set<Role>], episodes: [Episode]) throws -> JSONValue {
+    private func anomalies(roles: [Int: UInt8], episodes: [Episode]) throws -> JSONValue {
         let a = [SQLValue.int(asOf.julian)]
         // Earliest start per person and per (person, group) of the episodes in force.
         var firstStart: [Int: Day] = [:], firstStartInGroup: [String: Day] = [:]
@@ -185,7 +185,7 @@ public struct LinkageAudit {
             ("questionnaireBeforeGroupStart", .int(beforeStart)),
             ("decisionsEndingBeforeStart", .int(endBeforeStart)),
             ("birthYearsDisagreeing", .int(birthYears)),
-            ("bothYouthAndCaregiver", .int(roles.values.filter { $0.count > 1 }.count)),
+            ("bothYouthAndCaregiver", .int(roles.values.filter { $0.nonzeroBitCount > 1 }.count)),
             ("decisionsDatedAfterExtraction", .int(afterExtraction)),
         ])
     }
