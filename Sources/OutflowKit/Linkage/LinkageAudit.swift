@@ -84,17 +84,17 @@ public struct LinkageAudit {
             ("deliveries", files.json),
             ("sources", try sourceFigures()),
             ("matchRates", .array(rates.map { $0.json() })),
-            ("anomalies", try anomalies(roles: roles, episodes: inputs.episodes)),
+            ("anomalies", try anomalies(roles: roles, episodes: inputs.episodes, children: inputs.children)),
             ("decisions", try decisionFigures()),
             ("erasures", try erasureFigures()),
             ("changeSincePreviousSnapshot", try snapshotChanges()),
             ("changeSincePreviousRun", .array(changes)),
         ])
+        let lists = try pseudonymLists([respondents.filter { first[$0] == nil },
+                                        caregivers.filter { (inputs.children[$0] ?? []).isEmpty }])
         let unmatched = [
-            PublishedFile(name: "unmatched_questionnaire_registrations.csv",
-                          content: try pseudonymList(respondents.filter { first[$0] == nil }), restricted: true),
-            PublishedFile(name: "unmatched_registrations_family.csv",
-                          content: try pseudonymList(caregivers.filter { (inputs.children[$0] ?? []).isEmpty }), restricted: true),
+            PublishedFile(name: "unmatched_questionnaire_registrations.csv", content: lists[0], restricted: true),
+            PublishedFile(name: "unmatched_registrations_family.csv", content: lists[1], restricted: true),
         ]
         try db.run("UPDATE run_log SET audit_json = ? WHERE run_id = ?",
                    [.text(JSONValue.object(rates.map { ($0.name, $0.percent.map { .double($0, decimals: 4) } ?? .null) }).encoded()), .text(runId)])
@@ -151,7 +151,7 @@ public struct LinkageAudit {
         })
     }
 
-    private func anomalies(roles: [Int: UInt8], episodes: [Episode]) throws -> JSONValue {
+    private func anomalies(roles: [Int: UInt8], episodes: [Episode], children: [Int: [Child]]) throws -> JSONValue {
         let a = [SQLValue.int(asOf.julian)]
         // Earliest start per person and per (person, group) of the episodes in force.
         var firstStart: [Int: Day] = [:], firstStartInGroup: [String: Day] = [:]
@@ -172,12 +172,21 @@ public struct LinkageAudit {
             SELECT count(*) FROM quarantine q JOIN ingest_file f USING (file_id)
             WHERE f.source = 'decisions' AND q.column_name = 'end_date' AND q.reason = 'out_of_range'
             """) ?? 0
-        let birthYears = try db.scalarInt("""
-            SELECT count(*) FROM (SELECT person_id FROM (
-                SELECT person_id, birth_year FROM stg_registration WHERE \(Self.inForce) AND birth_year IS NOT NULL
-                UNION SELECT child_id, child_birth_year FROM stg_family WHERE \(Self.inForce) AND child_birth_year IS NOT NULL)
-            GROUP BY person_id HAVING count(DISTINCT birth_year) > 1)
-            """, a) ?? 0
+        // Birth years that disagree: between a person's registration episodes, or between the
+        // registrations and the family links (the child's birth year).
+        var registered: [Int: Int] = [:]
+        var disagreeing: Set<Int> = []
+        for e in episodes {
+            guard let year = e.birthYear else { continue }
+            if let known = registered[e.personId], known != year { disagreeing.insert(e.personId) }
+            registered[e.personId] = year
+        }
+        for links in children.values {
+            for child in links {
+                if let year = child.birthYear, let known = registered[child.personId], known != year { disagreeing.insert(child.personId) }
+            }
+        }
+        let birthYears = disagreeing.count
         let afterExtraction = try db.scalarInt("""
             SELECT count(*) FROM stg_decision WHERE \(Self.inForce) AND (decision_day > valid_from OR start_day > valid_from)
             """, a) ?? 0
@@ -218,8 +227,12 @@ public struct LinkageAudit {
             let days = try db.query("SELECT DISTINCT extraction_day FROM ingest_file WHERE source = ? AND status = 'loaded' AND extraction_day <= ? ORDER BY 1 DESC LIMIT 2",
                                     [.text(source), .int(asOf.julian)]) { $0.int(0) }
             guard let newest = days.first else { continue }
-            let added = days.count > 1 ? try db.scalarInt("SELECT count(*) FROM \(table) WHERE valid_from = ?", [.int(newest)]) ?? 0 : 0
-            let removed = try db.scalarInt("SELECT count(*) FROM \(table) WHERE valid_to = ?", [.int(newest)]) ?? 0
+            // One scan for both counts.
+            let counts = try db.query("SELECT total(valid_from = ?1), total(valid_to = ?1) FROM \(table)", [.int(newest)]) {
+                (Int($0.double(0)), Int($0.double(1)))
+            }.first ?? (0, 0)
+            let added = days.count > 1 ? counts.0 : 0
+            let removed = counts.1
             rows.append(.object([("source", .string(source)), ("snapshot", .string(Day(julian: newest).iso)),
                                  ("previousSnapshot", days.count > 1 ? .string(Day(julian: days[1]).iso) : .null),
                                  ("rowVersionsAdded", .int(added)), ("rowVersionsEnded", .int(removed))]))
@@ -236,14 +249,16 @@ public struct LinkageAudit {
         return object.compactMapValues { ($0 as? NSNumber)?.doubleValue }
     }
 
-    /// The pseudonyms of some persons, one per line, sorted; streamed so only they are held.
-    private func pseudonymList(_ ids: [Int]) throws -> String {
-        let wanted = Set(ids)
-        var list: [String] = []
+    /// For each group of person ids, their pseudonyms one per line, sorted; one streamed
+    /// scan of `person` serves all groups, and only the wanted pseudonyms are held.
+    private func pseudonymLists(_ groups: [[Int]]) throws -> [String] {
+        let wanted = groups.map(Set.init)
+        var lists = [[String]](repeating: [], count: groups.count)
         let rows = try db.prepare("SELECT person_id, pseudo_id FROM person")
         while let row = try rows.step() {
-            if wanted.contains(row.int(0)) { list.append(row.string(1)) }
+            let id = row.int(0)
+            for (i, set) in wanted.enumerated() where set.contains(id) { lists[i].append(row.string(1)) }
         }
-        return CSVWriter.encode(rows: [["pseudo_id"]] + list.sorted().map { [$0] })
+        return lists.map { CSVWriter.encode(rows: [["pseudo_id"]] + $0.sorted().map { [$0] }) }
     }
 }
