@@ -50,34 +50,30 @@ struct DecisionRows: SourceRows {
         }
     }
 
-    let insert: Statement
-    let fileId: Int
-    let validFrom: Int?
+    let batch: BatchInsert<Values>
 
     init(db: Database, fileId: Int, validFrom: Int?) throws {
-        self.fileId = fileId
-        self.validFrom = validFrom
-        insert = try db.prepare("""
+        batch = BatchInsert(db: db, head: """
             INSERT INTO stg_decision (file_id, person_id, decision_id, decision_day, start_day, end_day,
-                product_category, product_code, provider, municipality, change_reason, row_hash, valid_from)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+                product_category, product_code, provider, municipality, change_reason, row_hash, valid_from) VALUES
+            """, columns: 13) { v, s, o in
+            try s.bind(fileId, at: o + 1)
+            try s.bind(v.personId, at: o + 2)
+            try s.bind(v.decisionId, at: o + 3)
+            try s.bind(v.decisionDay.julian, at: o + 4)
+            try s.bind(v.start.julian, at: o + 5)
+            try s.bind(v.end?.julian, at: o + 6)
+            try s.bind(v.category, at: o + 7)
+            try s.bind(v.productCode, at: o + 8)
+            try s.bind(v.provider, at: o + 9)
+            try s.bind(v.municipality, at: o + 10)
+            try s.bind(v.changeReason, at: o + 11)
+            try s.bind(v.hash, at: o + 12)
+            try s.bind(validFrom, at: o + 13)
+        }
     }
 
-    func insert(_ v: Values, line: Int) throws {
-        try insert.bind(fileId, at: 1)
-        try insert.bind(v.personId, at: 2)
-        try insert.bind(v.decisionId, at: 3)
-        try insert.bind(v.decisionDay.julian, at: 4)
-        try insert.bind(v.start.julian, at: 5)
-        try insert.bind(v.end?.julian, at: 6)
-        try insert.bind(v.category, at: 7)
-        try insert.bind(v.productCode, at: 8)
-        try insert.bind(v.provider, at: 9)
-        try insert.bind(v.municipality, at: 10)
-        try insert.bind(v.changeReason, at: 11)
-        try insert.bind(v.hash, at: 12)
-        try insert.bind(validFrom, at: 13)
-        try insert.run()
-    }
+    func insert(_ v: Values, line: Int) throws { try batch.add(v) }
+
+    func finish() throws { try batch.finish() }
 }

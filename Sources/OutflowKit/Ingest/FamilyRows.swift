@@ -34,26 +34,22 @@ struct FamilyRows: SourceRows {
         }
     }
 
-    let insert: Statement
-    let fileId: Int
-    let validFrom: Int?
+    let batch: BatchInsert<Values>
 
     init(db: Database, fileId: Int, validFrom: Int?) throws {
-        self.fileId = fileId
-        self.validFrom = validFrom
-        insert = try db.prepare("""
-            INSERT INTO stg_family (file_id, parent_id, child_id, child_birth_year, row_hash, valid_from)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """)
+        batch = BatchInsert(db: db, head: """
+            INSERT INTO stg_family (file_id, parent_id, child_id, child_birth_year, row_hash, valid_from) VALUES
+            """, columns: 6) { v, s, o in
+            try s.bind(fileId, at: o + 1)
+            try s.bind(v.parentId, at: o + 2)
+            try s.bind(v.childId, at: o + 3)
+            try s.bind(v.birthYear, at: o + 4)
+            try s.bind(v.hash, at: o + 5)
+            try s.bind(validFrom, at: o + 6)
+        }
     }
 
-    func insert(_ v: Values, line: Int) throws {
-        try insert.bind(fileId, at: 1)
-        try insert.bind(v.parentId, at: 2)
-        try insert.bind(v.childId, at: 3)
-        try insert.bind(v.birthYear, at: 4)
-        try insert.bind(v.hash, at: 5)
-        try insert.bind(validFrom, at: 6)
-        try insert.run()
-    }
+    func insert(_ v: Values, line: Int) throws { try batch.add(v) }
+
+    func finish() throws { try batch.finish() }
 }

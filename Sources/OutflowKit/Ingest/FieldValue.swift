@@ -110,14 +110,13 @@ public enum FieldValue {
 
     public static let fnvOffset: UInt64 = 0xCBF29CE484222325
 
-    /// The extraction date in a file name: `YYYY-MM-DD` or `YYYYMMDD`, the last one found.
+    /// The extraction date in a file name: `YYYY-MM-DD`, `DD-MM-YYYY` or `YYYYMMDD`, the last one found.
     public static func extractionDate(fileName: String) -> Day? {
         let chars = Array(fileName.utf8)
         var found: Day?
         var i = 0
         while i < chars.count {
-            if i + 10 <= chars.count, let d = chars.withUnsafeBufferPointer({ Day(bytes: UnsafeBufferPointer(rebasing: $0[i..<(i + 10)])) }),
-               chars[i + 4] == 0x2D {
+            if i + 10 <= chars.count, let d = chars.withUnsafeBufferPointer({ Day(bytes: UnsafeBufferPointer(rebasing: $0[i..<(i + 10)])) }) {
                 found = d; i += 10; continue
             }
             if i + 8 <= chars.count, (i == 0 || !isDigit(chars[i - 1])), (i + 8 == chars.count || !isDigit(chars[i + 8])),

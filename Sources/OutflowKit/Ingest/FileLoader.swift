@@ -22,10 +22,13 @@ protocol SourceRows {
     init(db: Database, fileId: Int, validFrom: Int?) throws
     /// Inserts one parsed row; may throw a `RowRejection` the database decides (a duplicate).
     func insert(_ values: Parser.Values, line: Int) throws
+    /// Inserts rows still held back for a batch.
+    func finish() throws
 }
 
 extension SourceRows {
     static func columns(for config: PipelineConfig) -> [ColumnSpec] { columns }
+    func finish() throws {}
 }
 
 /// What happened to one delivery file.
@@ -160,16 +163,16 @@ struct FileLoader {
         // doubles its memory for a moment.
         if source.isSnapshot { context.seenKeys.reserveCapacity(fingerprint.size / 100) }
         var quarantine = try QuarantineWriter(db: db, fileId: fileId)
-        let addPerson = try db.prepare("INSERT INTO person (person_id, pseudo_id) VALUES (?, ?)")
+        let newPersons = BatchInsert<(id: Int, pseudonym: String)>(db: db, head: "INSERT INTO person (person_id, pseudo_id) VALUES",
+                                                                   columns: 2, rowsPerStatement: 64) { person, statement, offset in
+            try statement.bind(person.id, at: offset + 1)
+            try statement.bind(person.pseudonym, at: offset + 2)
+        }
         var counts = (read: 0, accepted: 0, quarantined: 0, erased: 0)
 
         let summary = try RowPipeline.run(reader: reader, fileName: name, headerCount: header.count, context: context,
                                           parse: { try parser.parse(view.value, &$0) }) { batch in
-            for person in batch.newPersons {
-                try addPerson.bind(person.id, at: 1)
-                try addPerson.bind(person.pseudonym, at: 2)
-                try addPerson.run()
-            }
+            for person in batch.newPersons { try newPersons.add(person) }
             for row in batch.rows {
                 switch row {
                 case .accepted(let line, let values):
@@ -187,6 +190,8 @@ struct FileLoader {
                 }
             }
         }
+        try rows.finish()
+        try newPersons.finish()
         counts.read = summary.rowsRead
         if var failure = summary.failure {
             (failure.rowsRead, failure.accepted, failure.quarantined) = (counts.read, counts.accepted, counts.quarantined)

@@ -48,34 +48,30 @@ struct RegistrationRows: SourceRows {
         }
     }
 
-    let insert: Statement
-    let fileId: Int
-    let validFrom: Int?
+    let batch: BatchInsert<Values>
 
     init(db: Database, fileId: Int, validFrom: Int?) throws {
-        self.fileId = fileId
-        self.validFrom = validFrom
-        insert = try db.prepare("""
+        batch = BatchInsert(db: db, head: """
             INSERT INTO stg_registration (file_id, person_id, group_id, group_type, organisation, role,
-                start_day, end_day, end_reason, birth_year, district, row_hash, valid_from)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+                start_day, end_day, end_reason, birth_year, district, row_hash, valid_from) VALUES
+            """, columns: 13) { v, s, o in
+            try s.bind(fileId, at: o + 1)
+            try s.bind(v.personId, at: o + 2)
+            try s.bind(v.groupId, at: o + 3)
+            try s.bind(v.groupType, at: o + 4)
+            try s.bind(v.organisation, at: o + 5)
+            try s.bind(v.role.rawValue, at: o + 6)
+            try s.bind(v.start.julian, at: o + 7)
+            try s.bind(v.end?.julian, at: o + 8)
+            try s.bind(v.endReason?.rawValue, at: o + 9)
+            try s.bind(v.birthYear, at: o + 10)
+            try s.bind(v.district, at: o + 11)
+            try s.bind(v.hash, at: o + 12)
+            try s.bind(validFrom, at: o + 13)
+        }
     }
 
-    func insert(_ v: Values, line: Int) throws {
-        try insert.bind(fileId, at: 1)
-        try insert.bind(v.personId, at: 2)
-        try insert.bind(v.groupId, at: 3)
-        try insert.bind(v.groupType, at: 4)
-        try insert.bind(v.organisation, at: 5)
-        try insert.bind(v.role.rawValue, at: 6)
-        try insert.bind(v.start.julian, at: 7)
-        try insert.bind(v.end?.julian, at: 8)
-        try insert.bind(v.endReason?.rawValue, at: 9)
-        try insert.bind(v.birthYear, at: 10)
-        try insert.bind(v.district, at: 11)
-        try insert.bind(v.hash, at: 12)
-        try insert.bind(validFrom, at: 13)
-        try insert.run()
-    }
+    func insert(_ v: Values, line: Int) throws { try batch.add(v) }
+
+    func finish() throws { try batch.finish() }
 }

@@ -135,3 +135,12 @@ struct RowValidationTests {
         #expect(QuarantineWriter.safeRawValue("2021-05-16") == "2021-05-16")   // digits pass the elfproef, but a date is no number
     }
 }
+
+extension RowValidationTests {
+    @Test(arguments: [("beschikkingen_2025-03-31.csv", "2025-03-31"), ("registraties_20250331.csv", "2025-03-31"),
+                      ("gezinsrelaties_31-03-2025.csv", "2025-03-31"), ("export_v2_2025-02-28_final.csv", "2025-02-28"),
+                      ("beschikkingen_latest.csv", "-"), ("beschikkingen_2025-02-30.csv", "-")])
+    func readsTheExtractionDateFromTheFileName(name: String, expected: String) {
+        #expect((FieldValue.extractionDate(fileName: name)?.iso ?? "-") == expected)
+    }
+}
