@@ -148,7 +148,7 @@ struct FileLoader {
         }
         let previousRows = source.isSnapshot ? try registry.previousSnapshotRows(source: source) : nil
         if superseding, let extraction { try history.supersede(day: extraction, registry: registry, source: source) }
-        let indexes = source.isSnapshot ? try history.dropIndexes() : []
+        if source.isSnapshot { try history.dropIndexes() }
         let fileId = try registry.insertLoading(name: name, source: source, fingerprint: fingerprint, extractionDay: extraction, runId: runId)
 
         let reader = try openReader(path: path, name: name, encoding: fingerprint.encoding)
@@ -231,8 +231,8 @@ struct FileLoader {
         if let previousRows, Double(counts.accepted) < config.minSnapshotShare * Double(previousRows) {
             throw refuse(.truncatedSnapshot, "\(counts.accepted) rows, fewer than minSnapshotShare \(Self.percent(config.minSnapshotShare)) of the previous \(source.rawValue) snapshot's \(previousRows) rows (a truncated extract?)")
         }
-        for sql in indexes { try db.execute(sql) }
-        if source.isSnapshot, let extraction { try history.close(day: extraction) }
+        // The first snapshot of a source has no older versions to end or to match.
+        if source.isSnapshot, let extraction, previousRows != nil || superseding { try history.close(day: extraction) }
         try registry.finishLoading(fileId: fileId, read: counts.read, accepted: counts.accepted, quarantined: counts.quarantined,
                                    delimiter: reader.delimiter, keyId: keyId, unknownColumns: mapping.unknown)
         return FileOutcome(source: source, fileName: name, sha256: fingerprint.sha256, status: .loaded,
