@@ -9,15 +9,13 @@ public struct Pseudonym: Hashable, Sendable {
     public init?(hex bytes: UnsafeBufferPointer<UInt8>) {
         guard bytes.count == 64 else { return nil }
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var invalid: UInt8 = 0
         for w in 0..<4 {
             var value: UInt64 = 0
             for i in (w * 16)..<(w * 16 + 16) {
-                let ch = bytes[i]
-                let nibble: UInt8
-                if ch >= 0x30 && ch <= 0x39 { nibble = ch &- 0x30 }
-                else if ch >= 0x61 && ch <= 0x66 { nibble = ch &- 0x57 }
-                else { return nil }
-                value = value << 4 | UInt64(nibble)
+                let nibble = Pseudonym.nibbles[Int(bytes[i])]
+                invalid |= nibble
+                value = value << 4 | UInt64(nibble & 0x0F)
             }
             switch w {
             case 0: words.0 = value
@@ -26,7 +24,17 @@ public struct Pseudonym: Hashable, Sendable {
             default: words.3 = value
             }
         }
+        guard invalid & 0xF0 == 0 else { return nil }
         (a, b, c, d) = words
+    }
+
+    /// Value of each byte as a lowercase hex digit; 0xFF for every other byte.
+    private static let nibbles: [UInt8] = (0...255).map { b in
+        switch b {
+        case 0x30...0x39: return UInt8(b - 0x30)
+        case 0x61...0x66: return UInt8(b - 0x57)
+        default: return 0xFF
+        }
     }
 
     /// The words of an HMAC output are uniformly random already: hashing one is enough.
