@@ -4,33 +4,6 @@
 
 import Foundation
 
-/// Checks records of one source on the reading thread, without SQLite.
-protocol RowParser: Sendable {
-    associatedtype Values: Sendable
-    init(config: PipelineConfig)
-    func parse(_ r: RecordView, _ context: inout ParseContext) throws -> Values
-}
-
-/// The rows of one source: its column contract, its parser and its staging insert.
-protocol SourceRows {
-    associatedtype Parser: RowParser
-    static var columns: [ColumnSpec] { get }
-    static var table: String { get }
-    /// Columns that identify a row across snapshot versions (empty for append sources).
-    static var keyColumns: [String] { get }
-    static func columns(for config: PipelineConfig) -> [ColumnSpec]
-    init(db: Database, fileId: Int, validFrom: Int?) throws
-    /// Inserts one parsed row; may throw a `RowRejection` the database decides (a duplicate).
-    func insert(_ values: Parser.Values, line: Int) throws
-    /// Inserts rows still held back for a batch.
-    func finish() throws
-}
-
-extension SourceRows {
-    static func columns(for config: PipelineConfig) -> [ColumnSpec] { columns }
-    func finish() throws {}
-}
-
 /// What happened to one delivery file.
 public struct FileOutcome: Sendable {
     public enum Status: String, Sendable { case loaded, alreadyLoaded = "already_loaded", rejected, superseded }
@@ -63,9 +36,10 @@ struct FileLoader {
     /// fingerprint says the bytes were delivered before, or that the file is not UTF-8, the
     /// load is rolled back and the file is skipped or read again as it should be.
     func load(path: String, source: SourceKind, fingerprinting: Fingerprinting) throws -> FileOutcome {
-        guard case .pending(let pending) = fingerprinting else {
-            if case .known(let fingerprint) = fingerprinting { return try load(path: path, source: source, fingerprint: fingerprint) }
-            fatalError("unreachable")
+        let pending: PendingFingerprint
+        switch fingerprinting {
+        case .known(let fingerprint): return try load(path: path, source: source, fingerprint: fingerprint)
+        case .pending(let running): pending = running
         }
         var attributes = stat()
         let size = stat(path, &attributes) == 0 ? Int(attributes.st_size) : 0
@@ -273,29 +247,4 @@ private struct InspectionDone: Error {}
 /// it must be read in another encoding. The load rolls back.
 private struct FingerprintChange: Error {
     let fingerprint: FileFingerprint
-}
-
-/// How a file's header maps onto a source's columns.
-struct ColumnMapping {
-    let fieldIndex: [Int]
-    /// Delivered columns the contract does not know (listed in the audit, never loaded).
-    let unknown: [String]
-
-    init(header: [String], columns: [ColumnSpec], file: String) throws {
-        let names = header.map { $0.lowercased() }
-        for (i, name) in names.enumerated() {
-            if name == "bsn" || name.hasSuffix("_bsn") {
-                throw FileRejection(file: file, row: 1, reason: .citizenNumber, detail: "column '\(header[i])' is a citizen number (BSN) column; pseudonymise it first (outflow pseudonymise)")
-            }
-            if !name.isEmpty, names[..<i].contains(name) {
-                throw FileRejection(file: file, row: 1, reason: .duplicateColumn, detail: "column '\(header[i])' appears twice in the header")
-            }
-        }
-        let indexes = columns.map { names.firstIndex(of: $0.name) ?? -1 }
-        for (spec, index) in zip(columns, indexes) where spec.required && index < 0 {
-            throw FileRejection(file: file, row: 1, reason: .missingColumn, detail: "required column '\(spec.name)' is missing")
-        }
-        fieldIndex = indexes
-        unknown = header.enumerated().filter { !indexes.contains($0.offset) }.map(\.element)
-    }
 }

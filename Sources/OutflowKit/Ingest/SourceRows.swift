@@ -1,0 +1,55 @@
+// The contract every source implements: its columns, a parser that checks one record on
+// the reading thread without SQLite, and a staging insert on the SQLite thread; and how a
+// delivered header maps onto those columns.
+
+/// Checks records of one source on the reading thread, without SQLite.
+protocol RowParser: Sendable {
+    associatedtype Values: Sendable
+    init(config: PipelineConfig)
+    func parse(_ r: RecordView, _ context: inout ParseContext) throws -> Values
+}
+
+/// The rows of one source: its column contract, its parser and its staging insert.
+protocol SourceRows {
+    associatedtype Parser: RowParser
+    static var columns: [ColumnSpec] { get }
+    static var table: String { get }
+    /// Columns that identify a row across snapshot versions (empty for append sources).
+    static var keyColumns: [String] { get }
+    static func columns(for config: PipelineConfig) -> [ColumnSpec]
+    init(db: Database, fileId: Int, validFrom: Int?) throws
+    /// Inserts one parsed row; may throw a `RowRejection` the database decides (a duplicate).
+    func insert(_ values: Parser.Values, line: Int) throws
+    /// Inserts rows still held back for a batch.
+    func finish() throws
+}
+
+extension SourceRows {
+    static func columns(for config: PipelineConfig) -> [ColumnSpec] { columns }
+    func finish() throws {}
+}
+
+/// How a file's header maps onto a source's columns.
+struct ColumnMapping {
+    let fieldIndex: [Int]
+    /// Delivered columns the contract does not know (listed in the audit, never loaded).
+    let unknown: [String]
+
+    init(header: [String], columns: [ColumnSpec], file: String) throws {
+        let names = header.map { $0.lowercased() }
+        for (i, name) in names.enumerated() {
+            if name == "bsn" || name.hasSuffix("_bsn") {
+                throw FileRejection(file: file, row: 1, reason: .citizenNumber, detail: "column '\(header[i])' is a citizen number (BSN) column; pseudonymise it first (outflow pseudonymise)")
+            }
+            if !name.isEmpty, names[..<i].contains(name) {
+                throw FileRejection(file: file, row: 1, reason: .duplicateColumn, detail: "column '\(header[i])' appears twice in the header")
+            }
+        }
+        let indexes = columns.map { names.firstIndex(of: $0.name) ?? -1 }
+        for (spec, index) in zip(columns, indexes) where spec.required && index < 0 {
+            throw FileRejection(file: file, row: 1, reason: .missingColumn, detail: "required column '\(spec.name)' is missing")
+        }
+        fieldIndex = indexes
+        unknown = header.enumerated().filter { !indexes.contains($0.offset) }.map(\.element)
+    }
+}
