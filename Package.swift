@@ -23,8 +23,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OutflowKitTests",
-            dependencies: ["OutflowKit"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["OutflowKit"]
         ),
     ],
     swiftLanguageModes: [.v6]

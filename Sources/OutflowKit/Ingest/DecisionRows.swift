@@ -4,7 +4,7 @@
 // accepted and kept; the analysis leaves them out.
 
 /// Decision rows: parsing and the staging insert.
-struct DecisionRows: SourceRows {
+struct DecisionRows: BatchedSourceRows {
     static let columns = [
         ColumnSpec("pseudo_id", required: true), ColumnSpec("decision_id", required: true),
         ColumnSpec("decision_date", required: true), ColumnSpec("start_date", required: true),
@@ -72,8 +72,4 @@ struct DecisionRows: SourceRows {
             try s.bind(validFrom, at: o + 13)
         }
     }
-
-    func insert(_ v: Values, line: Int) throws { try batch.add(v) }
-
-    func finish() throws { try batch.finish() }
 }

@@ -2,7 +2,7 @@
 // source): parsing and the insert into `stg_family`.
 
 /// Parent-child link rows: parsing and the staging insert.
-struct FamilyRows: SourceRows {
+struct FamilyRows: BatchedSourceRows {
     static let columns = [
         ColumnSpec("parent_pseudo_id", required: true), ColumnSpec("child_pseudo_id", required: true),
         ColumnSpec("child_birth_year"), ColumnSpec("key_id"),
@@ -48,8 +48,4 @@ struct FamilyRows: SourceRows {
             try s.bind(validFrom, at: o + 6)
         }
     }
-
-    func insert(_ v: Values, line: Int) throws { try batch.add(v) }
-
-    func finish() throws { try batch.finish() }
 }

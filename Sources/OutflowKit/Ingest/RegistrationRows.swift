@@ -3,7 +3,7 @@
 // `stg_registration` (on the SQLite thread).
 
 /// Registration rows: parsing and the staging insert.
-struct RegistrationRows: SourceRows {
+struct RegistrationRows: BatchedSourceRows {
     static let columns = [
         ColumnSpec("pseudo_id", required: true), ColumnSpec("group_id", required: true),
         ColumnSpec("group_type", required: true), ColumnSpec("organisation", required: true),
@@ -70,8 +70,4 @@ struct RegistrationRows: SourceRows {
             try s.bind(validFrom, at: o + 13)
         }
     }
-
-    func insert(_ v: Values, line: Int) throws { try batch.add(v) }
-
-    func finish() throws { try batch.finish() }
 }

@@ -29,6 +29,16 @@ extension SourceRows {
     func finish() throws {}
 }
 
+/// A source whose rows go in through multi-row inserts.
+protocol BatchedSourceRows: SourceRows {
+    var batch: BatchInsert<Parser.Values> { get }
+}
+
+extension BatchedSourceRows {
+    func insert(_ values: Parser.Values, line: Int) throws { try batch.add(values) }
+    func finish() throws { try batch.finish() }
+}
+
 /// How a file's header maps onto a source's columns.
 struct ColumnMapping {
     let fieldIndex: [Int]
