@@ -22,6 +22,7 @@ public struct StageRunner {
     public init(log: Log) { self.log = log }
 
     /// Runs one stage; `body` returns its row count.
+    @discardableResult
     public mutating func run<T>(_ name: String, rows: (T) -> Int, _ body: () throws -> T) throws -> T {
         let start = DispatchTime.now().uptimeNanoseconds
         func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }

@@ -11,7 +11,7 @@ struct CSVReaderTests {
     static func records(_ bytes: [UInt8], encoding: TextEncoding = .utf8, chunkSize: Int = 1 << 20,
                         maxLines: Int = 100) throws -> (header: [String], rows: [[String]], rowNumbers: [Int], delimiter: UInt8) {
         let path = NSTemporaryDirectory() + "csv-\(UUID().uuidString).csv"
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let reader = try CSVReader(path: path, encoding: encoding, chunkSize: chunkSize, maxLinesPerField: maxLines)
         let header = try reader.readHeader()

@@ -74,7 +74,7 @@ struct JobTests {
     @Test func outputThatCannotBeCreatedGives73() throws {
         let ws = try Workspace()
         try ws.deliverSmallInbox()
-        FileManager.default.createFile(atPath: ws.output, contents: Data("not a folder".utf8))
+        _ = FileManager.default.createFile(atPath: ws.output, contents: Data("not a folder".utf8))
         let error = try #require(throws: OutflowError.self) { try ws.job() }
         #expect(error.status == .cannotCreate && error.message.contains("not a folder"))
     }
