@@ -82,10 +82,9 @@ public enum CommandLineInterface {
         switch spec.name {
         case "run", "ingest", "report", "audit":
             let config = try PipelineConfig.load(path: parsed.positionals[0])
-            var options = JobOptions(kind: JobOptions.Kind(rawValue: spec.name)!,
+            let options = JobOptions(kind: JobOptions.Kind(rawValue: spec.name)!,
                                      asOf: try ArgumentParser.date(parsed, "--as-of", spec),
                                      output: parsed.value("--out"), verbose: parsed.flag("--verbose"))
-            if let today = ProcessInfo.processInfo.environment["OUTFLOW_TODAY"].flatMap(Day.init(parsing:)) { options.today = today }
             let result = try Job(config: config, options: options).run()
             Log.stderr(result.summary)
             return 0
