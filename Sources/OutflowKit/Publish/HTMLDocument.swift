@@ -61,7 +61,7 @@ public enum HTML {
         table{border-collapse:collapse;margin:.6rem 0 1rem;font-size:.88rem}
         th,td{border-bottom:1px solid #e2e6ee;padding:.25rem .55rem;text-align:right;vertical-align:top}
         th{background:#f3f5f9;font-weight:600}td:first-child,th:first-child{text-align:left}
-        table.facts td,table.facts th{text-align:left}table.wide td:nth-child(2){text-align:left}
+        table.facts td,table.facts th{text-align:left}
         td.sup{color:#8a5a00;font-style:italic}td.na{color:#8893a5}
         .note{background:#f6f8fb;border-left:4px solid #5b7bb2;padding:.5rem .8rem;font-size:.9rem}
         .warn{background:#fff6e5;border-left:4px solid #d08a00;padding:.5rem .8rem}
