@@ -17,8 +17,13 @@ enum GenerateCommand {
             let out = parsed.value("--out")!
             try RunFolder.makeDirectory(out, mode: 0o755)
             let pseudonymiser = Pseudonymiser(key: demoKey)
-            let summary = try SyntheticInbox.write(to: out, options: options, keyId: pseudonymiser.keyId) {
-                pseudonymiser.pseudonym(ofValidNumber: $0)
+            let summary: SyntheticInbox.Summary
+            do {
+                summary = try SyntheticInbox.write(to: out, options: options, keyId: pseudonymiser.keyId) {
+                    pseudonymiser.pseudonym(ofValidNumber: $0)
+                }
+            } catch let error as SyntheticInboxError {
+                throw UsageError(message: "\(error)", command: spec)
             }
             for file in summary.files { Log.stderr("wrote \(out)/\(file.name): \(file.rows) rows") }
             return 0

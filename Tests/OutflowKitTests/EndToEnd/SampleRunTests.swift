@@ -122,6 +122,9 @@ struct SampleRunTests {
         }
         let version = try Binary.run(["--version"])
         #expect(version.status == 0 && version.stdout == "outflow \(Outflow.version)\n")
+        let tooManyBadRows = try Binary.run(["generate", "--out", NSTemporaryDirectory() + "outflow-gen-" + UUID().uuidString,
+                                             "--persons", "10", "--bad-rows", "5"])
+        #expect(tooManyBadRows.status == 64 && tooManyBadRows.stderr.contains("See 'outflow generate --help'."))
         let missing = try Binary.run(["run", "/nonexistent/pipeline.json"])
         #expect(missing.status == 64 && missing.stderr.contains("/nonexistent/pipeline.json: no such file"))
     }
