@@ -113,3 +113,17 @@ struct FileValidationTests {
         #expect(try db.scalarText("SELECT organisation FROM stg_registration") == "Stichting Café")
     }
 }
+
+extension FileValidationTests {
+    @Test func validatingADeliveredFileJudgesItAsANewDeliveryAndLoadsNothing() throws {
+        let ws = try Workspace()
+        let path = try ws.deliver("beschikkingen_2024-06-30.csv", Self.decisions(1...20))
+        _ = try ws.ingest()
+        let findings = try Validation.validate(file: path, source: .decisions, config: try ws.config())
+        #expect(findings.wouldLoad)
+        #expect(findings.text.contains("already delivered as beschikkingen_2024-06-30.csv (loaded)"))
+        #expect(findings.text.contains("rows read: 20"))
+        #expect(try ws.open().scalarInt("SELECT count(*) FROM ingest_file") == 1)
+        #expect(try ws.open().scalarInt("SELECT count(*) FROM stg_decision") == 20)
+    }
+}
