@@ -9,7 +9,8 @@ public struct StratumMeasures: Sendable {
     public var kaplanMeier: KaplanMeier
     public var rate: PoissonRate
     public var totalDays: Int
-    public var beforeAfter: BeforeAfterTable
+    /// The before/after table; nil for strata that have none (outflow by answer).
+    public var beforeAfter: BeforeAfterTable?
 }
 
 /// Computes the measures of all strata of a cohort.

@@ -119,8 +119,9 @@ public struct CohortTables: Sendable {
     public func beforeAfter(_ measures: [StratumMeasures]) -> PublishedTable {
         var rows: [[Cell]] = []
         var groups: [String: [Int]] = [:]
+        var sizes: [Int] = []
         for m in measures {
-            let t = m.beforeAfter
+            guard let t = m.beforeAfter else { continue }
             let cells = [t.yesYes, t.yesNo, t.noYes, t.noNo]
             var row: [Cell] = [.key(m.stratum.variable), .key(m.stratum.value), .count(t.total)] + cells.map(Cell.count)
             row.append(t.total > 0 ? .number(t.exactMcNemarP, decimals: 4) : .empty)
@@ -128,8 +129,9 @@ public struct CohortTables: Sendable {
             if t.total < rule.minCell || cells.contains(where: rule.isSmall) { row = rule.suppressWhole(row) }
             if m.stratum != .all { groups[m.stratum.variable, default: []].append(rows.count) }
             rows.append(row)
+            sizes.append(t.total)
         }
-        rule.secondary(rows: &rows, groups: groups.keys.sorted().map { groups[$0]! }) { measures[$0].beforeAfter.total }
+        rule.secondary(rows: &rows, groups: groups.keys.sorted().map { groups[$0]! }) { sizes[$0] }
         return PublishedTable(name: "before_after", columns: ["stratum", "stratum_value", "entries", "before_yes_after_yes", "before_yes_after_no",
                                                               "before_no_after_yes", "before_no_after_no", "p_mcnemar", "suppressed",
                                                               "prop_before", "prop_after"], rows: rows)

@@ -24,7 +24,7 @@ public enum OutflowByAnswer {
                 return StratumMeasures(stratum: Stratum(variable: item, value: band), entries: times.count,
                                        kaplanMeier: KaplanMeier(times),
                                        rate: PoissonRate(events: times.filter(\.isEvent).count, personYears: PoissonRate.personYears(fromDays: days)),
-                                       totalDays: days, beforeAfter: BeforeAfterTable(yesYes: 0, yesNo: 0, noYes: 0, noNo: 0))
+                                       totalDays: days, beforeAfter: nil)
             }
             rows += gate.outflow(measures).rows
         }
