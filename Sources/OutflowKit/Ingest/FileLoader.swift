@@ -49,9 +49,9 @@ struct FileLoader {
         } catch let change as FingerprintChange {
             try persons.reload(db: db)
             if let known = try FileRegistry(db: db).entry(sha256: change.fingerprint.sha256) {
-                return FileOutcome(source: source, fileName: (path as NSString).lastPathComponent, sha256: known.sha256,
-                                   status: known.status == "loaded" ? .alreadyLoaded : known.status == "rejected" ? .rejected : .superseded,
-                                   rowsRead: known.rowsRead, accepted: known.accepted, quarantined: known.quarantined, error: known.error)
+                var outcome = known.outcome(fileName: (path as NSString).lastPathComponent)
+                outcome.source = source
+                return outcome
             }
             return try load(path: path, source: source, fingerprint: change.fingerprint)
         }

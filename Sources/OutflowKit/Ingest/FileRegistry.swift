@@ -16,6 +16,20 @@ struct FileRegistry {
         var error: String?
         var rowsRead: Int, accepted: Int, quarantined: Int
         var extractionDay: Int?
+
+        /// The entry as the outcome of a file whose bytes are known: skipped as already
+        /// loaded, or still rejected or superseded; `loadedNow` when this run loaded it.
+        func outcome(fileName: String? = nil, loadedNow: Bool = false) -> FileOutcome {
+            let state: FileOutcome.Status
+            switch status {
+            case "rejected": state = .rejected
+            case "superseded": state = .superseded
+            default: state = loadedNow ? .loaded : .alreadyLoaded
+            }
+            return FileOutcome(source: SourceKind(rawValue: source) ?? .registrations, fileName: fileName ?? self.fileName,
+                               sha256: sha256, status: state, rowsRead: rowsRead, accepted: accepted, quarantined: quarantined,
+                               error: error)
+        }
     }
 
     func entry(sha256: String) throws -> Entry? {

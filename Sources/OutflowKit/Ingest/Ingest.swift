@@ -66,10 +66,8 @@ public struct Ingest {
             if try size < 0 || registry.hasFile(named: name, size: size) {
                 let fingerprint = try FileFingerprint(path: path)
                 if let known = try registry.entry(sha256: fingerprint.sha256) {
-                    let status: FileOutcome.Status = known.status == "loaded" ? .alreadyLoaded : known.status == "rejected" ? .rejected : .superseded
-                    let outcome = FileOutcome(source: source, fileName: name, sha256: fingerprint.sha256, status: status,
-                                              rowsRead: known.rowsRead, accepted: known.accepted, quarantined: known.quarantined,
-                                              error: known.error)
+                    var outcome = known.outcome(fileName: name)
+                    outcome.source = source
                     report.files.append(outcome)
                     progress(outcome)
                     continue

@@ -115,17 +115,7 @@ public struct Job {
     /// Every registry file, with its status as seen by this run.
     static func inputs(registry: [FileRegistry.Entry], ingest: IngestReport, runId: String) -> [FileOutcome] {
         let handledNow = Set(ingest.files.filter(\.isNew).map(\.sha256))
-        return registry.map { entry in
-            let status: FileOutcome.Status
-            switch entry.status {
-            case "rejected": status = .rejected
-            case "superseded": status = .superseded
-            default: status = handledNow.contains(entry.sha256) ? .loaded : .alreadyLoaded
-            }
-            return FileOutcome(source: SourceKind(rawValue: entry.source) ?? .registrations, fileName: entry.fileName,
-                               sha256: entry.sha256, status: status, rowsRead: entry.rowsRead, accepted: entry.accepted,
-                               quarantined: entry.quarantined, error: entry.error)
-        }
+        return registry.map { $0.outcome(loadedNow: handledNow.contains($0.sha256)) }
     }
 
     /// The exit status an error maps to.
