@@ -72,4 +72,6 @@ struct DecisionRows: BatchedSourceRows {
             try s.bind(validFrom, at: o + 13)
         }
     }
+
+    func versionKey(_ v: Values) -> (key: [SQLValue], hash: Int)? { ([.text(v.decisionId)], v.hash) }
 }

@@ -48,4 +48,6 @@ struct FamilyRows: BatchedSourceRows {
             try s.bind(validFrom, at: o + 6)
         }
     }
+
+    func versionKey(_ v: Values) -> (key: [SQLValue], hash: Int)? { ([.int(v.parentId), .int(v.childId)], v.hash) }
 }

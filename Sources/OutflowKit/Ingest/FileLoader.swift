@@ -122,7 +122,11 @@ struct FileLoader {
         }
         let previousRows = source.isSnapshot ? try registry.previousSnapshotRows(source: source) : nil
         if superseding, let extraction { try history.supersede(day: extraction, registry: registry, source: source) }
-        if source.isSnapshot { try history.dropIndexes() }
+        // A later snapshot is compared with the current versions row by row; the first one of
+        // a source has nothing to compare with and loads fastest without any index.
+        let comparing = source.isSnapshot && (previousRows != nil || superseding)
+        if source.isSnapshot && !comparing { try history.dropIndexes() }
+        let match = comparing ? try history.startComparing() : nil
         let fileId = try registry.insertLoading(name: name, source: source, fingerprint: fingerprint, extractionDay: extraction, runId: runId)
 
         let reader = try openReader(path: path, name: name, encoding: fingerprint.encoding)
@@ -150,6 +154,10 @@ struct FileLoader {
             for row in batch.rows {
                 switch row {
                 case .accepted(let line, let values):
+                    if let match, let version = rows.versionKey(values), try match.matches(key: version.key, hash: version.hash) {
+                        counts.accepted += 1
+                        continue
+                    }
                     do {
                         try rows.insert(values, line: line)
                         counts.accepted += 1
@@ -205,8 +213,7 @@ struct FileLoader {
         if let previousRows, Double(counts.accepted) < config.minSnapshotShare * Double(previousRows) {
             throw refuse(.truncatedSnapshot, "\(counts.accepted) rows, fewer than minSnapshotShare \(Self.percent(config.minSnapshotShare)) of the previous \(source.rawValue) snapshot's \(previousRows) rows (a truncated extract?)")
         }
-        // The first snapshot of a source has no older versions to end or to match.
-        if source.isSnapshot, let extraction, previousRows != nil || superseding { try history.close(day: extraction) }
+        if comparing, let extraction { try history.endUnmatched(day: extraction) }
         try registry.finishLoading(fileId: fileId, read: counts.read, accepted: counts.accepted, quarantined: counts.quarantined,
                                    delimiter: reader.delimiter, keyId: keyId, unknownColumns: mapping.unknown)
         return FileOutcome(source: source, fileName: name, sha256: fingerprint.sha256, status: .loaded,

@@ -70,4 +70,6 @@ struct RegistrationRows: BatchedSourceRows {
             try s.bind(validFrom, at: o + 13)
         }
     }
+
+    func versionKey(_ v: Values) -> (key: [SQLValue], hash: Int)? { ([.int(v.personId), .text(v.groupId), .int(v.start.julian)], v.hash) }
 }

@@ -1,8 +1,9 @@
 // Snapshot history the way dbt snapshots keep it: a row version is valid from the
 // extraction date it first appeared in (`valid_from`) until the extraction date it changed
-// or disappeared (`valid_to`, NULL while current). A new snapshot is inserted whole with
-// `valid_from` = its date; `close` then ends the versions it no longer contains and drops
-// its copies of versions that did not change, so unchanged rows keep their first date.
+// or disappeared (`valid_to`, NULL while current). Each row of a new snapshot is looked up
+// among the current versions as it loads: an identical version is only marked as still
+// current (so it keeps its first date), anything else is inserted with `valid_from` = the
+// new date; afterwards the versions nobody matched are ended.
 
 /// Maintains the validity columns of one snapshot staging table.
 struct SnapshotHistory {
@@ -22,22 +23,16 @@ struct SnapshotHistory {
         (keyColumns + ["row_hash"]).map { "n.\($0) = o.\($0)" }.joined(separator: " AND ")
     }
 
-    /// Ends versions absent from the snapshot of `day` and removes the snapshot's duplicates
-    /// of unchanged versions. The index on current versions it needs is built here, once the
-    /// rows are in: only these two statements use it, and a bulk insert is faster without it.
-    func close(day: Day) throws {
-        let d = day.julian
-        try db.execute("CREATE INDEX IF NOT EXISTS \(table)_current ON \(table) (\((keyColumns + ["row_hash"]).joined(separator: ", "))) WHERE valid_to IS NULL")
+    /// Starts comparing a new snapshot with the current versions, row by row as it loads.
+    func startComparing() throws -> VersionMatch { try VersionMatch(self) }
+
+    /// Ends every current version the snapshot of `day` did not match: it changed or vanished.
+    func endUnmatched(day: Day) throws {
         try db.run("""
-            UPDATE \(table) AS o SET valid_to = ?1
-            WHERE o.valid_to IS NULL AND o.valid_from < ?1
-              AND NOT EXISTS (SELECT 1 FROM \(table) AS n WHERE n.valid_to IS NULL AND n.valid_from = ?1 AND \(sameKey))
-            """, [.int(d)])
-        try db.run("""
-            DELETE FROM \(table) AS n
-            WHERE n.valid_to IS NULL AND n.valid_from = ?1
-              AND EXISTS (SELECT 1 FROM \(table) AS o WHERE o.valid_to IS NULL AND o.valid_from < ?1 AND \(sameKey))
-            """, [.int(d)])
+            UPDATE \(table) SET valid_to = ?1
+            WHERE valid_to IS NULL AND valid_from < ?1 AND rowid NOT IN (SELECT id FROM temp.matched_version)
+            """, [.int(day.julian)])
+        try db.execute("DROP TABLE temp.matched_version")
     }
 
     /// Undoes the earlier snapshot of the same extraction date, which a corrected delivery replaces.
@@ -45,5 +40,37 @@ struct SnapshotHistory {
         try db.run("DELETE FROM \(table) WHERE valid_from = ?", [.int(day.julian)])
         try db.run("UPDATE \(table) SET valid_to = NULL WHERE valid_to = ?", [.int(day.julian)])
         try registry.markSuperseded(source: source, extractionDay: day)
+    }
+}
+
+/// Matches rows of a new snapshot against the current versions of its table, through the
+/// index on current versions (built here, once the previous snapshot is in) and a temporary
+/// list of matched row ids.
+final class VersionMatch {
+    private let lookup: Statement
+    private let mark: Statement
+    private let keyCount: Int
+
+    init(_ history: SnapshotHistory) throws {
+        let db = history.db
+        let columns = history.keyColumns + ["row_hash"]
+        try db.execute("CREATE INDEX IF NOT EXISTS \(history.table)_current ON \(history.table) (\(columns.joined(separator: ", "))) WHERE valid_to IS NULL")
+        try db.execute("DROP TABLE IF EXISTS temp.matched_version; CREATE TEMP TABLE matched_version (id INTEGER PRIMARY KEY)")
+        lookup = try db.prepare("SELECT rowid FROM \(history.table) WHERE \(columns.map { "\($0) = ?" }.joined(separator: " AND ")) AND valid_to IS NULL")
+        mark = try db.prepare("INSERT OR IGNORE INTO temp.matched_version (id) VALUES (?)")
+        keyCount = history.keyColumns.count
+    }
+
+    /// True when a current version has exactly these key values and row hash; it is then
+    /// marked as still current.
+    func matches(key: [SQLValue], hash: Int) throws -> Bool {
+        lookup.reset()
+        try lookup.bind(key + [.int(hash)])
+        guard let row = try lookup.step() else { return false }
+        let id = row.int(0)
+        lookup.reset()
+        try mark.bind(id, at: 1)
+        try mark.run()
+        return true
     }
 }

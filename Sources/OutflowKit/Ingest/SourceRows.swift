@@ -22,11 +22,15 @@ protocol SourceRows {
     func insert(_ values: Parser.Values, line: Int) throws
     /// Inserts rows still held back for a batch.
     func finish() throws
+    /// The key column values and row hash of a parsed row, to find its current version
+    /// (snapshot sources only).
+    func versionKey(_ values: Parser.Values) -> (key: [SQLValue], hash: Int)?
 }
 
 extension SourceRows {
     static func columns(for config: PipelineConfig) -> [ColumnSpec] { columns }
     func finish() throws {}
+    func versionKey(_ values: Parser.Values) -> (key: [SQLValue], hash: Int)? { nil }
 }
 
 /// A source whose rows go in through multi-row inserts.
