@@ -73,7 +73,7 @@ public struct CohortBuilder: Sendable {
                 current[i].subjects = [e.personId]
                 current[i].ageLimitDay = e.birthYear.map { ageLimitDay(birthYear: $0, ageLimit: cohort.ageLimit) }
             } else {
-                let minors = (inputs.children[e.personId] ?? []).filter { child in
+                let minors = inputs.children[e.personId].filter { child in
                     child.birthYear.map { ageLimitDay(birthYear: $0, ageLimit: cohort.ageLimit) > current[i].index } ?? true
                 }
                 current[i].subjects = minors.map(\.personId).sorted()
@@ -94,7 +94,7 @@ public struct CohortBuilder: Sendable {
         var inCare = 0
         if cohort.excludeInCareAtIndex {
             next = current.filter { c in
-                !c.subjects.contains { s in (inputs.care[s] ?? []).contains { $0.start < c.index && ($0.end == nil || $0.end! >= c.index) } }
+                !c.subjects.contains { s in inputs.care[s].contains { $0.start < c.index && ($0.end == nil || $0.end! >= c.index) } }
             }
             inCare = current.count - next.count
             record("not in individual care at index", next, before: current)
@@ -104,7 +104,7 @@ public struct CohortBuilder: Sendable {
         // 9. Optional clean window before the index date.
         if cohort.priorCareDays > 0 {
             next = current.filter { c in
-                !c.subjects.contains { s in (inputs.care[s] ?? []).contains { $0.isActive(from: c.index - cohort.priorCareDays, before: c.index) } }
+                !c.subjects.contains { s in inputs.care[s].contains { $0.isActive(from: c.index - cohort.priorCareDays, before: c.index) } }
             }
             record("no individual care in the \(cohort.priorCareDays) days before index", next, before: current)
             current = next
@@ -115,11 +115,11 @@ public struct CohortBuilder: Sendable {
     }
 
     /// Follow-up of one entry: first event in [index, E], else censoring at E.
-    private func followUp(_ c: Candidate, episode: Episode, care: [Int: [CareSpell]]) -> CohortEntry {
+    private func followUp(_ c: Candidate, episode: Episode, care: PersonGroups<CareSpell>) -> CohortEntry {
         let end = min(asOf, c.ageLimitDay ?? asOf)
         var first: Day?
         for subject in c.subjects {
-            for spell in care[subject] ?? [] where !spell.isExtension && spell.eventDay >= c.index && spell.eventDay <= end {
+            for spell in care[subject] where !spell.isExtension && spell.eventDay >= c.index && spell.eventDay <= end {
                 if first == nil || spell.eventDay < first! { first = spell.eventDay }
             }
         }

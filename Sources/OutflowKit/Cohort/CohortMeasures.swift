@@ -15,7 +15,7 @@ public struct StratumMeasures: Sendable {
 
 /// Computes the measures of all strata of a cohort.
 public enum CohortMeasures {
-    public static func compute(cohort: Cohort, care: [Int: [CareSpell]], config: PipelineConfig, asOf: Day) -> [StratumMeasures] {
+    public static func compute(cohort: Cohort, care: PersonGroups<CareSpell>, config: PipelineConfig, asOf: Day) -> [StratumMeasures] {
         let rule = BeforeAfterRule(windowDays: config.outcome.beforeAfterWindowDays, historyFrom: config.outcome.historyFrom, asOf: asOf)
         let pairs = cohort.entries.map { rule.classify($0, care: care) }
         let times = cohort.entries.map(\.survivalTime)

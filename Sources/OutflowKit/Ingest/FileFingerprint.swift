@@ -46,29 +46,9 @@ public struct FileFingerprint: Sendable {
     }
 }
 
-/// A file's fingerprint being computed on a background thread while the file loads, so
-/// hashing a new delivery costs no wall time; `wait` returns it (or its error).
-final class PendingFingerprint: @unchecked Sendable {
-    private var result: Result<FileFingerprint, Error>?
-    private let done = DispatchSemaphore(value: 0)
-
-    init(path: String) {
-        let thread = Thread { [self] in
-            result = Result { try FileFingerprint(path: path) }
-            done.signal()
-        }
-        thread.start()
-    }
-
-    func wait() throws -> FileFingerprint {
-        done.wait()
-        done.signal()
-        return try result!.get()
-    }
-}
-
 /// A fingerprint known before loading, or one still being computed.
 enum Fingerprinting {
     case known(FileFingerprint)
-    case pending(PendingFingerprint)
+    /// Hashing on a background thread while the file loads, so a new delivery costs no wall time.
+    case pending(Background<FileFingerprint>)
 }

@@ -36,7 +36,7 @@ struct FileLoader {
     /// fingerprint says the bytes were delivered before, or that the file is not UTF-8, the
     /// load is rolled back and the file is skipped or read again as it should be.
     func load(path: String, source: SourceKind, fingerprinting: Fingerprinting) throws -> FileOutcome {
-        let pending: PendingFingerprint
+        let pending: Background<FileFingerprint>
         switch fingerprinting {
         case .known(let fingerprint): return try load(path: path, source: source, fingerprint: fingerprint)
         case .pending(let running): pending = running
@@ -58,7 +58,7 @@ struct FileLoader {
     }
 
     /// Loads the file in one transaction.
-    func load(path: String, source: SourceKind, fingerprint: FileFingerprint, pending: PendingFingerprint? = nil) throws -> FileOutcome {
+    func load(path: String, source: SourceKind, fingerprint: FileFingerprint, pending: Background<FileFingerprint>? = nil) throws -> FileOutcome {
         let name = (path as NSString).lastPathComponent
         var outcome = FileOutcome(source: source, fileName: name, sha256: fingerprint.sha256, status: .loaded)
         do {
@@ -94,7 +94,7 @@ struct FileLoader {
     }
 
     private func loadInTransaction(path: String, name: String, source: SourceKind, fingerprint: FileFingerprint,
-                                   pending: PendingFingerprint?) throws -> FileOutcome {
+                                   pending: Background<FileFingerprint>?) throws -> FileOutcome {
         switch source {
         case .registrations: return try load(RegistrationRows.self, path: path, name: name, source: source, fingerprint: fingerprint, pending: pending)
         case .decisions: return try load(DecisionRows.self, path: path, name: name, source: source, fingerprint: fingerprint, pending: pending)
@@ -104,7 +104,7 @@ struct FileLoader {
     }
 
     private func load<Rows: SourceRows>(_ rowsType: Rows.Type, path: String, name: String, source: SourceKind,
-                                        fingerprint: FileFingerprint, pending: PendingFingerprint?) throws -> FileOutcome {
+                                        fingerprint: FileFingerprint, pending: Background<FileFingerprint>?) throws -> FileOutcome {
         let registry = FileRegistry(db: db)
         let extraction = FieldValue.extractionDate(fileName: name)
         let history = SnapshotHistory(db: db, table: Rows.table, keyColumns: Rows.keyColumns)

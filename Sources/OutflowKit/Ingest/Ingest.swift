@@ -74,7 +74,7 @@ public struct Ingest {
                 }
                 fingerprinting = .known(fingerprint)
             } else {
-                fingerprinting = .pending(PendingFingerprint(path: path))
+                fingerprinting = .pending(Background { try FileFingerprint(path: path) })
             }
             if persons == nil { persons = try PersonIndex(db: db) }
             if erased == nil { erased = Set(try db.query("SELECT pseudo_sha256 FROM erasure") { $0.string(0) }) }

@@ -28,42 +28,65 @@ public struct LinkageAudit {
 
     static let inForce = "valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1)"
 
-    public func compute(inputs: CohortInputs, runId: String) throws -> Result {
-        let a = [SQLValue.int(asOf.julian)]
+    public func compute(linked: LinkedSources, runId: String) throws -> Result {
+        let inputs = linked.inputs, facts = linked.facts
         let index = config.cohort.index
-        // Each person's first episode, by position in the episode list.
+        // Episodes come ordered by person and start date: each person's first episode started
+        // by the cut-off is the first of their run, found by walking the runs once.
         let episodes = inputs.episodes
-        var first: [Int: Int] = [:]
-        var roles: [Int: UInt8] = [:]   // bit per role, so a million persons need no set each
-        for (position, e) in episodes.enumerated() where e.start <= asOf {
-            roles[e.personId, default: 0] |= UInt8(1 << e.role.rawValue)
-            if let held = first[e.personId], episodes[held].start <= e.start { continue }
-            first[e.personId] = position
+        var participants: [Int] = [], firstPosition: [Int] = []
+        var bothRoles = 0
+        var run = 0
+        while run < episodes.count {
+            let person = episodes[run].personId
+            var end = run, roles: UInt8 = 0, first = -1
+            while end < episodes.count && episodes[end].personId == person {
+                if episodes[end].start <= asOf {
+                    roles |= UInt8(1 << episodes[end].role.rawValue)
+                    if first < 0 { first = end }
+                }
+                end += 1
+            }
+            if first >= 0 { participants.append(person); firstPosition.append(first) }
+            if roles.nonzeroBitCount > 1 { bothRoles += 1 }
+            run = end
         }
-        func firstEpisode(_ person: Int) -> Episode? { first[person].map { episodes[$0] } }
-        func strata(_ e: Episode) -> [(String, String)] {
+        // Breakdown values of a participant, keyed by their first episode's position (-1: not registered).
+        func strata(_ position: Int) -> [(String, String)] {
+            guard position >= 0 else { return [("role", "(not registered)")] }
+            let e = episodes[position]
             let indexDay = index == .end ? e.end : e.start
             return [("role", e.role.name), ("group_type", e.groupType), ("index_year", indexDay.map { String($0.year) } ?? "(none)")]
         }
-        let participants = first.keys.sorted()
-        func participantStrata(_ person: Int) -> [(String, String)] { firstEpisode(person).map(strata) ?? [("role", "(not registered)")] }
-        let respondents = Set(try db.query("SELECT DISTINCT person_id FROM stg_questionnaire WHERE completed_day <= ?1", a) { $0.int(0) })
-        let inDecisions = Set(try db.query("SELECT DISTINCT person_id FROM stg_decision WHERE \(Self.inForce)", a) { $0.int(0) })
-        let caregivers = participants.filter { firstEpisode($0)!.role == .opvoeder }
-        let youth = participants.filter { firstEpisode($0)!.role == .jongere }
-        // Linked children, each counted under their caregiver's breakdown values.
+        // Participants with the same breakdown values share one key: the first such position.
+        struct Values: Hashable { var role: Int, groupType: String, year: Int }
+        var representative: [Values: Int] = [:]
+        let keys = firstPosition.map { position -> Int in
+            let e = episodes[position]
+            let values = Values(role: e.role.rawValue, groupType: e.groupType, year: (index == .end ? e.end : e.start)?.year ?? 0)
+            if let known = representative[values] { return known }
+            representative[values] = position
+            return position
+        }
+        func key(_ person: Int) -> Int { participants.sortedIndex(of: person).map { keys[$0] } ?? -1 }
+        let questionnaire = try questionnaireScan(episodes: episodes)
+        let respondents = questionnaire.respondents.sorted
+        let caregivers = zip(participants, firstPosition).filter { episodes[$0.1].role == .opvoeder }.map(\.0)
+        let youth = zip(participants, firstPosition).filter { episodes[$0.1].role == .jongere }.map(\.0)
+        // Linked children, each counted under their first caregiver's breakdown values.
         var parentOf: [Int: Int] = [:]
-        for c in caregivers { for child in inputs.children[c] ?? [] where parentOf[child.personId] == nil { parentOf[child.personId] = c } }
+        for c in caregivers { for child in inputs.children[c] where parentOf[child.personId] == nil { parentOf[child.personId] = c } }
+        let isRegistered = { (person: Int) in participants.sortedIndex(of: person) != nil }
 
         let rates = [
             MatchRate(name: "questionnaire_in_registrations", description: "questionnaire respondents found in the registrations",
-                      persons: respondents.sorted(), strata: participantStrata, isLinked: { first[$0] != nil }),
+                      persons: respondents, key: key, strata: strata, isLinked: isRegistered),
             MatchRate(name: "caregivers_with_children", description: "caregivers with at least one linked child in the family links",
-                      persons: caregivers, strata: participantStrata, isLinked: { !(inputs.children[$0] ?? []).isEmpty }),
+                      persons: caregivers, key: key, strata: strata, isLinked: { !inputs.children[$0].isEmpty }),
             MatchRate(name: "youth_in_decisions", description: "youth participants with at least one decision (any category)",
-                      persons: youth, strata: participantStrata, isLinked: { inDecisions.contains($0) }),
+                      persons: youth, key: key, strata: strata, isLinked: { facts.inDecisions.contains($0) }),
             MatchRate(name: "children_in_decisions", description: "linked children of caregivers with at least one decision (any category)",
-                      persons: parentOf.keys.sorted(), strata: { participantStrata(parentOf[$0]!) }, isLinked: { inDecisions.contains($0) }),
+                      persons: parentOf.keys.sorted(), key: { key(parentOf[$0]!) }, strata: strata, isLinked: { facts.inDecisions.contains($0) }),
         ]
         let previous = try previousRates(runId: runId)
         var warnings: [String] = []
@@ -82,23 +105,26 @@ public struct LinkageAudit {
             ("warnings", .array(warnings.map(JSONValue.string))),
             ("asOf", .string(asOf.iso)),
             ("deliveries", files.json),
-            ("sources", try sourceFigures()),
+            ("sources", try sourceFigures(facts, questionnaire: questionnaire.counts)),
             ("matchRates", .array(rates.map { $0.json() })),
-            ("anomalies", try anomalies(roles: roles, episodes: inputs.episodes, children: inputs.children)),
-            ("decisions", try decisionFigures()),
+            ("anomalies", try anomalies(facts, bothRoles: bothRoles, beforeStart: questionnaire.beforeStart, episodes: episodes, children: inputs.children)),
+            ("decisions", decisionFigures(facts)),
             ("erasures", try erasureFigures()),
             ("changeSincePreviousSnapshot", try snapshotChanges()),
             ("changeSincePreviousRun", .array(changes)),
         ])
-        let lists = try pseudonymLists([respondents.filter { first[$0] == nil },
-                                        caregivers.filter { (inputs.children[$0] ?? []).isEmpty }])
+        let lists = try pseudonymLists([respondents.filter { !isRegistered($0) }, caregivers.filter { inputs.children[$0].isEmpty }])
         let unmatched = [
             PublishedFile(name: "unmatched_questionnaire_registrations.csv", content: lists[0], restricted: true),
             PublishedFile(name: "unmatched_registrations_family.csv", content: lists[1], restricted: true),
         ]
+        return Result(json: json, matchRates: rates, warnings: warnings, restricted: unmatched)
+    }
+
+    /// Keeps this run's match rates in `run_log`, for the next run's comparison.
+    static func record(_ rates: [MatchRate], runId: String, db: Database) throws {
         try db.run("UPDATE run_log SET audit_json = ? WHERE run_id = ?",
                    [.text(JSONValue.object(rates.map { ($0.name, $0.percent.map { .double($0, decimals: 4) } ?? .null) }).encoded()), .text(runId)])
-        return Result(json: json, matchRates: rates, warnings: warnings, restricted: unmatched)
     }
 
     // MARK: - Sections
@@ -128,88 +154,79 @@ public struct LinkageAudit {
         return (.array(files), warnings)
     }
 
-    private func sourceFigures() throws -> JSONValue {
-        let a = [SQLValue.int(asOf.julian)]
+    /// One scan of the questionnaire responses completed by the cut-off: rows, respondents,
+    /// and responses completed before the respondent's group started.
+    private func questionnaireScan(episodes: [Episode]) throws -> (counts: SourceFacts.Counts, respondents: PersonSet, beforeStart: Int) {
+        var respondents = PersonSet()
+        var rows = 0, beforeStart = 0
+        let responses = try db.prepare("SELECT person_id, group_id, completed_day FROM stg_questionnaire WHERE completed_day <= ?1")
+        try responses.bind([.int(asOf.julian)])
+        while let row = try responses.step() {
+            let person = row.int(0), group = row.string(1)
+            rows += 1
+            respondents.insert(person)
+            // The person's earliest start in that group (any group when none is named).
+            var start: Day?
+            var i = episodes.firstIndex(ofPerson: person)
+            while i < episodes.count && episodes[i].personId == person {
+                if group.isEmpty || episodes[i].groupId == group { start = min(start ?? episodes[i].start, episodes[i].start) }
+                i += 1
+            }
+            if let start, Day(julian: row.int(2)) < start { beforeStart += 1 }
+        }
+        return (SourceFacts.Counts(rows: rows, persons: respondents.count), respondents, beforeStart)
+    }
+
+    private func sourceFigures(_ facts: SourceFacts, questionnaire: SourceFacts.Counts) throws -> JSONValue {
         let keyIds = try db.query("SELECT source, group_concat(DISTINCT key_id) FROM ingest_file WHERE status = 'loaded' GROUP BY source") {
             ($0.string(0), $0.text(1) ?? "")
         }
         // Rows in force and distinct persons per source (the questionnaire: completed by the cut-off).
-        let questions: [(source: String, rows: String, persons: String)] = [
-            ("registrations", "SELECT count(*) FROM stg_registration WHERE \(Self.inForce)",
-             "SELECT count(DISTINCT person_id) FROM stg_registration WHERE \(Self.inForce)"),
-            ("questionnaire", "SELECT count(*) FROM stg_questionnaire WHERE completed_day <= ?1",
-             "SELECT count(DISTINCT person_id) FROM stg_questionnaire WHERE completed_day <= ?1"),
-            ("decisions", "SELECT count(*) FROM stg_decision WHERE \(Self.inForce)",
-             "SELECT count(DISTINCT person_id) FROM stg_decision WHERE \(Self.inForce)"),
-            ("family", "SELECT count(*) FROM stg_family WHERE \(Self.inForce)",
-             "SELECT count(*) FROM (SELECT parent_id FROM stg_family WHERE \(Self.inForce) UNION SELECT child_id FROM stg_family WHERE \(Self.inForce))"),
-        ]
-        return .array(try questions.map { q in
-            .object([("source", .string(q.source)), ("rowsInForce", .int(try db.scalarInt(q.rows, a) ?? 0)),
-                     ("persons", .int(try db.scalarInt(q.persons, a) ?? 0)),
-                     ("keyIds", .string(keyIds.first { $0.0 == q.source }?.1 ?? ""))])
+        let counts = [("registrations", facts.registrations), ("questionnaire", questionnaire), ("decisions", facts.decisions), ("family", facts.family)]
+        return .array(counts.map { source, count in
+            .object([("source", .string(source)), ("rowsInForce", .int(count.rows)), ("persons", .int(count.persons)),
+                     ("keyIds", .string(keyIds.first { $0.0 == source }?.1 ?? ""))])
         })
     }
 
-    private func anomalies(roles: [Int: UInt8], episodes: [Episode], children: [Int: [Child]]) throws -> JSONValue {
-        let a = [SQLValue.int(asOf.julian)]
-        // Earliest start per person and per (person, group) of the episodes in force.
-        var firstStart: [Int: Day] = [:], firstStartInGroup: [String: Day] = [:]
-        for e in episodes {
-            firstStart[e.personId] = min(firstStart[e.personId] ?? e.start, e.start)
-            let key = "\(e.personId)|\(e.groupId)"
-            firstStartInGroup[key] = min(firstStartInGroup[key] ?? e.start, e.start)
-        }
-        var beforeStart = 0
-        let responses = try db.prepare("SELECT person_id, group_id, completed_day FROM stg_questionnaire WHERE completed_day <= ?1")
-        try responses.bind(a)
-        while let row = try responses.step() {
-            let group = row.string(1)
-            let start = group.isEmpty ? firstStart[row.int(0)] : firstStartInGroup["\(row.int(0))|\(group)"]
-            if let start, Day(julian: row.int(2)) < start { beforeStart += 1 }
-        }
+    private func anomalies(_ facts: SourceFacts, bothRoles: Int, beforeStart: Int, episodes: [Episode], children: PersonGroups<Child>) throws -> JSONValue {
         let endBeforeStart = try db.scalarInt("""
             SELECT count(*) FROM quarantine q JOIN ingest_file f USING (file_id)
             WHERE f.source = 'decisions' AND q.column_name = 'end_date' AND q.reason = 'out_of_range'
             """) ?? 0
         // Birth years that disagree: between a person's registration episodes, or between the
-        // registrations and the family links (the child's birth year).
-        var registered: [Int: Int] = [:]
-        var disagreeing: Set<Int> = []
+        // registrations and the family links (the child's birth year). Episodes come by person.
+        var disagreeing = PersonSet()
+        var last: (person: Int, year: Int)?
         for e in episodes {
             guard let year = e.birthYear else { continue }
-            if let known = registered[e.personId], known != year { disagreeing.insert(e.personId) }
-            registered[e.personId] = year
+            if let last, last.person == e.personId, last.year != year { disagreeing.insert(e.personId) }
+            last = (e.personId, year)
         }
-        for links in children.values {
-            for child in links {
-                if let year = child.birthYear, let known = registered[child.personId], known != year { disagreeing.insert(child.personId) }
-            }
+        for child in children.allValues {
+            guard let year = child.birthYear else { continue }
+            var i = episodes.firstIndex(ofPerson: child.personId)
+            var registered: Int?
+            while i < episodes.count && episodes[i].personId == child.personId { registered = episodes[i].birthYear ?? registered; i += 1 }
+            if let registered, registered != year { disagreeing.insert(child.personId) }
         }
-        let birthYears = disagreeing.count
-        let afterExtraction = try db.scalarInt("""
-            SELECT count(*) FROM stg_decision WHERE \(Self.inForce) AND (decision_day > valid_from OR start_day > valid_from)
-            """, a) ?? 0
         return .object([
             ("questionnaireBeforeGroupStart", .int(beforeStart)),
             ("decisionsEndingBeforeStart", .int(endBeforeStart)),
-            ("birthYearsDisagreeing", .int(birthYears)),
-            ("bothYouthAndCaregiver", .int(roles.values.filter { $0.nonzeroBitCount > 1 }.count)),
-            ("decisionsDatedAfterExtraction", .int(afterExtraction)),
+            ("birthYearsDisagreeing", .int(disagreeing.count)),
+            ("bothYouthAndCaregiver", .int(bothRoles)),
+            ("decisionsDatedAfterExtraction", .int(facts.datedAfterExtraction)),
         ])
     }
 
-    private func decisionFigures() throws -> JSONValue {
-        let a = [SQLValue.int(asOf.julian)]
-        let byCategory = try db.query("""
-            SELECT printf('%02d', d.product_category), coalesce(r.built_in_set, ''), count(*)
-            FROM stg_decision d LEFT JOIN ref_product_category r USING (product_category)
-            WHERE \(Self.inForce) GROUP BY d.product_category ORDER BY d.product_category
-            """, a) { JSONValue.object([("category", .string($0.string(0))), ("set", .string($0.string(1))), ("rows", .int($0.int(2)))]) }
-        return .object([
-            ("withdrawn", .int(try db.scalarInt("SELECT count(*) FROM stg_decision WHERE \(Self.inForce) AND change_reason = \(ChangeReason.withdrawn)", a) ?? 0)),
-            ("extensions", .int(try db.scalarInt("SELECT count(*) FROM stg_decision WHERE \(Self.inForce) AND change_reason = \(ChangeReason.extension_)", a) ?? 0)),
-            ("byProductCategory", .array(byCategory)),
+    private func decisionFigures(_ facts: SourceFacts) -> JSONValue {
+        .object([
+            ("withdrawn", .int(facts.withdrawn)),
+            ("extensions", .int(facts.extensions)),
+            ("byProductCategory", .array(facts.decisionsByCategory.keys.sorted().map { category in
+                .object([("category", .string(category < 10 ? "0\(category)" : "\(category)")),
+                         ("set", .string(ProductCategory.meanings[category]?.set ?? "")), ("rows", .int(facts.decisionsByCategory[category]!))])
+            })),
         ])
     }
 
@@ -249,16 +266,43 @@ public struct LinkageAudit {
         return object.compactMapValues { ($0 as? NSNumber)?.doubleValue }
     }
 
-    /// For each group of person ids, their pseudonyms one per line, sorted; one streamed
-    /// scan of `person` serves all groups, and only the wanted pseudonyms are held.
+    /// For each group of person ids, their pseudonyms one per line, sorted; each is looked
+    /// up by its integer id, so only the wanted pseudonyms are read.
     private func pseudonymLists(_ groups: [[Int]]) throws -> [String] {
-        let wanted = groups.map(Set.init)
-        var lists = [[String]](repeating: [], count: groups.count)
-        let rows = try db.prepare("SELECT person_id, pseudo_id FROM person")
-        while let row = try rows.step() {
-            let id = row.int(0)
-            for (i, set) in wanted.enumerated() where set.contains(id) { lists[i].append(row.string(1)) }
+        let select = try db.prepare("SELECT pseudo_id FROM person WHERE person_id = ?")
+        return try groups.map { ids in
+            var list: [String] = []
+            list.reserveCapacity(ids.count)
+            for id in ids {
+                try select.bind([.int(id)])
+                if let row = try select.step() { list.append(row.string(0)) }
+                select.reset()
+            }
+            return CSVWriter.encode(rows: [["pseudo_id"]] + list.sorted().map { [$0] })
         }
-        return lists.map { CSVWriter.encode(rows: [["pseudo_id"]] + $0.sorted().map { [$0] }) }
+    }
+}
+
+extension Array where Element == Int {
+    /// The index of `value` in this ascending array, by binary search.
+    func sortedIndex(of value: Int) -> Int? {
+        var low = 0, high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if self[mid] < value { low = mid + 1 } else { high = mid }
+        }
+        return low < count && self[low] == value ? low : nil
+    }
+}
+
+extension Array where Element == Episode {
+    /// The index of the first episode of `person` in episodes ordered by person (or where it would be).
+    func firstIndex(ofPerson person: Int) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if self[mid].personId < person { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 }

@@ -20,25 +20,32 @@ public struct MatchRate: Sendable, Equatable {
     public var percent: Double? { total == 0 ? nil : 100 * Double(linked) / Double(total) }
 
     /// Counts persons by whether `isLinked` holds, broken down by the values `strata` gives
-    /// each person (computed as it goes, so millions of persons need no list of their values).
-    public init(name: String, description: String, persons: [Int], strata: (Int) -> [(String, String)], isLinked: (Int) -> Bool) {
+    /// each person's `key`. Persons are counted per key first and the (few) keys expanded
+    /// into their breakdown values at the end, so a million persons cost a key each, not a
+    /// list of texts each.
+    public init<Key: Hashable>(name: String, description: String, persons: some Sequence<Int>, key: (Int) -> Key,
+                               strata: (Key) -> [(String, String)], isLinked: (Int) -> Bool) {
         self.name = name
         self.description = description
-        var linked = 0, unlinked = 0
+        var byKey: [Key: (linked: Int, unlinked: Int)] = [:]
+        var keys: [Key] = []
+        for person in persons {
+            let k = key(person)
+            if byKey[k] == nil { keys.append(k); byKey[k] = (0, 0) }
+            if isLinked(person) { byKey[k]!.linked += 1 } else { byKey[k]!.unlinked += 1 }
+        }
+        linked = byKey.values.reduce(0) { $0 + $1.linked }
+        unlinked = byKey.values.reduce(0) { $0 + $1.unlinked }
         var cells: [String: [String: (Int, Int)]] = [:]
         var dimensions: [String] = []
-        for person in persons {
-            let ok = isLinked(person)
-            if ok { linked += 1 } else { unlinked += 1 }
-            for (dimension, value) in strata(person) {
+        for k in keys {
+            let count = byKey[k]!
+            for (dimension, value) in strata(k) {
                 if cells[dimension] == nil { dimensions.append(dimension); cells[dimension] = [:] }
-                var cell = cells[dimension]![value] ?? (0, 0)
-                if ok { cell.0 += 1 } else { cell.1 += 1 }
-                cells[dimension]![value] = cell
+                let cell = cells[dimension]![value] ?? (0, 0)
+                cells[dimension]![value] = (cell.0 + count.linked, cell.1 + count.unlinked)
             }
         }
-        self.linked = linked
-        self.unlinked = unlinked
         for dimension in dimensions {
             for value in cells[dimension]!.keys.sorted(by: Strata.ascending) {
                 let cell = cells[dimension]![value]!

@@ -1,7 +1,9 @@
 // The stages after ingest, all read from the database so `outflow report` can rerun them
 // without the inbox: link (inputs in force at the cut-off), cohort (attrition and
 // follow-up, written to the mart tables), measures (estimates per stratum through the
-// disclosure gate), questionnaire, audit. Returns the files to publish.
+// disclosure gate), questionnaire, audit. The audit only reads, so it runs on a second
+// thread with its own connection while the cohort, measures and questionnaire stages run.
+// Returns the files to publish.
 
 import Foundation
 
@@ -21,8 +23,13 @@ struct Analysis {
 
     func run(stages: inout StageRunner, analyst: Bool) throws -> AnalysisOutput {
         var output = AnalysisOutput()
-        let inputs = try stages.run("link", rows: { $0.episodes.count }) {
-            try CohortInputs.load(db: db, config: config, asOf: asOf)
+        let linked = try stages.run("link", rows: { $0.inputs.episodes.count }) {
+            try LinkedSources.load(db: db, config: config, asOf: asOf)
+        }
+        let inputs = linked.inputs
+        let audit = Background { [path = db.path, config, asOf, runId] in
+            let reader = try Database(path: path, migrate: false)
+            return try LinkageAudit(db: reader, config: config, asOf: asOf).compute(linked: linked, runId: runId)
         }
         let gate = CohortTables(minCell: config.disclosure.minCell, horizons: config.outcome.horizonsDays,
                                 gridDays: config.disclosure.curveGridDays)
@@ -51,9 +58,9 @@ struct Analysis {
             let rule = SuppressionRule(minCell: config.disclosure.minCell)
             for table in output.tables { try rule.verify(table) }
         }
-        output.audit = try stages.run("audit", rows: { $0.matchRates.reduce(0) { $0 + $1.total } }) {
-            try LinkageAudit(db: db, config: config, asOf: asOf).compute(inputs: inputs, runId: runId)
-        }
+        let result = try stages.join("audit", audit, rows: { $0.matchRates.reduce(0) { $0 + $1.total } })
+        try LinkageAudit.record(result.matchRates, runId: runId, db: db)
+        output.audit = result
         return output
     }
 }

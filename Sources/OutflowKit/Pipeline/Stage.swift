@@ -40,6 +40,22 @@ public struct StageRunner {
 }
 
 extension StageRunner {
+    /// Waits for a stage that ran on a background thread and records it with the seconds it
+    /// took there (it overlapped the stages recorded before it).
+    @discardableResult
+    mutating func join<T>(_ name: String, _ work: Background<T>, rows: (T) -> Int) throws -> T {
+        do {
+            let value = try work.wait()
+            let record = StageRecord(name: name, status: "ok", seconds: work.seconds, rows: rows(value), peakMiB: Self.peakMiB())
+            records.append(record)
+            log.info(name, "done: \(record.rows) rows in \(String(format: "%.2f", record.seconds)) s alongside the stages before it, peak \(record.peakMiB) MiB")
+            return value
+        } catch {
+            records.append(StageRecord(name: name, status: "failed", seconds: work.seconds, rows: 0, peakMiB: Self.peakMiB()))
+            throw StageFailure(stage: name, underlying: error)
+        }
+    }
+
     /// Peak resident memory of the process in MiB, from /proc/self/status (0 where unavailable).
     static func peakMiB() -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
