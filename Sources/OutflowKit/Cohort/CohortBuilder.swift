@@ -24,10 +24,19 @@ public struct CohortBuilder: Sendable {
     public func build(_ inputs: CohortInputs) -> Cohort {
         let episodes = inputs.episodes
         var steps: [AttritionStep] = []
+        // Candidates stay in episode order; when that is by person (as the link stage
+        // delivers it), distinct persons are runs and need no set.
+        let byPerson = zip(episodes, episodes.dropFirst()).allSatisfy { $0.personId <= $1.personId }
+        func distinctPersons(_ candidates: [Candidate]) -> Int {
+            guard byPerson else { return Set(candidates.map { episodes[$0.position].personId }).count }
+            var count = 0, last = Int.min
+            for c in candidates where episodes[c.position].personId != last { count += 1; last = episodes[c.position].personId }
+            return count
+        }
         func record(_ reason: String, _ remaining: [Candidate], before: [Candidate]?) {
-            let persons = Set(remaining.map { episodes[$0.position].personId }).count
+            let persons = distinctPersons(remaining)
             let beforeEntries = before?.count ?? remaining.count
-            let beforePersons = before.map { Set($0.map { episodes[$0.position].personId }).count } ?? persons
+            let beforePersons = before.map(distinctPersons) ?? persons
             steps.append(AttritionStep(step: steps.count + 1, reason: reason, entries: remaining.count, persons: persons,
                                        excludedEntries: beforeEntries - remaining.count, excludedPersons: beforePersons - persons))
         }

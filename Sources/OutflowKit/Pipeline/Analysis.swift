@@ -72,19 +72,27 @@ struct CohortMart {
     func write(_ cohort: Cohort) throws {
         try db.transaction {
             try db.execute("DELETE FROM mart_cohort_entry; DELETE FROM mart_attrition;")
-            let insert = try db.prepare("""
+            let insert = BatchInsert<CohortEntry>(db: db, head: """
                 INSERT INTO mart_cohort_entry (person_id, role, group_id, group_type, organisation, district, index_day, index_year,
-                    subject_count, follow_up_end, time_days, event, event_day, censor_reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            for e in cohort.entries {
-                try insert.bind([.int(e.episode.personId), .int(e.episode.role.rawValue), .text(e.episode.groupId),
-                                 .text(e.episode.groupType), .text(e.episode.organisation), e.episode.district.map(SQLValue.text) ?? .null,
-                                 .int(e.index.julian), .int(e.indexYear), .int(e.subjects.count), .int(e.followUpEnd.julian),
-                                 .int(e.time), .int(e.isEvent ? 1 : 0), e.eventDay.map { .int($0.julian) } ?? .null,
-                                 e.censorReason.map { .text($0.rawValue) } ?? .null])
-                try insert.run()
+                    subject_count, follow_up_end, time_days, event, event_day, censor_reason) VALUES
+                """, columns: 14) { e, s, o in
+                try s.bind(e.episode.personId, at: o + 1)
+                try s.bind(e.episode.role.rawValue, at: o + 2)
+                try s.bind(e.episode.groupId, at: o + 3)
+                try s.bind(e.episode.groupType, at: o + 4)
+                try s.bind(e.episode.organisation, at: o + 5)
+                try s.bind(e.episode.district, at: o + 6)
+                try s.bind(e.index.julian, at: o + 7)
+                try s.bind(e.indexYear, at: o + 8)
+                try s.bind(e.subjects.count, at: o + 9)
+                try s.bind(e.followUpEnd.julian, at: o + 10)
+                try s.bind(e.time, at: o + 11)
+                try s.bind(e.isEvent ? 1 : 0, at: o + 12)
+                try s.bind(e.eventDay?.julian, at: o + 13)
+                try s.bind(e.censorReason?.rawValue, at: o + 14)
             }
+            for e in cohort.entries { try insert.add(e) }
+            try insert.finish()
             let step = try db.prepare("INSERT INTO mart_attrition VALUES (?, ?, ?, ?, ?, ?)")
             for s in cohort.attrition {
                 try step.bind([.int(s.step), .text(s.reason), .int(s.entries), .int(s.persons), .int(s.excludedEntries), .int(s.excludedPersons)])
