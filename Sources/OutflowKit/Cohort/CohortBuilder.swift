@@ -24,11 +24,8 @@ public struct CohortBuilder: Sendable {
     public func build(_ inputs: CohortInputs) -> Cohort {
         let episodes = inputs.episodes
         var steps: [AttritionStep] = []
-        // Candidates stay in episode order; when that is by person (as the link stage
-        // delivers it), distinct persons are runs and need no set.
-        let byPerson = zip(episodes, episodes.dropFirst()).allSatisfy { $0.personId <= $1.personId }
+        // Candidates stay in episode order, which is by person: a person's candidates are one run.
         func distinctPersons(_ candidates: [Candidate]) -> Int {
-            guard byPerson else { return Set(candidates.map { episodes[$0.position].personId }).count }
             var count = 0, last = Int.min
             for c in candidates where episodes[c.position].personId != last { count += 1; last = episodes[c.position].personId }
             return count
@@ -64,13 +61,18 @@ public struct CohortBuilder: Sendable {
 
         // 5. First qualifying episode per person.
         if cohort.episodes == .first {
-            var best: [Int: Int] = [:]
-            for (i, c) in current.enumerated() {
-                if let held = best[episodes[c.position].personId],
-                   (current[held].index, episodes[current[held].position].groupId) <= (c.index, episodes[c.position].groupId) { continue }
-                best[episodes[c.position].personId] = i
+            next = []
+            var i = 0
+            while i < current.count {
+                let person = episodes[current[i].position].personId
+                var best = i, j = i + 1
+                while j < current.count && episodes[current[j].position].personId == person {
+                    if (current[j].index, episodes[current[j].position].groupId) < (current[best].index, episodes[current[best].position].groupId) { best = j }
+                    j += 1
+                }
+                next.append(current[best])
+                i = j
             }
-            next = best.values.sorted().map { current[$0] }
             record("first qualifying episode per person", next, before: current)
             current = next
         }

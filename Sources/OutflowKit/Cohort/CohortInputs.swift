@@ -2,39 +2,69 @@
 // links and care spells (the outcome's decisions) of the snapshot in force at the cut-off.
 // `LinkedSources.load` (Linkage) reads them from the staging tables; the builder never touches SQL.
 
-/// One participation episode of one person in one group.
-public struct Episode: Sendable, Equatable {
-    public var personId: Int
-    public var groupId: String
-    public var groupType: String
-    public var organisation: String
-    public var district: String?
-    public var role: Role
-    public var start: Day
-    public var end: Day?
-    public var birthYear: Int?
+/// The texts of one group, shared by all its episodes.
+public final class GroupTexts: Sendable {
+    public let groupId: String
+    public let groupType: String
+    public let organisation: String
+    public let district: String?
 
-    public init(personId: Int, groupId: String, groupType: String, organisation: String, district: String? = nil,
-                role: Role, start: Day, end: Day?, birthYear: Int? = nil) {
-        self.personId = personId
+    public init(groupId: String, groupType: String, organisation: String, district: String?) {
         self.groupId = groupId
         self.groupType = groupType
         self.organisation = organisation
         self.district = district
-        self.role = role
-        self.start = start
-        self.end = end
-        self.birthYear = birthYear
     }
 }
 
-/// A linked child of a caregiver.
+/// One participation episode of one person in one group. Stored in 24 bytes (the group's
+/// texts are shared, ids and years narrow), because a national cohort holds millions.
+public struct Episode: Sendable, Equatable {
+    public let group: GroupTexts
+    private let person: Int32
+    private let birth: Int16
+    public let role: Role
+    public let start: Day
+    public let end: Day?
+
+    public var personId: Int { Int(person) }
+    public var birthYear: Int? { birth == 0 ? nil : Int(birth) }
+    public var groupId: String { group.groupId }
+    public var groupType: String { group.groupType }
+    public var organisation: String { group.organisation }
+    public var district: String? { group.district }
+
+    public init(personId: Int, group: GroupTexts, role: Role, start: Day, end: Day?, birthYear: Int? = nil) {
+        self.group = group
+        person = Int32(personId)
+        birth = Int16(clamping: birthYear ?? 0)
+        self.role = role
+        self.start = start
+        self.end = end
+    }
+
+    public init(personId: Int, groupId: String, groupType: String, organisation: String, district: String? = nil,
+                role: Role, start: Day, end: Day?, birthYear: Int? = nil) {
+        self.init(personId: personId, group: GroupTexts(groupId: groupId, groupType: groupType, organisation: organisation, district: district),
+                  role: role, start: start, end: end, birthYear: birthYear)
+    }
+
+    public static func == (a: Episode, b: Episode) -> Bool {
+        (a.person, a.birth, a.role, a.start, a.end) == (b.person, b.birth, b.role, b.start, b.end)
+            && (a.group === b.group || (a.groupId, a.groupType, a.organisation, a.district) == (b.groupId, b.groupType, b.organisation, b.district))
+    }
+}
+
+/// A linked child of a caregiver (8 bytes: a million caregivers' links stay small).
 public struct Child: Sendable, Equatable {
-    public var personId: Int
-    public var birthYear: Int?
+    private let person: Int32
+    private let birth: Int16
+    public var personId: Int { Int(person) }
+    public var birthYear: Int? { birth == 0 ? nil : Int(birth) }
+
     public init(personId: Int, birthYear: Int?) {
-        self.personId = personId
-        self.birthYear = birthYear
+        person = Int32(personId)
+        birth = Int16(clamping: birthYear ?? 0)
     }
 }
 
@@ -69,8 +99,14 @@ public struct CohortInputs: Sendable {
     /// Care spells of the cohort's possible subjects (youth participants and linked children).
     public var care: PersonGroups<CareSpell>
 
+    /// Episodes not yet ordered by person, start date and group are put in that order.
     public init(episodes: [Episode], children: PersonGroups<Child>, care: PersonGroups<CareSpell>) {
-        self.episodes = episodes
+        func key(_ e: Episode) -> (Int, Int, String) { (e.personId, e.start.julian, e.groupId) }
+        self.episodes = zip(episodes, episodes.dropFirst()).allSatisfy { key($0) <= key($1) } ? episodes
+            : episodes.enumerated().sorted { a, b in
+                let (x, y) = (key(a.element), key(b.element))
+                return x != y ? x < y : a.offset < b.offset
+            }.map(\.element)
         self.children = children
         self.care = care
     }

@@ -19,15 +19,18 @@ public enum CohortMeasures {
         let rule = BeforeAfterRule(windowDays: config.outcome.beforeAfterWindowDays, historyFrom: config.outcome.historyFrom, asOf: asOf)
         let pairs = cohort.entries.map { rule.classify($0, care: care) }
         let times = cohort.entries.map(\.survivalTime)
-        // Strata hold positions, not copies of the entries.
-        return Strata.split(Array(cohort.entries.indices), variables: config.cohort.strata) { cohort.entries[$0].stratumValue($1) }
-            .map { stratum, positions in
-                let stratumTimes = positions.map { times[$0] }
-                let totalDays = stratumTimes.reduce(0) { $0 + $1.days }
-                let events = stratumTimes.filter(\.isEvent).count
-                return StratumMeasures(stratum: stratum, entries: positions.count, kaplanMeier: KaplanMeier(stratumTimes),
-                                       rate: PoissonRate(events: events, personYears: PoissonRate.personYears(fromDays: totalDays)),
-                                       totalDays: totalDays, beforeAfter: BeforeAfterRule.table(positions.compactMap { pairs[$0] }))
-            }
+        func measures(_ stratum: Stratum, _ positions: [Int32]) -> StratumMeasures {
+            let stratumTimes = positions.map { times[Int($0)] }
+            let totalDays = stratumTimes.reduce(0) { $0 + $1.days }
+            let events = stratumTimes.filter(\.isEvent).count
+            return StratumMeasures(stratum: stratum, entries: positions.count, kaplanMeier: KaplanMeier(stratumTimes),
+                                   rate: PoissonRate(events: events, personYears: PoissonRate.personYears(fromDays: totalDays)),
+                                   totalDays: totalDays, beforeAfter: BeforeAfterRule.table(positions.compactMap { pairs[Int($0)] }))
+        }
+        // Strata hold positions, not copies of the entries, one variable at a time.
+        let positions = (0..<Int32(cohort.entries.count)).map { $0 }
+        return [measures(.all, positions)] + config.cohort.strata.flatMap { variable in
+            Strata.blocks(positions, variable: variable) { cohort.entries[Int($0)].stratumValue($1) }.map(measures)
+        }
     }
 }

@@ -21,6 +21,28 @@ public struct PersonGroups<Element: Sendable>: Sendable {
         }
     }
 
+    /// Groups `values` by their `keys` (person ids in 0...maxKey, any order) with a counting
+    /// sort: within a person, values keep their order. Memory: the values once more, plus
+    /// 4 bytes per possible person id while grouping.
+    public init(keys: [Int32], values unordered: [Element], maxKey: Int) {
+        precondition(keys.count == unordered.count, "PersonGroups: one key per value")
+        let top = max(maxKey, Int(keys.max() ?? 0))
+        var next = [Int32](repeating: 0, count: top + 2)
+        for k in keys { next[Int(k) + 1] += 1 }
+        for id in 0...top where next[id + 1] > 0 {
+            persons.append(Int32(id))
+            starts.append(starts.last! + next[id + 1])
+        }
+        for id in 0...top { next[id + 1] += next[id] }
+        values = [Element](unsafeUninitializedCapacity: unordered.count) { buffer, initialized in
+            for (k, value) in zip(keys, unordered) {
+                (buffer.baseAddress! + Int(next[Int(k)])).initialize(to: value)
+                next[Int(k)] += 1
+            }
+            initialized = unordered.count
+        }
+    }
+
     /// From a dictionary (tests and small inputs); persons in ascending order.
     public init(_ groups: [Int: [Element]]) {
         for person in groups.keys.sorted() { for value in groups[person]! { append(person: person, value) } }

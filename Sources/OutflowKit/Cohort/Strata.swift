@@ -14,15 +14,14 @@ public struct Stratum: Sendable, Hashable {
 public enum Strata {
     /// `all`, then each variable's values in ascending order, with the items of each.
     public static func split<T>(_ items: [T], variables: [String], value: (T, String) -> String) -> [(Stratum, [T])] {
-        var result: [(Stratum, [T])] = [(.all, items)]
-        for variable in variables {
-            var groups: [String: [T]] = [:]
-            for item in items { groups[value(item, variable), default: []].append(item) }
-            for key in groups.keys.sorted(by: ascending) {
-                result.append((Stratum(variable: variable, value: key), groups[key]!))
-            }
-        }
-        return result
+        [(.all, items)] + variables.flatMap { blocks(items, variable: $0, value: value) }
+    }
+
+    /// One variable's values in ascending order, with the items of each.
+    public static func blocks<T>(_ items: [T], variable: String, value: (T, String) -> String) -> [(Stratum, [T])] {
+        var groups: [String: [T]] = [:]
+        for item in items { groups[value(item, variable), default: []].append(item) }
+        return groups.keys.sorted(by: ascending).map { (Stratum(variable: variable, value: $0), groups[$0]!) }
     }
 
     static func ascending(_ a: String, _ b: String) -> Bool {

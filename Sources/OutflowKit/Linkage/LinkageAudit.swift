@@ -73,9 +73,17 @@ public struct LinkageAudit {
         let respondents = questionnaire.respondents.sorted
         let caregivers = zip(participants, firstPosition).filter { episodes[$0.1].role == .opvoeder }.map(\.0)
         let youth = zip(participants, firstPosition).filter { episodes[$0.1].role == .jongere }.map(\.0)
-        // Linked children, each counted under their first caregiver's breakdown values.
-        var parentOf: [Int: Int] = [:]
-        for c in caregivers { for child in inputs.children[c] where parentOf[child.personId] == nil { parentOf[child.personId] = c } }
+        // Linked children, each counted under the breakdown values of their caregiver with the
+        // lowest id: (child, caregiver) pairs packed in 64 bits and sorted, first per child kept.
+        var pairs: [UInt64] = []
+        for c in caregivers { for child in inputs.children[c] { pairs.append(UInt64(child.personId) << 32 | UInt64(c)) } }
+        pairs.sort()
+        var linkedChildren: [Int] = [], caregiverOf: [Int] = []
+        for pair in pairs where Int(pair >> 32) != linkedChildren.last {
+            linkedChildren.append(Int(pair >> 32))
+            caregiverOf.append(Int(pair & 0xFFFF_FFFF))
+        }
+        pairs = []
         let isRegistered = { (person: Int) in participants.sortedIndex(of: person) != nil }
 
         let rates = [
@@ -86,7 +94,8 @@ public struct LinkageAudit {
             MatchRate(name: "youth_in_decisions", description: "youth participants with at least one decision (any category)",
                       persons: youth, key: key, strata: strata, isLinked: { facts.inDecisions.contains($0) }),
             MatchRate(name: "children_in_decisions", description: "linked children of caregivers with at least one decision (any category)",
-                      persons: parentOf.keys.sorted(), key: { key(parentOf[$0]!) }, strata: strata, isLinked: { facts.inDecisions.contains($0) }),
+                      persons: linkedChildren.indices, key: { key(caregiverOf[$0]) }, strata: strata,
+                      isLinked: { facts.inDecisions.contains(linkedChildren[$0]) }),
         ]
         let previous = try previousRates(runId: runId)
         var warnings: [String] = []

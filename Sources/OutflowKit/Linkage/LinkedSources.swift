@@ -37,37 +37,51 @@ public struct LinkedSources: Sendable {
         let maxId = try db.scalarInt("SELECT max(person_id) FROM person") ?? 0
         var facts = SourceFacts()
 
-        // Group types, organisations and districts repeat: one shared copy of each text.
-        var texts: [String: String] = [:]
-        func shared(_ text: String) -> String {
-            if let known = texts[text] { return known }
-            texts[text] = text
-            return text
+        // Every episode of a group shares one copy of the group's texts (looked up by group
+        // id; an episode whose texts differ from its group's first gets a copy of its own).
+        var groups: [String: GroupTexts] = [:]
+        func group(_ row: Row) -> GroupTexts {
+            let id = row.string(1)
+            let known = groups[id]
+            if let known, row.textEquals(2, known.groupType), row.textEquals(3, known.organisation), row.textEquals(4, known.district) { return known }
+            let texts = GroupTexts(groupId: id, groupType: row.string(2), organisation: row.string(3), district: row.text(4))
+            if known == nil { groups[id] = texts }
+            return texts
         }
-        let episodeCount = try db.scalarInt("SELECT count(*) FROM stg_registration WHERE \(inForce)", a) ?? 0
-        let episodes = try db.query("""
+        // Read in table order, then put in order of person (a counting sort) and, within a
+        // person, of start date and group: cheaper than SQLite sorting a million rows.
+        var episodePersons: [Int32] = [], delivered: [Episode] = []
+        let registrations = try db.prepare("""
             SELECT person_id, group_id, group_type, organisation, district, role, start_day, end_day, birth_year
             FROM stg_registration WHERE \(inForce)
-            ORDER BY person_id, start_day, group_id
-            """, a, expected: episodeCount) { row in
-            Episode(personId: row.int(0), groupId: row.string(1), groupType: shared(row.string(2)), organisation: shared(row.string(3)),
-                    district: row.text(4).map(shared), role: Role(rawValue: row.int(5)) ?? .opvoeder, start: Day(julian: row.int(6)),
-                    end: row.optionalInt(7).map(Day.init(julian:)), birthYear: row.optionalInt(8))
+            """)
+        try registrations.bind(a)
+        while let row = try registrations.step() {
+            episodePersons.append(Int32(row.int(0)))
+            delivered.append(Episode(personId: row.int(0), group: group(row), role: Role(rawValue: row.int(5)) ?? .opvoeder,
+                                     start: Day(julian: row.int(6)), end: row.optionalInt(7).map(Day.init(julian:)), birthYear: row.optionalInt(8)))
         }
+        groups = [:]
+        var episodes = PersonGroups(keys: episodePersons, values: delivered, maxKey: maxId).allValues
+        episodePersons = []
+        delivered = []
+        episodes.sortRunsByPerson()
         facts.registrations.rows = episodes.count
         facts.registrations.persons = zip(episodes, episodes.dropFirst()).reduce(episodes.isEmpty ? 0 : 1) { $0 + ($1.0.personId != $1.1.personId ? 1 : 0) }
 
-        var links: [(person: Int, value: Child)] = []
+        var parents: [Int32] = [], links: [Child] = []
         var linked = PersonSet(maxId: maxId)
         let family = try db.prepare("SELECT parent_id, child_id, child_birth_year FROM stg_family WHERE \(inForce)")
         try family.bind(a)
         while let row = try family.step() {
-            links.append((row.int(0), Child(personId: row.int(1), birthYear: row.optionalInt(2))))
+            parents.append(Int32(row.int(0)))
+            links.append(Child(personId: row.int(1), birthYear: row.optionalInt(2)))
             linked.insert(row.int(0))
             linked.insert(row.int(1))
         }
         facts.family = SourceFacts.Counts(rows: links.count, persons: linked.count)
-        let children = PersonGroups(links.sorted { ($0.person, $0.value.personId) < ($1.person, $1.value.personId) })
+        let children = PersonGroups(keys: parents, values: links, maxKey: maxId)
+        parents = []
         links = []
 
         // The persons whose decisions can count: youth participants and caregivers' children.
@@ -77,7 +91,7 @@ public struct LinkedSources: Sendable {
         }
         let categories = config.outcome.productCategories
         let byStart = config.outcome.eventDate == .startDate
-        var spells: [(person: Int, value: CareSpell)] = []
+        var spellPersons: [Int32] = [], spells: [CareSpell] = []
         var inDecisions = PersonSet(maxId: maxId)
         var byCategory = [Int](repeating: 0, count: 100)
         let decisions = try db.prepare("""
@@ -94,17 +108,26 @@ public struct LinkedSources: Sendable {
             if reason == ChangeReason.extension_ { facts.extensions += 1 }
             if decided > row.int(6) || start > row.int(6) { facts.datedAfterExtraction += 1 }
             guard start <= asOf.julian, reason != ChangeReason.withdrawn, categories.contains(category), subjects.contains(person) else { continue }
-            spells.append((person, CareSpell(start: Day(julian: start), end: row.optionalInt(3).map(Day.init(julian:)),
-                                             eventDay: Day(julian: byStart ? start : decided), isExtension: reason == ChangeReason.extension_)))
+            spellPersons.append(Int32(person))
+            spells.append(CareSpell(start: Day(julian: start), end: row.optionalInt(3).map(Day.init(julian:)),
+                                    eventDay: Day(julian: byStart ? start : decided), isExtension: reason == ChangeReason.extension_))
         }
         facts.decisions.persons = inDecisions.count
         facts.inDecisions = inDecisions
         facts.decisionsByCategory = Dictionary(uniqueKeysWithValues: byCategory.enumerated().filter { $0.element > 0 })
-        // Within a person, spells in a fixed order whatever order the table returned them in.
-        spells.sort { a, b in
-            (a.person, a.value.start.julian, a.value.eventDay.julian, a.value.end?.julian ?? Int.max, a.value.isExtension ? 1 : 0)
-                < (b.person, b.value.start.julian, b.value.eventDay.julian, b.value.end?.julian ?? Int.max, b.value.isExtension ? 1 : 0)
+        return LinkedSources(inputs: CohortInputs(episodes: episodes, children: children, care: PersonGroups(keys: spellPersons, values: spells, maxKey: maxId)), facts: facts)
+    }
+}
+
+extension Array where Element == Episode {
+    /// Orders each person's episodes (adjacent already) by start date and group id.
+    mutating func sortRunsByPerson() {
+        var i = 0
+        while i < count {
+            var j = i + 1
+            while j < count && self[j].personId == self[i].personId { j += 1 }
+            if j - i > 1 { self[i..<j].sort { ($0.start.julian, $0.groupId) < ($1.start.julian, $1.groupId) } }
+            i = j
         }
-        return LinkedSources(inputs: CohortInputs(episodes: episodes, children: children, care: PersonGroups(spells)), facts: facts)
     }
 }

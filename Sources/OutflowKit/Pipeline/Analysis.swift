@@ -23,12 +23,15 @@ struct Analysis {
 
     func run(stages: inout StageRunner, analyst: Bool) throws -> AnalysisOutput {
         var output = AnalysisOutput()
+        // The analysis reads tables front to back: a small page cache per connection does.
+        try db.execute("PRAGMA cache_size = -4096")
         let linked = try stages.run("link", rows: { $0.inputs.episodes.count }) {
             try LinkedSources.load(db: db, config: config, asOf: asOf)
         }
         let inputs = linked.inputs
         let audit = Background { [path = db.path, config, asOf, runId] in
             let reader = try Database(path: path, migrate: false)
+            try reader.execute("PRAGMA cache_size = -2048")
             return try LinkageAudit(db: reader, config: config, asOf: asOf).compute(linked: linked, runId: runId)
         }
         let gate = CohortTables(minCell: config.disclosure.minCell, horizons: config.outcome.horizonsDays,

@@ -3,6 +3,7 @@
 // insert speed comes from.
 
 import CSQLite
+import Foundation
 
 /// A value bound to a statement parameter.
 public enum SQLValue: Sendable, Equatable {
@@ -126,4 +127,11 @@ public struct Row {
     }
     /// Text of a NOT NULL column.
     public func string(_ column: Int) -> String { text(column) ?? "" }
+    /// Whether the column holds exactly `value` (NULL matches nil), without making a String.
+    public func textEquals(_ column: Int, _ value: String?) -> Bool {
+        guard let pointer = sqlite3_column_text(handle, Int32(column)) else { return value == nil }
+        guard var value else { return false }
+        let length = Int(sqlite3_column_bytes(handle, Int32(column)))
+        return value.withUTF8 { $0.count == length && memcmp($0.baseAddress!, pointer, length) == 0 }
+    }
 }

@@ -32,6 +32,17 @@ import Testing
         for person in 0...701 { #expect(Array(fromDictionary[person]) == (reference[person] ?? [])) }
     }
 
+    @Test func countingSortMatchesTheStableGrouping() {
+        var random = SeededRandom(seed: 5)
+        var keys: [Int32] = [], values: [Int] = []
+        for value in 0..<3_000 { keys.append(Int32(random.int(0...300))); values.append(value) }
+        let counted = PersonGroups(keys: keys, values: values, maxKey: 250)   // keys above maxKey still count
+        let reference = PersonGroups(zip(keys, values).map { (Int($0), $1) })
+        for person in 0...301 { #expect(Array(counted[person]) == Array(reference[person])) }
+        #expect(Array(counted.personIds) == Array(reference.personIds))
+        #expect(PersonGroups<Int>(keys: [], values: [], maxKey: 0).count == 0)
+    }
+
     @Test func emptyGroups() {
         let groups = PersonGroups<Int>()
         #expect(groups[1].isEmpty)
