@@ -2,7 +2,8 @@
 // without the inbox: link (inputs in force at the cut-off), cohort (attrition and
 // follow-up, written to the mart tables), measures (estimates per stratum through the
 // disclosure gate), questionnaire, audit. The audit only reads, so it runs on a second
-// thread with its own connection while the cohort, measures and questionnaire stages run.
+// thread with its own connection while the cohort, measures and questionnaire stages run;
+// the cohort's mart tables are written on a third (stage `mart`) while measures are computed.
 // Returns the files to publish.
 
 import Foundation
@@ -37,11 +38,17 @@ struct Analysis {
         let gate = CohortTables(minCell: config.disclosure.minCell, horizons: config.outcome.horizonsDays,
                                 gridDays: config.disclosure.curveGridDays)
         if analyst {
-            let cohort = try stages.run("cohort", rows: { $0.entries.count }) { () -> Cohort in
-                let cohort = CohortBuilder(cohort: config.cohort, asOf: asOf).build(inputs)
-                try CohortMart(db: db).write(cohort)
-                return cohort
+            let cohort = try stages.run("cohort", rows: { $0.entries.count }) {
+                CohortBuilder(cohort: config.cohort, asOf: asOf).build(inputs)
             }
+            // The mart is written through a connection of its own while the measures are computed.
+            let mart = Background { [path = db.path] in
+                let writer = try Database(path: path, migrate: false)
+                try writer.execute("PRAGMA cache_size = -2048")
+                try CohortMart(db: writer).write(cohort)
+                return cohort.entries.count
+            }
+            defer { _ = try? mart.wait() }
             output.tables += try stages.run("measures", rows: { $0.reduce(0) { $0 + $1.rows.count } }) { () -> [PublishedTable] in
                 let measures = CohortMeasures.compute(cohort: cohort, care: inputs.care, config: config, asOf: asOf)
                 return [gate.attrition(cohort.attrition), gate.outflow(measures), gate.curve(measures),
@@ -60,6 +67,7 @@ struct Analysis {
             }
             let rule = SuppressionRule(minCell: config.disclosure.minCell)
             for table in output.tables { try rule.verify(table) }
+            try stages.join("mart", mart, rows: { $0 })
         }
         let result = try stages.join("audit", audit, rows: { $0.matchRates.reduce(0) { $0 + $1.total } })
         try LinkageAudit.record(result.matchRates, runId: runId, db: db)
