@@ -26,19 +26,18 @@ public struct QuestionnaireTables: Sendable {
     /// One pass counts answers per wave, role, item and value; nothing is copied.
     public func items(_ responses: [Response]) -> PublishedTable {
         let values = max(instrument.scaleMax, 0) + 1
-        var tallies: [String: [Int]] = [:]
+        var tallies: [Int: [Int]] = [:]   // by wave and role
+        let empty = [Int](repeating: 0, count: instrument.items.count * values)
         for r in responses {
-            let key = "\(r.wave)|\(r.role.rawValue)"
-            var tally = tallies[key] ?? [Int](repeating: 0, count: instrument.items.count * values)
+            let key = r.wave * 8 + r.role.rawValue
             for index in instrument.items.indices {
-                if let a = r.answer(index), a < values { tally[index * values + a] += 1 }
+                if let a = r.answer(index), a < values { tallies[key, default: empty][index * values + a] += 1 }
             }
-            tallies[key] = tally
         }
         var rows: [[Cell]] = []
         for wave in waves {
             for role in Role.allCases {
-                let tally = tallies["\(wave.wave)|\(role.rawValue)"] ?? []
+                let tally = tallies[wave.wave * 8 + role.rawValue] ?? []
                 for (index, item) in instrument.items.enumerated() where item.roles.contains(role) {
                     var n = 0
                     var counts: [Instrument.Band: Int] = [:]
@@ -66,7 +65,7 @@ public struct QuestionnaireTables: Sendable {
         var rows: [[Cell]] = []
         for wave in waves {
             for role in Role.allCases {
-                var eligiblePersons: Set<Int> = [], respondingPersons: Set<Int> = []
+                var eligiblePersons = PersonSet(), respondingPersons = PersonSet()
                 for e in episodes where e.role == role {
                     if let day = index == .end ? e.end : e.start, day + wave.offsetDays <= asOf { eligiblePersons.insert(e.personId) }
                 }
@@ -105,9 +104,10 @@ public struct QuestionnaireTables: Sendable {
     public func firstBands(_ responses: [Response], item: String, wave: Int) -> [Int: Instrument.Band] {
         guard let index = instrument.items.firstIndex(where: { $0.code == item }) else { return [:] }
         var bands: [Int: Instrument.Band] = [:]
-        var seen: Set<Int> = []
+        var seen = PersonSet()
         for r in responses where r.wave == wave {
-            guard seen.insert(r.personId).inserted else { continue }
+            guard !seen.contains(r.personId) else { continue }
+            seen.insert(r.personId)
             if let answer = r.answer(index), let band = instrument.band(of: answer) { bands[r.personId] = band }
         }
         return bands
