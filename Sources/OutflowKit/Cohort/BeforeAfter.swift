@@ -24,9 +24,10 @@ public struct BeforeAfterRule: Sendable {
     public func classify(_ entry: CohortEntry, care: PersonGroups<CareSpell>) -> BeforeAfterPair? {
         let start = entry.episode.start
         guard entry.index + windowDays <= asOf, start - windowDays >= historyFrom else { return nil }
-        let spells = entry.subjects.flatMap { care[$0] }
-        let before = spells.contains { $0.isActive(from: start - windowDays, before: start) }
-        let after = spells.contains { !$0.isExtension && $0.eventDay >= entry.index && $0.eventDay <= entry.index + windowDays }
+        let before = entry.subjects.contains { s in care[s].contains { $0.isActive(from: start - windowDays, before: start) } }
+        let after = entry.subjects.contains { s in
+            care[s].contains { !$0.isExtension && $0.eventDay >= entry.index && $0.eventDay <= entry.index + windowDays }
+        }
         return BeforeAfterPair(before: before, after: after)
     }
 

@@ -12,7 +12,7 @@ public struct CohortEntry: Sendable, Equatable {
     public var episode: Episode
     public var index: Day
     /// The persons whose decisions count: the youth, or a caregiver's linked minor children.
-    public var subjects: [Int]
+    public var subjects: Subjects
     /// The day the subject turns the age limit (for a caregiver, the youngest child); nil when unknown.
     public var ageLimitDay: Day?
     /// The earlier of the cut-off and the age-limit day.
@@ -37,6 +37,31 @@ public struct CohortEntry: Sendable, Equatable {
         default: return "all"
         }
     }
+}
+
+/// The persons whose decisions count for an entry: the youth, or a caregiver's linked minor
+/// children. One subject (the usual case) is kept inline; only several need an array.
+public struct Subjects: RandomAccessCollection, Equatable, Sendable, ExpressibleByArrayLiteral {
+    private let single: Int32
+    private let several: [Int32]?
+
+    public init(_ ids: [Int]) {
+        if ids.count == 1 {
+            single = Int32(ids[0])
+            several = nil
+        } else {
+            single = 0
+            several = ids.map { Int32($0) }
+        }
+    }
+
+    public init(arrayLiteral ids: Int...) { self.init(ids) }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { several?.count ?? 1 }
+    public subscript(position: Int) -> Int { several.map { Int($0[position]) } ?? Int(single) }
+
+    public static func == (a: Subjects, b: Subjects) -> Bool { a.elementsEqual(b) }
 }
 
 /// One step of the attrition flow (methods.md section 3).

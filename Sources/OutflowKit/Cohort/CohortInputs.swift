@@ -18,15 +18,17 @@ public final class GroupTexts: Sendable {
 }
 
 /// One participation episode of one person in one group. Stored in 24 bytes (the group's
-/// texts are shared, ids and years narrow), because a national cohort holds millions.
+/// texts are shared, ids, dates and years narrow), because a national cohort holds millions.
 public struct Episode: Sendable, Equatable {
     public let group: GroupTexts
     private let person: Int32
     private let birth: Int16
     public let role: Role
     public let start: Day
-    public let end: Day?
+    private let endDay: Day   // `noEnd` when still participating
 
+    private static let noEnd = Day(julian: Int(Int32.min))
+    public var end: Day? { endDay == Self.noEnd ? nil : endDay }
     public var personId: Int { Int(person) }
     public var birthYear: Int? { birth == 0 ? nil : Int(birth) }
     public var groupId: String { group.groupId }
@@ -40,7 +42,7 @@ public struct Episode: Sendable, Equatable {
         birth = Int16(clamping: birthYear ?? 0)
         self.role = role
         self.start = start
-        self.end = end
+        endDay = end ?? Self.noEnd
     }
 
     public init(personId: Int, groupId: String, groupType: String, organisation: String, district: String? = nil,
@@ -50,7 +52,7 @@ public struct Episode: Sendable, Equatable {
     }
 
     public static func == (a: Episode, b: Episode) -> Bool {
-        (a.person, a.birth, a.role, a.start, a.end) == (b.person, b.birth, b.role, b.start, b.end)
+        (a.person, a.birth, a.role, a.start, a.endDay) == (b.person, b.birth, b.role, b.start, b.endDay)
             && (a.group === b.group || (a.groupId, a.groupType, a.organisation, a.district) == (b.groupId, b.groupType, b.organisation, b.district))
     }
 }

@@ -29,6 +29,9 @@ public struct PersonGroups<Element: Sendable>: Sendable {
         let top = max(maxKey, Int(keys.max() ?? 0))
         var next = [Int32](repeating: 0, count: top + 2)
         for k in keys { next[Int(k) + 1] += 1 }
+        let distinct = next.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+        persons.reserveCapacity(distinct)
+        starts.reserveCapacity(distinct + 1)
         for id in 0...top where next[id + 1] > 0 {
             persons.append(Int32(id))
             starts.append(starts.last! + next[id + 1])

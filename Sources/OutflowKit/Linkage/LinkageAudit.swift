@@ -35,6 +35,8 @@ public struct LinkageAudit {
         // by the cut-off is the first of their run, found by walking the runs once.
         let episodes = inputs.episodes
         var participants: [Int] = [], firstPosition: [Int] = []
+        participants.reserveCapacity(facts.registrations.persons)
+        firstPosition.reserveCapacity(facts.registrations.persons)
         var bothRoles = 0
         var run = 0
         while run < episodes.count {
@@ -76,6 +78,7 @@ public struct LinkageAudit {
         // Linked children, each counted under the breakdown values of their caregiver with the
         // lowest id: (child, caregiver) pairs packed in 64 bits and sorted, first per child kept.
         var pairs: [UInt64] = []
+        pairs.reserveCapacity(caregivers.reduce(0) { $0 + inputs.children[$1].count })
         for c in caregivers { for child in inputs.children[c] { pairs.append(UInt64(child.personId) << 32 | UInt64(c)) } }
         pairs.sort()
         var linkedChildren: [Int] = [], caregiverOf: [Int] = []

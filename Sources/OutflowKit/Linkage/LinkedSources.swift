@@ -37,20 +37,28 @@ public struct LinkedSources: Sendable {
         let maxId = try db.scalarInt("SELECT max(person_id) FROM person") ?? 0
         var facts = SourceFacts()
 
-        // Every episode of a group shares one copy of the group's texts (looked up by group
-        // id; an episode whose texts differ from its group's first gets a copy of its own).
-        var groups: [String: GroupTexts] = [:]
+        // Every episode of a group (and district: the participant's) shares one copy of the
+        // group's texts; an episode whose group texts differ from the first seen gets its own.
+        struct GroupKey: Hashable { var id: String, district: String? }
+        var sharedTexts: Set<String> = []   // group types and organisations: few, each stored once
+        func shared(_ text: String) -> String { sharedTexts.insert(text).memberAfterInsert }
+        var groups: [GroupKey: GroupTexts] = [:]
         func group(_ row: Row) -> GroupTexts {
-            let id = row.string(1)
-            let known = groups[id]
-            if let known, row.textEquals(2, known.groupType), row.textEquals(3, known.organisation), row.textEquals(4, known.district) { return known }
-            let texts = GroupTexts(groupId: id, groupType: row.string(2), organisation: row.string(3), district: row.text(4))
-            if known == nil { groups[id] = texts }
+            let key = GroupKey(id: row.string(1), district: row.text(4))
+            let known = groups[key]
+            if let known, row.textEquals(2, known.groupType), row.textEquals(3, known.organisation) { return known }
+            let texts = GroupTexts(groupId: key.id, groupType: shared(row.string(2)), organisation: shared(row.string(3)), district: key.district)
+            if known == nil { groups[key] = texts }
             return texts
         }
         // Read in table order, then put in order of person (a counting sort) and, within a
         // person, of start date and group: cheaper than SQLite sorting a million rows.
+        // Arrays are reserved at the table's row count (its largest rowid, read for free), so a
+        // million rows are not copied while the arrays grow.
+        func rows(_ table: String) throws -> Int { try db.scalarInt("SELECT coalesce(max(rowid), 0) FROM \(table)") ?? 0 }
         var episodePersons: [Int32] = [], delivered: [Episode] = []
+        episodePersons.reserveCapacity(try rows("stg_registration"))
+        delivered.reserveCapacity(try rows("stg_registration"))
         let registrations = try db.prepare("""
             SELECT person_id, group_id, group_type, organisation, district, role, start_day, end_day, birth_year
             FROM stg_registration WHERE \(inForce)
@@ -62,6 +70,7 @@ public struct LinkedSources: Sendable {
                                      start: Day(julian: row.int(6)), end: row.optionalInt(7).map(Day.init(julian:)), birthYear: row.optionalInt(8)))
         }
         groups = [:]
+        sharedTexts = []
         var episodes = PersonGroups(keys: episodePersons, values: delivered, maxKey: maxId).allValues
         episodePersons = []
         delivered = []
@@ -70,6 +79,8 @@ public struct LinkedSources: Sendable {
         facts.registrations.persons = zip(episodes, episodes.dropFirst()).reduce(episodes.isEmpty ? 0 : 1) { $0 + ($1.0.personId != $1.1.personId ? 1 : 0) }
 
         var parents: [Int32] = [], links: [Child] = []
+        parents.reserveCapacity(try rows("stg_family"))
+        links.reserveCapacity(try rows("stg_family"))
         var linked = PersonSet(maxId: maxId)
         let family = try db.prepare("SELECT parent_id, child_id, child_birth_year FROM stg_family WHERE \(inForce)")
         try family.bind(a)
