@@ -85,7 +85,8 @@ public struct PersonGroups<Element: Sendable>: Sendable {
 }
 
 /// A set of person ids as a bitmap (person ids are small dense integers): 1 bit a person.
-public struct PersonSet: Sendable {
+/// Iterates its members in ascending order.
+public struct PersonSet: Sendable, Sequence {
     private var words: [UInt64]
     public private(set) var count = 0
 
@@ -105,16 +106,30 @@ public struct PersonSet: Sendable {
     }
 
     /// The members in ascending order.
-    public var sorted: [Int] {
-        var result: [Int] = []
-        result.reserveCapacity(count)
-        for (w, word) in words.enumerated() where word != 0 {
-            var bits = word
-            while bits != 0 {
-                result.append(w << 6 + bits.trailingZeroBitCount)
-                bits &= bits - 1
-            }
+    public var sorted: [Int] { Array(self) }
+    public var underestimatedCount: Int { count }
+
+    public func makeIterator() -> Iterator { Iterator(words: words) }
+
+    public struct Iterator: IteratorProtocol {
+        let words: [UInt64]
+        var w = 0
+        var bits: UInt64 = 0
+
+        init(words: [UInt64]) {
+            self.words = words
+            bits = words.first ?? 0
         }
-        return result
+
+        public mutating func next() -> Int? {
+            while bits == 0 {
+                w += 1
+                guard w < words.count else { return nil }
+                bits = words[w]
+            }
+            let member = w << 6 + bits.trailingZeroBitCount
+            bits &= bits - 1
+            return member
+        }
     }
 }

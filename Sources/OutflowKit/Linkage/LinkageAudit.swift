@@ -34,7 +34,7 @@ public struct LinkageAudit {
         // Episodes come ordered by person and start date: each person's first episode started
         // by the cut-off is the first of their run, found by walking the runs once.
         let episodes = inputs.episodes
-        var participants: [Int] = [], firstPosition: [Int] = []
+        var participants: [Int32] = [], firstPosition: [Int32] = []
         participants.reserveCapacity(facts.registrations.persons)
         firstPosition.reserveCapacity(facts.registrations.persons)
         var bothRoles = 0
@@ -49,7 +49,7 @@ public struct LinkageAudit {
                 }
                 end += 1
             }
-            if first >= 0 { participants.append(person); firstPosition.append(first) }
+            if first >= 0 { participants.append(Int32(person)); firstPosition.append(Int32(first)) }
             if roles.nonzeroBitCount > 1 { bothRoles += 1 }
             run = end
         }
@@ -62,31 +62,35 @@ public struct LinkageAudit {
         }
         // Participants with the same breakdown values share one key: the first such position.
         struct Values: Hashable { var role: Int, groupType: String, year: Int }
-        var representative: [Values: Int] = [:]
-        let keys = firstPosition.map { position -> Int in
-            let e = episodes[position]
+        var representative: [Values: Int32] = [:]
+        let keys = firstPosition.map { position -> Int32 in
+            let e = episodes[Int(position)]
             let values = Values(role: e.role.rawValue, groupType: e.groupType, year: (index == .end ? e.end : e.start)?.year ?? 0)
             if let known = representative[values] { return known }
             representative[values] = position
             return position
         }
-        func key(_ person: Int) -> Int { participants.sortedIndex(of: person).map { keys[$0] } ?? -1 }
+        func key(_ person: Int) -> Int { participants.sortedIndex(of: person).map { Int(keys[$0]) } ?? -1 }
         let questionnaire = try questionnaireScan(episodes: episodes)
-        let respondents = questionnaire.respondents.sorted
-        let caregivers = zip(participants, firstPosition).filter { episodes[$0.1].role == .opvoeder }.map(\.0)
-        let youth = zip(participants, firstPosition).filter { episodes[$0.1].role == .jongere }.map(\.0)
+        let respondents = questionnaire.respondents
+        func withRole(_ role: Role) -> some Sequence<Int> {
+            zip(participants, firstPosition).lazy.filter { episodes[Int($0.1)].role == role }.map { Int($0.0) }
+        }
+        let caregivers = withRole(.opvoeder), youth = withRole(.jongere)
         // Linked children, each counted under the breakdown values of their caregiver with the
         // lowest id: (child, caregiver) pairs packed in 64 bits and sorted, first per child kept.
         var pairs: [UInt64] = []
         pairs.reserveCapacity(caregivers.reduce(0) { $0 + inputs.children[$1].count })
         for c in caregivers { for child in inputs.children[c] { pairs.append(UInt64(child.personId) << 32 | UInt64(c)) } }
         pairs.sort()
-        var linkedChildren: [Int] = [], caregiverOf: [Int] = []
-        for pair in pairs where Int(pair >> 32) != linkedChildren.last {
-            linkedChildren.append(Int(pair >> 32))
-            caregiverOf.append(Int(pair & 0xFFFF_FFFF))
+        var kept = 0
+        for pair in pairs where kept == 0 || pair >> 32 != pairs[kept - 1] >> 32 {
+            pairs[kept] = pair
+            kept += 1
         }
-        pairs = []
+        pairs.removeLast(pairs.count - kept)
+        func child(_ k: Int) -> Int { Int(pairs[k] >> 32) }
+        func caregiver(_ k: Int) -> Int { Int(pairs[k] & 0xFFFF_FFFF) }
         let isRegistered = { (person: Int) in participants.sortedIndex(of: person) != nil }
 
         let rates = [
@@ -97,8 +101,8 @@ public struct LinkageAudit {
             MatchRate(name: "youth_in_decisions", description: "youth participants with at least one decision (any category)",
                       persons: youth, key: key, strata: strata, isLinked: { facts.inDecisions.contains($0) }),
             MatchRate(name: "children_in_decisions", description: "linked children of caregivers with at least one decision (any category)",
-                      persons: linkedChildren.indices, key: { key(caregiverOf[$0]) }, strata: strata,
-                      isLinked: { facts.inDecisions.contains(linkedChildren[$0]) }),
+                      persons: pairs.indices, key: { key(caregiver($0)) }, strata: strata,
+                      isLinked: { facts.inDecisions.contains(child($0)) }),
         ]
         let previous = try previousRates(runId: runId)
         var warnings: [String] = []
@@ -295,15 +299,15 @@ public struct LinkageAudit {
     }
 }
 
-extension Array where Element == Int {
+extension Array where Element: BinaryInteger {
     /// The index of `value` in this ascending array, by binary search.
     func sortedIndex(of value: Int) -> Int? {
         var low = 0, high = count
         while low < high {
             let mid = (low + high) / 2
-            if self[mid] < value { low = mid + 1 } else { high = mid }
+            if Int(self[mid]) < value { low = mid + 1 } else { high = mid }
         }
-        return low < count && self[low] == value ? low : nil
+        return low < count && Int(self[low]) == value ? low : nil
     }
 }
 
