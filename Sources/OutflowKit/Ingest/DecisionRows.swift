@@ -52,7 +52,7 @@ struct DecisionRows: BatchedSourceRows {
 
     let batch: BatchInsert<Values>
 
-    init(db: Database, fileId: Int, validFrom: Int?) throws {
+    init(db: Database, fileId: Int, validFrom: Int?, config: PipelineConfig) throws {
         batch = BatchInsert(db: db, head: """
             INSERT INTO stg_decision (file_id, person_id, decision_id, decision_day, start_day, end_day,
                 product_category, product_code, provider, municipality, change_reason, row_hash, valid_from) VALUES

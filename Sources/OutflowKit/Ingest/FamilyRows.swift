@@ -36,7 +36,7 @@ struct FamilyRows: BatchedSourceRows {
 
     let batch: BatchInsert<Values>
 
-    init(db: Database, fileId: Int, validFrom: Int?) throws {
+    init(db: Database, fileId: Int, validFrom: Int?, config: PipelineConfig) throws {
         batch = BatchInsert(db: db, head: """
             INSERT INTO stg_family (file_id, parent_id, child_id, child_birth_year, row_hash, valid_from) VALUES
             """, columns: 6) { v, s, o in

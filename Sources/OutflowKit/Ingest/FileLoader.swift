@@ -133,7 +133,7 @@ struct FileLoader {
         let header = try readHeader(reader, name: name)
         let columns = Rows.columns(for: config)
         let mapping = try ColumnMapping(header: header, columns: columns, file: name)
-        let rows = try Rows(db: db, fileId: fileId, validFrom: extraction?.julian)
+        let rows = try Rows(db: db, fileId: fileId, validFrom: extraction?.julian, config: config)
         let parser = Rows.Parser(config: config)
         let view = Unchecked(RecordView(reader: reader, fieldIndex: mapping.fieldIndex, columns: columns))
         var context = ParseContext(fileId: fileId, extractionDay: extraction, persons: persons, erased: erased)

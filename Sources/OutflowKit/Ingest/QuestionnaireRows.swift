@@ -2,8 +2,9 @@
 // columns come from the instrument file; answers are 1-5 or the Dutch labels. A key
 // delivered before is a duplicate, never an update: the unique key of `stg_questionnaire`
 // decides at insert time, so duplicates within one file and across deliveries are caught alike.
+// A response's answers are packed into one text column by item position (`ref_item`).
 
-/// Questionnaire rows: parsing and the inserts into `stg_questionnaire` and `stg_answer`.
+/// Questionnaire rows: parsing and the insert into `stg_questionnaire`.
 struct QuestionnaireRows: SourceRows {
     static let fixedColumns = [
         ColumnSpec("pseudo_id", required: true), ColumnSpec("group_id"), ColumnSpec("role", required: true),
@@ -24,7 +25,8 @@ struct QuestionnaireRows: SourceRows {
     /// One checked response with its answers.
     struct Values: Sendable {
         var personId: Int, pseudonym: String, groupId: String, role: Role, wave: Int, completed: Day
-        var answers: [(item: String, answer: Int)]
+        /// Answers by instrument item index; 0 is unanswered.
+        var answers: [UInt8]
     }
 
     /// Checks one record against the contract and the instrument.
@@ -44,12 +46,12 @@ struct QuestionnaireRows: SourceRows {
             let wave = try r.integer(3, in: 1...20)!
             let completed = try r.day(4)!
             try context.noteKeyId(r, column: 5)
-            var answers: [(String, Int)] = []
+            var answers = [UInt8](repeating: 0, count: items.count)
             for (offset, item) in items.enumerated() {
                 let column = QuestionnaireRows.fixedColumns.count + offset
                 guard let answer = try self.answer(r, column) else { continue }
                 guard item.roles.contains(role) else { throw r.reject(.outOfRange, column) }
-                answers.append((item.code, answer))
+                answers[offset] = UInt8(answer)
             }
             let personId = try context.personId(pseudonym, r, column: 0)
             return Values(personId: personId, pseudonym: r.raw(0), groupId: groupId, role: role, wave: wave,
@@ -70,18 +72,31 @@ struct QuestionnaireRows: SourceRows {
     }
 
     let insertResponse: Statement
-    let insertAnswer: Statement
     let db: Database
     let fileId: Int
+    /// The `ref_item` position (1-based) of each instrument item.
+    let positions: [Int]
 
-    init(db: Database, fileId: Int, validFrom: Int?) throws {
+    init(db: Database, fileId: Int, validFrom: Int?, config: PipelineConfig) throws {
         self.db = db
         self.fileId = fileId
+        let items = config.instrument?.items ?? []
+        for item in items { try db.run("INSERT OR IGNORE INTO ref_item (item) VALUES (?)", [.text(item.code)]) }
+        let known = Dictionary(uniqueKeysWithValues: try db.query("SELECT item, position FROM ref_item") { ($0.string(0), $0.int(1)) })
+        positions = items.map { known[$0.code]! }
         insertResponse = try db.prepare("""
-            INSERT OR IGNORE INTO stg_questionnaire (file_id, person_id, group_id, role, wave, completed_day)
-            VALUES (?, ?, ?, ?, ?, ?)
+            INSERT OR IGNORE INTO stg_questionnaire (file_id, person_id, group_id, role, wave, completed_day, answers)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
-        insertAnswer = try db.prepare("INSERT INTO stg_answer (response_id, item, answer) VALUES (?, ?, ?)")
+    }
+
+    /// Answers packed by item position: `char(48 + answer)`, '.' when unanswered, trailing
+    /// unanswered positions left off.
+    static func pack(_ answers: [UInt8], positions: [Int]) -> String {
+        var packed = [UInt8](repeating: UInt8(ascii: "."), count: positions.max() ?? 0)
+        for (index, answer) in answers.enumerated() where answer != 0 { packed[positions[index] - 1] = 48 + answer }
+        while packed.last == UInt8(ascii: ".") { packed.removeLast() }
+        return String(decoding: packed, as: UTF8.self)
     }
 
     func insert(_ v: Values, line: Int) throws {
@@ -91,14 +106,8 @@ struct QuestionnaireRows: SourceRows {
         try insertResponse.bind(v.role.rawValue, at: 4)
         try insertResponse.bind(v.wave, at: 5)
         try insertResponse.bind(v.completed.julian, at: 6)
+        try insertResponse.bind(Self.pack(v.answers, positions: positions), at: 7)
         try insertResponse.run()
         guard db.changes == 1 else { throw RowRejection(.duplicateKey, column: "pseudo_id", raw: v.pseudonym) }
-        let responseId = db.lastInsertRowID
-        for (item, answer) in v.answers {
-            try insertAnswer.bind(responseId, at: 1)
-            try insertAnswer.bind(item, at: 2)
-            try insertAnswer.bind(answer, at: 3)
-            try insertAnswer.run()
-        }
     }
 }

@@ -50,7 +50,7 @@ struct RegistrationRows: BatchedSourceRows {
 
     let batch: BatchInsert<Values>
 
-    init(db: Database, fileId: Int, validFrom: Int?) throws {
+    init(db: Database, fileId: Int, validFrom: Int?, config: PipelineConfig) throws {
         batch = BatchInsert(db: db, head: """
             INSERT INTO stg_registration (file_id, person_id, group_id, group_type, organisation, role,
                 start_day, end_day, end_reason, birth_year, district, row_hash, valid_from) VALUES

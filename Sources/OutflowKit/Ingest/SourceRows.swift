@@ -17,7 +17,7 @@ protocol SourceRows {
     /// Columns that identify a row across snapshot versions (empty for append sources).
     static var keyColumns: [String] { get }
     static func columns(for config: PipelineConfig) -> [ColumnSpec]
-    init(db: Database, fileId: Int, validFrom: Int?) throws
+    init(db: Database, fileId: Int, validFrom: Int?, config: PipelineConfig) throws
     /// Inserts one parsed row; may throw a `RowRejection` the database decides (a duplicate).
     func insert(_ values: Parser.Values, line: Int) throws
     /// Inserts rows still held back for a batch.

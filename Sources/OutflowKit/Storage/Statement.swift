@@ -127,6 +127,11 @@ public struct Row {
     }
     /// Text of a NOT NULL column.
     public func string(_ column: Int) -> String { text(column) ?? "" }
+    /// The bytes of a text column (empty for NULL), valid until the statement steps again.
+    public func withBytes<T>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        guard let pointer = sqlite3_column_text(handle, Int32(column)) else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return body(UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, Int32(column)))))
+    }
     /// Whether the column holds exactly `value` (NULL matches nil), without making a String.
     public func textEquals(_ column: Int, _ value: String?) -> Bool {
         guard let pointer = sqlite3_column_text(handle, Int32(column)) else { return value == nil }

@@ -1,0 +1,103 @@
+// Answers packed into their response row (schema v3): the packing, the `stg_answer` view
+// analysts query, duplicates across deliveries, a later instrument version with one more
+// item, and the migration of answers stored one row each (v2).
+
+import Foundation
+import Testing
+@testable import OutflowKit
+
+@Suite struct QuestionnaireStorageTests {
+    static let header = "pseudo_id,group_id,role,wave,completed_on,at_ease,can_move_on,contact_outside,learned_useful,family_learned"
+
+    @Test func packingPutsEachAnswerAtItsPosition() {
+        #expect(QuestionnaireRows.pack([4, 0, 2, 5, 0], positions: [1, 2, 3, 4, 5]) == "4.25")
+        #expect(QuestionnaireRows.pack([0, 0, 0], positions: [1, 2, 3]) == "")
+        #expect(QuestionnaireRows.pack([1, 3], positions: [3, 1]) == "3.1")
+        #expect(QuestionnaireRows.pack([], positions: []) == "")
+    }
+
+    @Test func viewListsAnsweredItemsWithTheirNumbers() throws {
+        let ws = try Workspace()
+        try ws.deliver("ervaringwijzer_2024-06-30.csv", Self.header + """
+
+            \(P(1)),G1,jongere,1,2024-03-01,4,mee eens,,2,
+            \(P(2)),G1,opvoeder,1,2024-03-02,Helemaal niet mee eens,,5,,3
+            \(P(3)),G1,opvoeder,2,2024-09-02,,,,,
+            """)
+        let report = try ws.ingest()
+        #expect(report.files.first?.accepted == 3)
+        let db = try ws.open()
+        #expect(try db.query("SELECT position, item FROM ref_item ORDER BY position") { "\($0.int(0)) \($0.string(1))" }
+                == ["1 at_ease", "2 can_move_on", "3 contact_outside", "4 learned_useful", "5 family_learned"])
+        #expect(try db.query("SELECT answers FROM stg_questionnaire ORDER BY response_id") { $0.string(0) } == ["44.2", "1.5.3", ""])
+        let rows = try db.query("""
+            SELECT p.person_id, a.item, a.answer FROM stg_answer a JOIN stg_questionnaire p USING (response_id) ORDER BY 1, 2
+            """) { "\($0.int(0)) \($0.string(1)) \($0.int(2))" }
+        #expect(rows == ["1 at_ease 4", "1 can_move_on 4", "1 learned_useful 2", "2 at_ease 1", "2 contact_outside 5", "2 family_learned 3"])
+        let responses = try QuestionnaireData.load(db: db, instrument: try #require(try ws.config().instrument), asOf: Day(parsing: "2024-12-31")!)
+        #expect(responses.map(\.answers) == [[4, 4, 0, 2, 0], [1, 0, 5, 0, 3], [0, 0, 0, 0, 0]])
+    }
+
+    @Test func aKeyDeliveredBeforeIsQuarantinedInTheLaterFile() throws {
+        let ws = try Workspace()
+        // Ten responses each; the first file repeats person 1's wave-1 key on its last line,
+        // the second repeats it again on its first data line.
+        let first = (1...9).map { "\(P($0)),G1,jongere,1,2024-03-01,4,,,," } + ["\(P(1)),G1,jongere,1,2024-03-05,2,,,,"]
+        try ws.deliver("ervaringwijzer_2024-06-30.csv", ([Self.header] + first).joined(separator: "\n") + "\n")
+        _ = try ws.ingest()
+        let second = ["\(P(1)),G1,jongere,1,2024-03-09,5,,,,"] + (10...18).map { "\(P($0)),G1,jongere,1,2024-03-01,3,,,," }
+        try ws.deliver("ervaringwijzer_2024-09-30.csv", ([Self.header] + second).joined(separator: "\n") + "\n")
+        let outcome = try ws.ingest().files.first { $0.fileName == "ervaringwijzer_2024-09-30.csv" }
+        #expect(outcome?.accepted == 9 && outcome?.quarantined == 1)
+        let db = try ws.open()
+        #expect(try db.query("SELECT row_number, column_name, reason FROM quarantine ORDER BY file_id, row_number") {
+            "\($0.int(0)) \($0.string(1)) \($0.string(2))" } == ["11 pseudo_id duplicate_key", "2 pseudo_id duplicate_key"])
+        #expect(try db.scalarText("SELECT answers FROM stg_questionnaire WHERE person_id = (SELECT min(person_id) FROM stg_questionnaire)") == "4")
+        #expect(try db.scalarInt("SELECT count(*) FROM stg_questionnaire") == 18)
+    }
+
+    @Test func aLaterInstrumentItemGetsTheNextPosition() throws {
+        let ws = try Workspace()
+        try ws.deliver("ervaringwijzer_2024-06-30.csv", Self.header + "\n\(P(1)),G1,jongere,1,2024-03-01,4,3,,,\n")
+        _ = try ws.ingest()
+        let extended = Workspace.instrument.replacingOccurrences(of: """
+            { "code": "at_ease",
+            """, with: """
+            { "code": "would_recommend", "text": "Aanraden", "roles": ["jongere", "opvoeder"] },
+                { "code": "at_ease",
+            """)
+        try extended.write(toFile: ws.root + "/instrument.json", atomically: true, encoding: .utf8)
+        try ws.deliver("ervaringwijzer_2024-09-30.csv", "would_recommend," + Self.header + "\n5,\(P(2)),G1,jongere,1,2024-03-01,1,,,,\n")
+        _ = try ws.ingest()
+        let db = try ws.open()
+        #expect(try db.scalarInt("SELECT position FROM ref_item WHERE item = 'would_recommend'") == 6)
+        #expect(try db.query("SELECT answers FROM stg_questionnaire ORDER BY response_id") { $0.string(0) } == ["43", "1....5"])
+        let instrument = try #require(try ws.config().instrument)
+        #expect(instrument.items.first?.code == "would_recommend")
+        let responses = try QuestionnaireData.load(db: db, instrument: instrument, asOf: Day(parsing: "2024-12-31")!)
+        #expect(responses.map(\.answers) == [[0, 4, 3, 0, 0, 0], [5, 1, 0, 0, 0, 0]])
+    }
+
+    @Test func migrationPacksAnswersStoredOneRowEach() throws {
+        let path = NSTemporaryDirectory() + "outflow-migration-" + UUID().uuidString + ".sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        do {
+            let old = try Database(path: path, migrate: false)
+            try old.execute("CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+            try old.execute(Schema.v1)
+            try old.execute(Schema.v2)
+            try old.execute("INSERT INTO schema_migration VALUES (1, 'v1', 'then'), (2, 'v2', 'then')")
+            try old.execute("""
+                INSERT INTO ingest_file (file_id, source, file_name, sha256, size_bytes, status, loaded_at) VALUES (1, 'questionnaire', 'f', 'x', 1, 'loaded', 'then');
+                INSERT INTO stg_questionnaire (response_id, file_id, person_id, role, wave, completed_day) VALUES (1, 1, 1, 1, 1, 2460000), (2, 1, 2, 2, 1, 2460000), (3, 1, 3, 2, 2, 2460100);
+                INSERT INTO stg_answer VALUES (1, 'can_move_on', 4), (1, 'at_ease', 5), (2, 'would_recommend', 2), (2, 'at_ease', 1);
+                """)
+        }
+        let db = try Database(path: path)
+        #expect(try db.query("SELECT position, item FROM ref_item ORDER BY position") { "\($0.int(0)) \($0.string(1))" }
+                == ["1 at_ease", "2 can_move_on", "3 would_recommend"])
+        #expect(try db.query("SELECT answers FROM stg_questionnaire ORDER BY response_id") { $0.string(0) } == ["54", "1.2", ""])
+        #expect(try db.query("SELECT response_id, item, answer FROM stg_answer ORDER BY 1, 2") { "\($0.int(0)) \($0.string(1)) \($0.int(2))" }
+                == ["1 at_ease 5", "1 can_move_on 4", "2 at_ease 1", "2 would_recommend 2"])
+    }
+}
