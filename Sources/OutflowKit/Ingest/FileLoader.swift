@@ -136,10 +136,7 @@ struct FileLoader {
         let rows = try Rows(db: db, fileId: fileId, validFrom: extraction?.julian, config: config)
         let parser = Rows.Parser(config: config)
         let view = Unchecked(RecordView(reader: reader, fieldIndex: mapping.fieldIndex, columns: columns))
-        var context = ParseContext(fileId: fileId, extractionDay: extraction, persons: persons, erased: erased)
-        // Room for every key up front (about one row per 100 bytes): growing a set of millions
-        // doubles its memory for a moment.
-        if source.isSnapshot { context.seenKeys.reserveCapacity(fingerprint.size / 100) }
+        let context = ParseContext(fileId: fileId, extractionDay: extraction, persons: persons, erased: erased)
         var quarantine = try QuarantineWriter(db: db, fileId: fileId)
         let newPersons = BatchInsert<(id: Int, pseudonym: String)>(db: db, head: "INSERT INTO person (person_id, pseudo_id) VALUES",
                                                                    columns: 2, rowsPerStatement: 64) { person, statement, offset in

@@ -5,34 +5,27 @@
 /// the next id as their first accepted row is parsed; the inserting thread writes them to
 /// `person` (`takePending`) before the rows that use them. Used by one thread at a time.
 final class PersonIndex: @unchecked Sendable {
-    /// 128 bits mixed from all 256 of a pseudonym, and a 32-bit id: 20 bytes an entry, so
-    /// millions of persons stay within the memory budget.
-    private struct Key: Hashable {
-        let high: UInt64, low: UInt64
-        init(_ p: Pseudonym) {
-            high = KeyFingerprint.mix(p.a ^ KeyFingerprint.mix(p.c, 0x9E37_79B9_7F4A_7C15), 0xFF51_AFD7_ED55_8CCD)
-            low = KeyFingerprint.mix(p.b ^ KeyFingerprint.mix(p.d, 0xC2B2_AE3D_27D4_EB4F), 0xC4CE_B9FE_1A85_EC53)
-        }
-        func hash(into hasher: inout Hasher) { hasher.combine(high) }
-        // The key is a well-mixed hash already; seeding it skips a SipHash per lookup.
-        func _rawHashValue(seed: Int) -> Int { Int(truncatingIfNeeded: high ^ UInt64(truncatingIfNeeded: seed)) }
-    }
-
-    private var ids: [Key: Int32] = [:]
+    /// Person ids by 128 bits mixed from all 256 of a pseudonym: 16 bytes a person plus 4
+    /// a slot, so millions of persons stay within the memory budget.
+    private let ids = FlatKeyTable()
     private var nextId = 1
     private var pending: [(id: Int, pseudonym: String)] = []
 
     init(db: Database) throws { try reload(db: db) }
 
+    private static func key(_ p: Pseudonym) -> FlatKeyTable.Key {
+        FlatKeyTable.Key(high: KeyFingerprint.mix(p.a ^ KeyFingerprint.mix(p.c, 0x9E37_79B9_7F4A_7C15), 0xFF51_AFD7_ED55_8CCD),
+                         low: KeyFingerprint.mix(p.b ^ KeyFingerprint.mix(p.d, 0xC2B2_AE3D_27D4_EB4F), 0xC4CE_B9FE_1A85_EC53))
+    }
+
     /// The id of a pseudonym, assigning the next one when the person is new.
     func id(for pseudonym: Pseudonym, text: @autoclosure () -> String) -> Int {
-        let key = Key(pseudonym)
-        if let id = ids[key] { return Int(id) }
-        let id = nextId
-        ids[key] = Int32(id)
-        pending.append((id, text()))
-        nextId += 1
-        return id
+        let (id, inserted) = ids.insert(Self.key(pseudonym), id: Int32(nextId))
+        if inserted {
+            pending.append((nextId, text()))
+            nextId += 1
+        }
+        return Int(id)
     }
 
     /// Persons assigned since the last call, to be inserted into `person`.
@@ -41,25 +34,24 @@ final class PersonIndex: @unchecked Sendable {
         return pending
     }
 
-    /// Reads the index from the database again (after a load was rolled back).
+    /// Reads the index from the database again (after a load was rolled back). The old
+    /// index is dropped first, so the two never take memory together.
     func reload(db: Database) throws {
-        let count = try db.scalarInt("SELECT count(*) FROM person") ?? 0
-        var fresh = [Key: Int32](minimumCapacity: count + 1024)
-        var highest = 0
+        let (count, highest) = try db.query("SELECT count(*), coalesce(max(person_id), 0) FROM person") { ($0.int(0), $0.int(1)) }[0]
+        ids.removeAll()
+        ids.reserve(count + 1024)
+        pending = []
+        nextId = highest + 1
         let select = try db.prepare("SELECT person_id, pseudo_id FROM person")
         while let row = try select.step() {
-            if let text = row.text(1), let p = Pseudonym(hex: text) { fresh[Key(p)] = Int32(row.int(0)) }
-            highest = max(highest, row.int(0))
+            if let text = row.text(1), let p = Pseudonym(hex: text) { ids.insert(Self.key(p), id: Int32(row.int(0))) }
         }
-        ids = fresh
-        nextId = highest + 1
-        pending = []
     }
 }
 
 /// A 128-bit fingerprint of a row key, for duplicate detection within one file: two
 /// independent 64-bit multiply-mix hashes, so a false duplicate needs a 128-bit collision.
-struct KeyFingerprint: Hashable {
+struct KeyFingerprint {
     private(set) var high: UInt64 = 0x9E37_79B9_7F4A_7C15
     private(set) var low: UInt64 = 0xC2B2_AE3D_27D4_EB4F
 
@@ -95,10 +87,6 @@ struct KeyFingerprint: Hashable {
         h = h &* 0x9E37_79B9_7F4A_7C15
         return h ^ (h >> 29)
     }
-
-    func hash(into hasher: inout Hasher) { hasher.combine(high) }
-    // Already a well-mixed hash; seeding it skips a SipHash per insert.
-    func _rawHashValue(seed: Int) -> Int { Int(truncatingIfNeeded: high ^ UInt64(truncatingIfNeeded: seed)) }
 }
 
 /// What the parsing thread keeps while it reads one file.
@@ -109,7 +97,8 @@ struct ParseContext: @unchecked Sendable {
     /// SHA-256 (hex) of every erased pseudonym.
     let erased: Set<String>
     var keyIds: Set<String> = []
-    var seenKeys: Set<KeyFingerprint> = []
+    /// The row keys of this file so far. A class: the copies of this context share it.
+    let seenKeys = FlatKeyTable()
 
     /// The person id for the pseudonym in `column`, or the `erased` rejection for a person
     /// on the erasure list.
@@ -121,8 +110,8 @@ struct ParseContext: @unchecked Sendable {
     }
 
     /// Records a row key; a key seen before in this file is a `duplicate_key` rejection.
-    mutating func claim(_ key: KeyFingerprint, _ record: RecordView, column: Int) throws {
-        if !seenKeys.insert(key).inserted { throw record.reject(.duplicateKey, column) }
+    func claim(_ key: KeyFingerprint, _ record: RecordView, column: Int) throws {
+        if !seenKeys.insert(FlatKeyTable.Key(high: key.high, low: key.low)) { throw record.reject(.duplicateKey, column) }
     }
 
     mutating func noteKeyId(_ record: RecordView, column: Int) throws {

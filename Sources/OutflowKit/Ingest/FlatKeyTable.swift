@@ -1,0 +1,137 @@
+// A hash table for millions of 128-bit keys that are well-mixed hashes already (person
+// keys, row-key fingerprints), kept small because ingest holds it through whole files. The
+// keys sit in one array indexed by id; the table itself is 4-byte slots holding ids (linear
+// probing, power-of-two capacity, load at most 3/4, the slot taken from the key's own bits).
+// For 4.5M persons that is 69 MiB of keys and 32 MiB of slots, where 20-byte key-and-id
+// slots (a Dictionary, or a flat table laid out that way) take 160 MiB, and 240 MiB while
+// they grow. Growing rehashes only the slots; the key array is extended with `realloc`,
+// which for large blocks remaps pages instead of copying them.
+
+import Foundation
+
+/// Numbers 128-bit keys with positive Int32 ids: insert-or-get, lookup, no deletions but
+/// `removeAll`. Ids should be dense (1, 2, 3, ... with few gaps): keys are stored by id.
+/// Used by one thread at a time.
+final class FlatKeyTable {
+    /// A key: 128 bits of a good hash. The slot comes from the low bits of `high`.
+    struct Key: Equatable {
+        var high: UInt64
+        var low: UInt64
+    }
+
+    /// How many keys the table holds.
+    private(set) var count = 0
+    /// The highest id inserted; `insert(_:)` gives the next key the one after it.
+    private(set) var highestId: Int32 = 0
+    /// The id of the key in each slot; 0 for an empty slot.
+    private var slots: UnsafeMutablePointer<Int32>
+    /// Slot count - 1 (a power of two minus one).
+    private var mask: Int
+    /// `keys[id - 1]` is the key with that id; room for `keyCapacity` ids.
+    private var keys: UnsafeMutablePointer<Key>?
+    private var keyCapacity = 0
+
+    private static let minimumSlots = 16
+
+    init() {
+        slots = Self.allocateSlots(Self.minimumSlots)
+        mask = Self.minimumSlots - 1
+    }
+
+    deinit {
+        free(slots)
+        free(keys)
+    }
+
+    /// Makes room for `capacity` keys in all, with ids up to about as many, without growing.
+    func reserve(_ capacity: Int) {
+        var slotCount = mask + 1
+        while capacity * 4 > slotCount * 3 { slotCount *= 2 }
+        if slotCount > mask + 1 { rehash(slotCount: slotCount) }
+        reserveKeys(Int(highestId) + max(0, capacity - count))
+    }
+
+    /// The id of `key`, or nil when the table does not hold it.
+    func id(of key: Key) -> Int32? {
+        var i = Int(truncatingIfNeeded: key.high) & mask
+        while true {
+            let id = slots[i]
+            if id == 0 { return nil }
+            if keys.unsafelyUnwrapped[Int(id) - 1] == key { return id }
+            i = (i + 1) & mask
+        }
+    }
+
+    /// Inserts `key` with `id` unless it is there already: the id the key has, and whether
+    /// it was new. `id` must be positive and not in use for another key.
+    @discardableResult
+    func insert(_ key: Key, id: Int32) -> (id: Int32, inserted: Bool) {
+        precondition(id > 0, "ids start at 1")
+        var i = Int(truncatingIfNeeded: key.high) & mask
+        while true {
+            let found = slots[i]
+            if found == 0 { break }
+            if keys.unsafelyUnwrapped[Int(found) - 1] == key { return (found, false) }
+            i = (i + 1) & mask
+        }
+        if (count + 1) * 4 > (mask + 1) * 3 {
+            rehash(slotCount: (mask + 1) * 2)
+            i = emptySlot(for: key)
+        }
+        if Int(id) > keyCapacity { reserveKeys(max(Int(id), keyCapacity * 2, 1024)) }
+        keys.unsafelyUnwrapped[Int(id) - 1] = key
+        slots[i] = id
+        count += 1
+        highestId = max(highestId, id)
+        return (id, true)
+    }
+
+    /// The table as a set: inserts `key` under the next id; false when it was there already.
+    func insert(_ key: Key) -> Bool {
+        insert(key, id: highestId + 1).inserted
+    }
+
+    /// Empties the table and frees its storage.
+    func removeAll() {
+        free(slots)
+        free(keys)
+        slots = Self.allocateSlots(Self.minimumSlots)
+        mask = Self.minimumSlots - 1
+        keys = nil
+        keyCapacity = 0
+        count = 0
+        highestId = 0
+    }
+
+    /// The first empty slot on `key`'s probe sequence.
+    private func emptySlot(for key: Key) -> Int {
+        var i = Int(truncatingIfNeeded: key.high) & mask
+        while slots[i] != 0 { i = (i + 1) & mask }
+        return i
+    }
+
+    /// Moves every id into fresh slots of `slotCount` and frees the old ones.
+    private func rehash(slotCount: Int) {
+        let old = slots, oldCount = mask + 1
+        slots = Self.allocateSlots(slotCount)
+        mask = slotCount - 1
+        for s in 0..<oldCount where old[s] != 0 {
+            slots[emptySlot(for: keys.unsafelyUnwrapped[Int(old[s]) - 1])] = old[s]
+        }
+        free(old)
+    }
+
+    /// Room in the key array for ids up to `capacity`.
+    private func reserveKeys(_ capacity: Int) {
+        guard capacity > keyCapacity else { return }
+        guard let grown = realloc(keys, capacity * MemoryLayout<Key>.stride) else { fatalError("out of memory for \(capacity) keys") }
+        keys = grown.bindMemory(to: Key.self, capacity: capacity)
+        keyCapacity = capacity
+    }
+
+    /// Zeroed slots: `calloc` maps large blocks fresh, so untouched slots cost no memory yet.
+    private static func allocateSlots(_ count: Int) -> UnsafeMutablePointer<Int32> {
+        guard let raw = calloc(count, MemoryLayout<Int32>.stride) else { fatalError("out of memory for \(count) slots") }
+        return raw.bindMemory(to: Int32.self, capacity: count)
+    }
+}
