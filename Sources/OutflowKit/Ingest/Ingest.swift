@@ -49,8 +49,10 @@ public struct Ingest {
         return result
     }
 
-    /// Loads every new file; `progress` hears each file as it is handled.
-    public func run(progress: (FileOutcome) -> Void = { _ in }) throws -> IngestReport {
+    /// Loads every new file; `progress` hears each file as it is handled. With `checkpoint`
+    /// the WAL is copied into the database file at the end; a caller that goes on to read
+    /// (a whole run) checkpoints in the background instead.
+    public func run(checkpoint: Bool = true, progress: (FileOutcome) -> Void = { _ in }) throws -> IngestReport {
         let files = try Self.inboxFiles(config: config)
         let registry = FileRegistry(db: db)
         var report = IngestReport()
@@ -84,7 +86,7 @@ public struct Ingest {
             report.files.append(outcome)
             progress(outcome)
         }
-        try db.checkpoint()
+        if checkpoint { try db.checkpoint() }
         return report
     }
 }

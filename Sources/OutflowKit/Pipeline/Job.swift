@@ -62,7 +62,7 @@ public struct Job {
         do {
             if options.kind == .run || options.kind == .ingest {
                 ingest = try stages.run("ingest", rows: { $0.rowsLoaded }) {
-                    try Ingest(db: db, config: config, runId: runId).run { outcome in
+                    try Ingest(db: db, config: config, runId: runId).run(checkpoint: options.kind == .ingest) { outcome in
                         if outcome.isNew { log.info("ingest", "\(outcome.fileName): \(outcome.status.rawValue), \(outcome.rowsRead) read, \(outcome.accepted) accepted, \(outcome.quarantined) quarantined") }
                     }
                 }
@@ -78,6 +78,13 @@ public struct Job {
                 return JobResult(runId: runId, asOf: nil, folder: nil, ingest: ingest,
                                  summary: "ingested \(loaded.count) new files, \(ingest.rowsLoaded) rows")
             }
+            // A run copies the load's WAL into the database file on its own connection while
+            // the analysis reads (WAL readers never wait for a checkpoint), and truncates the
+            // WAL at the end, when little is left to copy.
+            let checkpoint = options.kind == .run ? Background { [path = db.path] in
+                try Database(path: path, migrate: false).execute("PRAGMA wal_checkpoint(PASSIVE)")
+            } : nil
+            defer { _ = try? checkpoint?.wait() }
             let asOf = try CutOff.resolve(db: db, requested: options.asOf)
             let folder = try RunFolder(output: output, runId: runId)
             do {
@@ -96,6 +103,10 @@ public struct Job {
                                         inputs: inputs,
                                         stages: stages.records)
                 try folder.write("manifest.json", manifest.json().encoded())
+                if let checkpoint {
+                    try checkpoint.wait()
+                    try db.checkpoint()
+                }
                 let path = try folder.commit()
                 RunFolder.prune(output: output, keep: config.keepRuns, current: runId)
                 try runLog.finish(runId: runId, status: "published", exit: 0, asOf: asOf)
