@@ -16,6 +16,17 @@ import Testing
         #expect(QuestionnaireRows.pack([], positions: []) == "")
     }
 
+    @Test func responsesKeepAnswersInlineAndBeyondSixteen() {
+        let answers: [UInt8] = (0..<20).map { UInt8($0 % 6) }   // 0 (unanswered) and 1-5, twenty items
+        let response = Response(personId: 7, role: .opvoeder, wave: 3, completed: Day(julian: 2_460_000), answers: answers)
+        #expect(response.answers == answers)
+        #expect(response.answer(0) == nil && response.answer(5) == 5 && response.answer(8) == 2 && response.answer(19) == 1)
+        #expect(response.answer(20) == nil && response.answer(-1) == nil)
+        #expect(response.personId == 7 && response.wave == 3 && response.role == .opvoeder)
+        let short = Response(personId: 1, role: .jongere, wave: 1, completed: Day(julian: 2_460_000), answers: [3])
+        #expect(short.answers == [3] && short.answer(1) == nil)
+    }
+
     @Test func viewListsAnsweredItemsWithTheirNumbers() throws {
         let ws = try Workspace()
         try ws.deliver("ervaringwijzer_2024-06-30.csv", Self.header + """
