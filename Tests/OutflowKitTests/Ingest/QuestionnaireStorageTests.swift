@@ -67,6 +67,25 @@ import Testing
         #expect(try db.scalarInt("SELECT count(*) FROM stg_questionnaire") == 18)
     }
 
+    @Test func duplicatesOfAnEarlierDeliveryAreFoundInsideFullBatches() throws {
+        let ws = try Workspace()
+        try ws.deliver("ervaringwijzer_2024-06-30.csv", ([Self.header] + (1...50).map { "\(P($0)),G1,jongere,1,2024-03-01,4,,,," })
+            .joined(separator: "\n") + "\n")
+        _ = try ws.ingest()
+        // 70 rows in batches of 32: persons 7, 22 and 41 were delivered before (lines 4, 36 and 71).
+        var lines = (201...270).map { "\(P($0)),G1,jongere,1,2024-03-01,3,,,," }
+        lines[2] = "\(P(7)),G1,jongere,1,2024-04-01,1,,,,"
+        lines[34] = "\(P(22)),G1,jongere,1,2024-04-01,1,,,,"
+        lines[69] = "\(P(41)),G1,jongere,1,2024-04-01,1,,,,"
+        try ws.deliver("ervaringwijzer_2024-09-30.csv", ([Self.header] + lines).joined(separator: "\n") + "\n")
+        let outcome = try ws.ingest().files.first { $0.fileName == "ervaringwijzer_2024-09-30.csv" }
+        #expect(outcome?.rowsRead == 70 && outcome?.accepted == 67 && outcome?.quarantined == 3)
+        let db = try ws.open()
+        #expect(try db.query("SELECT row_number FROM quarantine WHERE reason = 'duplicate_key' ORDER BY row_number") { $0.int(0) } == [4, 36, 71])
+        #expect(try db.scalarInt("SELECT count(*) FROM stg_questionnaire") == 117)
+        #expect(try db.scalarInt("SELECT count(*) FROM stg_questionnaire WHERE answers = '1'") == 0)
+    }
+
     @Test func aLaterInstrumentItemGetsTheNextPosition() throws {
         let ws = try Workspace()
         try ws.deliver("ervaringwijzer_2024-06-30.csv", Self.header + "\n\(P(1)),G1,jongere,1,2024-03-01,4,3,,,\n")

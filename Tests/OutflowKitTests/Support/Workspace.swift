@@ -79,7 +79,8 @@ final class Workspace {
         """
 }
 
-/// Deterministic test pseudonyms: `P(1)` is 64 hex characters, distinct per number.
+/// Deterministic test pseudonyms: `P(1)` is 64 hex characters, distinct per number as long
+/// as the number's hex does not start with "a" (`P(0xa1)` is `P(1)`: the padding is "a").
 func P(_ n: Int) -> String {
     let hex = String(n, radix: 16)
     return String(repeating: "a", count: 64 - hex.count) + hex
