@@ -69,13 +69,10 @@ public enum QuestionnaireData {
             while itemAt.count < position { itemAt.append(-1) }
             itemAt[position - 1] = index[item] ?? -1
         }
-        // Read in table order (response id), grouped by person with a counting sort; each
-        // person's few responses are then put in completion order.
-        let maxId = try db.scalarInt("SELECT coalesce(max(person_id), 0) FROM person") ?? 0
-        var persons: [Int32] = [], responses: [Response] = []
-        let capacity = try db.scalarInt("SELECT coalesce(max(response_id), 0) FROM stg_questionnaire") ?? 0
-        persons.reserveCapacity(capacity)
-        responses.reserveCapacity(capacity)
+        // Read in table order (response id), then put in order of person, completion date and
+        // response id: a sort of 4-byte positions, applied to the responses in place.
+        var responses: [Response] = []
+        responses.reserveCapacity(try db.scalarInt("SELECT coalesce(max(response_id), 0) FROM stg_questionnaire") ?? 0)
         let rows = try db.prepare("""
             SELECT person_id, role, wave, completed_day, answers FROM stg_questionnaire WHERE completed_day <= ? ORDER BY response_id
             """)
@@ -85,24 +82,34 @@ public enum QuestionnaireData {
             row.withBytes(4) { packed in
                 for (k, byte) in packed.enumerated() where byte >= 48 && k < itemAt.count && itemAt[k] >= 0 { answers[itemAt[k]] = byte - 48 }
             }
-            persons.append(Int32(row.int(0)))
             responses.append(Response(personId: row.int(0), role: Role(rawValue: row.int(1)) ?? .opvoeder, wave: row.int(2),
                                       completed: Day(julian: row.int(3)), answers: answers))
         }
-        var ordered = PersonGroups(keys: persons, values: responses, maxKey: maxId).allValues
-        persons = []
-        responses = []
-        var i = 0
-        while i < ordered.count {
-            var j = i + 1
-            while j < ordered.count && ordered[j].personId == ordered[i].personId { j += 1 }
-            // A stable sort: equal completion dates keep response id order.
-            if j - i > 1 {
-                let run = ordered[i..<j].enumerated().sorted { ($0.element.completed.julian, $0.offset) < ($1.element.completed.julian, $1.offset) }
-                for (k, item) in run.enumerated() { ordered[i + k] = item.element }
-            }
-            i = j
+        let order = responses.indices.map { Int32($0) }.sorted { a, b in
+            let (x, y) = (responses[Int(a)], responses[Int(b)])
+            return (x.personId, x.completed.julian, a) < (y.personId, y.completed.julian, b)
         }
-        return ordered
+        responses.permute(by: order)
+        return responses
+    }
+}
+
+extension Array {
+    /// Reorders in place so that the element at `order[k]` ends up at `k`, following the
+    /// permutation's cycles (no second copy of the array).
+    mutating func permute(by order: [Int32]) {
+        precondition(order.count == count, "permute: one position per element")
+        var placed = PersonSet(maxId: count)
+        for start in 0..<count where !placed.contains(start) {
+            let first = self[start]
+            var k = start
+            while true {
+                placed.insert(k)
+                let from = Int(order[k])
+                if from == start { self[k] = first; break }
+                self[k] = self[from]
+                k = from
+            }
+        }
     }
 }

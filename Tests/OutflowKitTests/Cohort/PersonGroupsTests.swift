@@ -43,6 +43,15 @@ import Testing
         #expect(PersonGroups<Int>(keys: [], values: [], maxKey: 0).count == 0)
     }
 
+    /// The per-row values a million-person run holds stay as small as their doc comments say.
+    @Test func compactLayouts() {
+        #expect(MemoryLayout<Episode>.stride == 24)
+        #expect(MemoryLayout<Child>.stride == 8)
+        #expect(MemoryLayout<CohortEntry>.stride <= 72)
+        #expect(MemoryLayout<Response>.stride <= 40)
+        #expect(MemoryLayout<Subjects>.stride == 16)
+    }
+
     @Test func emptyGroups() {
         let groups = PersonGroups<Int>()
         #expect(groups[1].isEmpty)

@@ -16,6 +16,18 @@ import Testing
         #expect(QuestionnaireRows.pack([], positions: []) == "")
     }
 
+    @Test func permutingInPlaceMatchesACopy() {
+        var random = SeededRandom(seed: 3)
+        for n in [0, 1, 2, 7, 100] {
+            var order = (0..<n).map { Int32($0) }
+            for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, random.int(0...i)) }
+            var values = (0..<n).map { "v\($0)" }
+            let expected = order.map { values[Int($0)] }
+            values.permute(by: order)
+            #expect(values == expected)
+        }
+    }
+
     @Test func responsesKeepAnswersInlineAndBeyondSixteen() {
         let answers: [UInt8] = (0..<20).map { UInt8($0 % 6) }   // 0 (unanswered) and 1-5, twenty items
         let response = Response(personId: 7, role: .opvoeder, wave: 3, completed: Day(julian: 2_460_000), answers: answers)
