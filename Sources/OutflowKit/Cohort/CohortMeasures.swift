@@ -18,9 +18,8 @@ public enum CohortMeasures {
     public static func compute(cohort: Cohort, care: PersonGroups<CareSpell>, config: PipelineConfig, asOf: Day) -> [StratumMeasures] {
         let rule = BeforeAfterRule(windowDays: config.outcome.beforeAfterWindowDays, historyFrom: config.outcome.historyFrom, asOf: asOf)
         let pairs = cohort.entries.map { rule.classify($0, care: care) }
-        let times = cohort.entries.map(\.survivalTime)
         func measures(_ stratum: Stratum, _ positions: [Int32]) -> StratumMeasures {
-            let stratumTimes = positions.map { times[Int($0)] }
+            let stratumTimes = positions.map { cohort.entries[Int($0)].survivalTime }
             let totalDays = stratumTimes.reduce(0) { $0 + $1.days }
             let events = stratumTimes.filter(\.isEvent).count
             return StratumMeasures(stratum: stratum, entries: positions.count, kaplanMeier: KaplanMeier(stratumTimes),

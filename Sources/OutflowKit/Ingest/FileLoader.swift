@@ -137,9 +137,6 @@ struct FileLoader {
         let parser = Rows.Parser(config: config)
         let view = Unchecked(RecordView(reader: reader, fieldIndex: mapping.fieldIndex, columns: columns))
         let context = ParseContext(fileId: fileId, extractionDay: extraction, persons: persons, erased: erased)
-        // Room for every row key up front (about one row per 100 bytes): growing the set
-        // step by step rehashes it a dozen times on a million-row file.
-        if source.isSnapshot { context.seenKeys.reserve(fingerprint.size / 100) }
         var quarantine = try QuarantineWriter(db: db, fileId: fileId)
         let newPersons = BatchInsert<(id: Int, pseudonym: String)>(db: db, head: "INSERT INTO person (person_id, pseudo_id) VALUES",
                                                                    columns: 2, rowsPerStatement: 64) { person, statement, offset in

@@ -1,12 +1,11 @@
 // A hash table for millions of 128-bit keys that are well-mixed hashes already (person
 // keys, row-key fingerprints), kept small because ingest holds it through whole files. The
-// keys sit in one array indexed by id; the table itself is 8-byte slots holding an id and
-// 32 bits of its key (linear probing, power-of-two capacity, load at most 3/4, the first
-// slot from the top bits of the key's high half times the golden ratio: taking its low bits
-// directly made probe runs long enough to slow a million-row load by half), so a probe reads
-// the key array only when those bits match. For 4.5M persons that is 69 MiB of keys and 64 MiB of slots,
-// where 20-byte key-and-id slots (a Dictionary, or a flat table laid out that way) take
-// 160 MiB, and 240 MiB while they grow. Growing rehashes only the slots; the key array is
+// keys sit in one array indexed by id; the table itself is 4-byte slots holding ids (linear
+// probing, power-of-two capacity, load at most 3/4, the first slot from the top bits of the
+// key's high half times the golden ratio: taking its low bits directly made probe runs long
+// enough to slow a million-row load by half). For 4.5M persons that is 69 MiB of keys and
+// 32 MiB of slots, where 20-byte key-and-id slots (a Dictionary, or a flat table laid out
+// that way) take 160 MiB, and 240 MiB while they grow. Growing rehashes only the slots; the key array is
 // extended with `realloc`, which for large blocks remaps pages instead of copying them.
 
 import Foundation
@@ -15,8 +14,7 @@ import Foundation
 /// `removeAll`. Ids should be dense (1, 2, 3, ... with few gaps): keys are stored by id.
 /// Used by one thread at a time.
 final class FlatKeyTable {
-    /// A key: 128 bits of a good hash. The slot comes from `high` (Fibonacci hashing), the
-    /// slot's tag from `low`.
+    /// A key: 128 bits of a good hash. The slot comes from `high` (Fibonacci hashing).
     struct Key: Equatable {
         var high: UInt64
         var low: UInt64
@@ -26,9 +24,8 @@ final class FlatKeyTable {
     private(set) var count = 0
     /// The highest id inserted; `insert(_:)` gives the next key the one after it.
     private(set) var highestId: Int32 = 0
-    /// Each slot: the key's id in the low 32 bits, the low 32 bits of the key's `low` half
-    /// above; 0 for an empty slot (ids start at 1).
-    private var slots: UnsafeMutablePointer<UInt64>
+    /// The id of the key in each slot; 0 for an empty slot.
+    private var slots: UnsafeMutablePointer<Int32>
     /// Slot count - 1 (a power of two minus one).
     private var mask: Int
     /// `keys[id - 1]` is the key with that id; room for `keyCapacity` ids.
@@ -58,22 +55,20 @@ final class FlatKeyTable {
     /// The id of `key`, or nil when the table does not hold it.
     func id(of key: Key) -> Int32? {
         var i = home(key)
-        let tag = Self.tag(key)
         while true {
-            let slot = slots[i]
-            if slot == 0 { return nil }
-            if slot >> 32 == tag, keys.unsafelyUnwrapped[Int(Self.id(slot)) - 1] == key { return Self.id(slot) }
+            let id = slots[i]
+            if id == 0 { return nil }
+            if keys.unsafelyUnwrapped[Int(id) - 1] == key { return id }
             i = (i + 1) & mask
         }
     }
 
-    @inline(__always) private static func tag(_ key: Key) -> UInt64 { key.low & 0xFFFF_FFFF }
     /// The key's first slot: its high half multiplied by 2^64 / golden ratio, top bits taken
     /// (Fibonacci hashing), so keys whose low bits agree still spread over the table.
     @inline(__always) private func home(_ key: Key) -> Int {
         Int(truncatingIfNeeded: (key.high &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - (mask + 1).trailingZeroBitCount))
     }
-    @inline(__always) private static func id(_ slot: UInt64) -> Int32 { Int32(truncatingIfNeeded: slot) }
+
 
     /// Inserts `key` with `id` unless it is there already: the id the key has, and whether
     /// it was new. `id` must be positive and not in use for another key.
@@ -81,11 +76,10 @@ final class FlatKeyTable {
     func insert(_ key: Key, id: Int32) -> (id: Int32, inserted: Bool) {
         precondition(id > 0, "ids start at 1")
         var i = home(key)
-        let tag = Self.tag(key)
         while true {
-            let slot = slots[i]
-            if slot == 0 { break }
-            if slot >> 32 == tag, keys.unsafelyUnwrapped[Int(Self.id(slot)) - 1] == key { return (Self.id(slot), false) }
+            let found = slots[i]
+            if found == 0 { break }
+            if keys.unsafelyUnwrapped[Int(found) - 1] == key { return (found, false) }
             i = (i + 1) & mask
         }
         if (count + 1) * 4 > (mask + 1) * 3 {
@@ -94,7 +88,7 @@ final class FlatKeyTable {
         }
         if Int(id) > keyCapacity { reserveKeys(max(Int(id), keyCapacity * 2, 1024)) }
         keys.unsafelyUnwrapped[Int(id) - 1] = key
-        slots[i] = tag << 32 | UInt64(UInt32(id))
+        slots[i] = id
         count += 1
         highestId = max(highestId, id)
         return (id, true)
@@ -130,7 +124,7 @@ final class FlatKeyTable {
         slots = Self.allocateSlots(slotCount)
         mask = slotCount - 1
         for s in 0..<oldCount where old[s] != 0 {
-            slots[emptySlot(for: keys.unsafelyUnwrapped[Int(Self.id(old[s])) - 1])] = old[s]
+            slots[emptySlot(for: keys.unsafelyUnwrapped[Int(old[s]) - 1])] = old[s]
         }
         free(old)
     }
@@ -144,8 +138,8 @@ final class FlatKeyTable {
     }
 
     /// Zeroed slots: `calloc` maps large blocks fresh, so untouched slots cost no memory yet.
-    private static func allocateSlots(_ count: Int) -> UnsafeMutablePointer<UInt64> {
-        guard let raw = calloc(count, MemoryLayout<UInt64>.stride) else { fatalError("out of memory for \(count) slots") }
-        return raw.bindMemory(to: UInt64.self, capacity: count)
+    private static func allocateSlots(_ count: Int) -> UnsafeMutablePointer<Int32> {
+        guard let raw = calloc(count, MemoryLayout<Int32>.stride) else { fatalError("out of memory for \(count) slots") }
+        return raw.bindMemory(to: Int32.self, capacity: count)
     }
 }

@@ -1,9 +1,11 @@
 // The stages after ingest, all read from the database so `outflow report` can rerun them
 // without the inbox: link (inputs in force at the cut-off), cohort (attrition and
 // follow-up, written to the mart tables), measures (estimates per stratum through the
-// disclosure gate), questionnaire, audit. The audit only reads, so it runs on a second
-// thread with its own connection while the cohort, measures and questionnaire stages run;
-// the cohort's mart tables are written on a third (stage `mart`) while measures are computed.
+// disclosure gate), questionnaire, audit. The questionnaire runs before the cohort so its
+// responses are gone before the cohort's entries are built. The audit only reads, so it
+// runs on a second thread with its own connection while the questionnaire, cohort and
+// measures stages run; the cohort's mart tables are written on a third (stage `mart`)
+// while measures are computed.
 // Returns the files to publish.
 
 import Foundation
@@ -38,6 +40,20 @@ struct Analysis {
         let gate = CohortTables(minCell: config.disclosure.minCell, horizons: config.outcome.horizonsDays,
                                 gridDays: config.disclosure.curveGridDays)
         if analyst {
+            // The questionnaire goes first: its responses are freed before the cohort is built,
+            // keeping only each person's wave-1 band on the outflow-by-answer items.
+            var questionnaireTables: [PublishedTable] = []
+            var waveOneBands: [(item: String, bands: [Int: Instrument.Band])]?
+            if let instrument = config.instrument {
+                questionnaireTables = try stages.run("questionnaire", rows: { $0.reduce(0) { $0 + $1.rows.count } }) { () -> [PublishedTable] in
+                    let responses = try QuestionnaireData.load(db: db, instrument: instrument, asOf: asOf)
+                    let questionnaire = QuestionnaireTables(instrument: instrument, waves: config.waves, minCell: config.disclosure.minCell)
+                    waveOneBands = OutflowByAnswer.waveOneBands(responses, items: config.outcome.byAnswer, questionnaire: questionnaire)
+                    return [questionnaire.items(responses),
+                            questionnaire.response(responses, episodes: inputs.episodes, index: config.cohort.index, asOf: asOf),
+                            questionnaire.persistence(responses)]
+                }
+            }
             let cohort = try stages.run("cohort", rows: { $0.entries.count }) {
                 CohortBuilder(cohort: config.cohort, asOf: asOf).build(inputs)
             }
@@ -53,18 +69,9 @@ struct Analysis {
                 let measures = CohortMeasures.compute(cohort: cohort, care: inputs.care, config: config, asOf: asOf)
                 return [gate.attrition(cohort.attrition), gate.outflow(measures), gate.curve(measures),
                         gate.rates(measures), gate.beforeAfter(measures)]
+                    + (waveOneBands.map { [OutflowByAnswer.table(cohort: cohort, bands: $0, gate: gate)] } ?? [])
             }
-            if let instrument = config.instrument {
-                output.tables += try stages.run("questionnaire", rows: { $0.reduce(0) { $0 + $1.rows.count } }) { () -> [PublishedTable] in
-                    let responses = try QuestionnaireData.load(db: db, instrument: instrument, asOf: asOf)
-                    let questionnaire = QuestionnaireTables(instrument: instrument, waves: config.waves, minCell: config.disclosure.minCell)
-                    return [questionnaire.items(responses),
-                            questionnaire.response(responses, episodes: inputs.episodes, index: config.cohort.index, asOf: asOf),
-                            questionnaire.persistence(responses),
-                            OutflowByAnswer.table(cohort: cohort, responses: responses, items: config.outcome.byAnswer,
-                                                  questionnaire: questionnaire, gate: gate)]
-                }
-            }
+            output.tables += questionnaireTables
             let rule = SuppressionRule(minCell: config.disclosure.minCell)
             for table in output.tables { try rule.verify(table) }
             try stages.join("mart", mart, rows: { $0 })

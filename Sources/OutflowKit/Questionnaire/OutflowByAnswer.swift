@@ -9,9 +9,18 @@ public enum OutflowByAnswer {
 
     public static func table(cohort: Cohort, responses: [Response], items: [String], questionnaire: QuestionnaireTables,
                              gate: CohortTables) -> PublishedTable {
+        table(cohort: cohort, bands: waveOneBands(responses, items: items, questionnaire: questionnaire), gate: gate)
+    }
+
+    /// Each person's wave-1 band on each item, so the responses need not be kept for the table.
+    public static func waveOneBands(_ responses: [Response], items: [String], questionnaire: QuestionnaireTables)
+        -> [(item: String, bands: [Int: Instrument.Band])] {
+        items.map { ($0, questionnaire.firstBands(responses, item: $0, wave: 1)) }
+    }
+
+    public static func table(cohort: Cohort, bands byItem: [(item: String, bands: [Int: Instrument.Band])], gate: CohortTables) -> PublishedTable {
         var rows: [[Cell]] = []
-        for item in items {
-            let bands = questionnaire.firstBands(responses, item: item, wave: 1)
+        for (item, bands) in byItem {
             let order = Instrument.Band.allCases.map(\.rawValue) + [noAnswer]
             // Survival times per band; the entries themselves are not copied.
             var groups: [String: [SurvivalTime]] = [:]

@@ -43,7 +43,7 @@ struct SampleRunTests {
         ])
         #expect(manifest["asOf"] as? String == "2025-03-31")
         #expect((manifest["stages"] as! [[String: Any]]).map { $0["name"] as! String }
-                == ["ingest", "link", "cohort", "measures", "questionnaire", "mart", "audit", "publish"])
+                == ["ingest", "link", "questionnaire", "cohort", "measures", "mart", "audit", "publish"])
 
         #expect(try Self.read(root, "attrition.csv") == """
             step,reason,entries,persons,excluded_entries,excluded_persons

@@ -62,8 +62,7 @@ struct FlatKeyTableTests {
         // table's size: the run wraps to the start and is carried through each growth.
         let lastHigh: UInt64 = 0x0E21_7C1E_66C8_8CC3
         let last = (0..<300).map { Key(high: lastHigh, low: UInt64($0) << 7 | 1) }
-        // High 0 starts at slot 0, where the wrapped run lands; the same tag (low 32 bits) with
-        // different keys makes the probe compare whole keys.
+        // High 0 starts at slot 0, where the wrapped run lands.
         let first = (0..<50).map { Key(high: 0, low: UInt64($0 + 1) << 32 | 5) }
         var reference: Set<[UInt64]> = []
         for (i, key) in zip(0..., last + first + [Key(high: 0, low: 0)]) {
