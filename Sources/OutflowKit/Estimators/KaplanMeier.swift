@@ -65,8 +65,10 @@ public struct KaplanMeier: Sendable {
     /// One step per distinct event time, in time order.
     public let steps: [Step]
 
-    private let eventDays: [Int]
-    private let censoringDays: [Int]
+    /// Event and censoring times as distinct days with running totals: a few thousand
+    /// values whatever the stratum's size, so the strata of a million entries stay small.
+    private let eventDays: DayTally
+    private let censoringDays: DayTally
 
     /// Estimates the curve from entries in any order.
     public init(_ times: [SurvivalTime]) {
@@ -79,8 +81,8 @@ public struct KaplanMeier: Sendable {
         }
         events.sort()
         censorings.sort()
-        eventDays = events
-        censoringDays = censorings
+        eventDays = DayTally(sorted: events)
+        censoringDays = DayTally(sorted: censorings)
         count = times.count
         maxTime = [events.last, censorings.last].compactMap { $0 }.max()
         steps = KaplanMeier.steps(events: events, censorings: censorings)
@@ -101,13 +103,13 @@ public struct KaplanMeier: Sendable {
 
     /// Number of entries with `T >= t`, the at-risk count the curve grid is gated on.
     public func atRisk(at t: Int) -> Int {
-        count - eventDays.partitionPoint { $0 >= t } - censoringDays.partitionPoint { $0 >= t }
+        count - eventDays.count(before: t) - censoringDays.count(before: t)
     }
 
     /// The followed, event and censored counts published beside the estimate at `horizon`.
     public func counts(at horizon: Int) -> HorizonCounts {
-        let events = eventDays.partitionPoint { $0 > horizon }
-        let censored = censoringDays.partitionPoint { $0 > horizon }
+        let events = eventDays.count(before: horizon + 1)
+        let censored = censoringDays.count(before: horizon + 1)
         return HorizonCounts(followed: count - events - censored, events: events, censored: censored)
     }
 
@@ -165,5 +167,26 @@ extension RandomAccessCollection where Index == Int {
             if isAbove(self[middle]) { high = middle } else { low = middle + 1 }
         }
         return low
+    }
+}
+
+/// Sorted times kept as distinct days and how many times fall on or before each.
+private struct DayTally: Sendable {
+    private var days: [Int] = []
+    private var through: [Int] = []
+
+    init(sorted times: [Int]) {
+        for day in times {
+            if days.last == day { through[through.count - 1] += 1 } else {
+                days.append(day)
+                through.append((through.last ?? 0) + 1)
+            }
+        }
+    }
+
+    /// How many times are earlier than `t`.
+    func count(before t: Int) -> Int {
+        let k = days.partitionPoint { $0 >= t }
+        return k == 0 ? 0 : through[k - 1]
     }
 }
