@@ -13,12 +13,10 @@ public struct CohortBuilder: Sendable {
     }
 
     /// A candidate entry between attrition steps: a position in the episode list, not a
-    /// copy, so a million episodes pass the steps in 32 bytes each.
+    /// copy, so a million episodes pass the steps in 8 bytes each.
     private struct Candidate {
         var position: Int32
         var index: Day
-        var ageLimitDay: Day?
-        var subjects: Subjects = []
     }
 
     public func build(_ inputs: CohortInputs) -> Cohort {
@@ -76,60 +74,78 @@ public struct CohortBuilder: Sendable {
             }
         }
 
-        // 6. Outcome observable: a caregiver needs a linked child under the age limit at index.
-        step("outcome observable (caregiver has a linked child under \(cohort.ageLimit) at index)") { current in
-            for i in current.indices {
-                let e = episode(current[i])
-                if e.role == .jongere {
-                    current[i].subjects = [e.personId]
-                    current[i].ageLimitDay = e.birthYear.map { ageLimitDay(birthYear: $0, ageLimit: cohort.ageLimit) }
-                } else {
-                    let minors = inputs.children[e.personId].filter { child in
-                        child.birthYear.map { ageLimitDay(birthYear: $0, ageLimit: cohort.ageLimit) > current[i].index } ?? true
-                    }
-                    current[i].subjects = Subjects(minors.map(\.personId).sorted())
-                    current[i].ageLimitDay = minors.contains { $0.birthYear == nil } ? nil
-                        : minors.map { ageLimitDay(birthYear: $0.birthYear!, ageLimit: cohort.ageLimit) }.max()
+        // Steps 6 to 9 look at each candidate once: the first of them it fails is noted (a
+        // byte each) and the steps are tallied from the notes afterwards, so a passing
+        // candidate's subjects go straight into its entry instead of being kept for each step.
+        var failed = [UInt8](repeating: 0, count: current.count)   // 0: passes all four
+        var entries: [CohortEntry] = []
+        entries.reserveCapacity(current.count)   // at most one each, and no copy while growing
+        for (i, c) in current.enumerated() {
+            let e = episode(c)
+            // 6. Outcome observable: a caregiver needs a linked child under the age limit at index.
+            let subjects: Subjects, limit: Day?
+            if e.role == .jongere {
+                subjects = [e.personId]
+                limit = e.birthYear.map { ageLimitDay(birthYear: $0, ageLimit: cohort.ageLimit) }
+            } else {
+                let minors = inputs.children[e.personId].filter { child in
+                    child.birthYear.map { ageLimitDay(birthYear: $0, ageLimit: cohort.ageLimit) > c.index } ?? true
                 }
+                subjects = Subjects(minors.map(\.personId).sorted())
+                limit = minors.contains { $0.birthYear == nil } ? nil
+                    : minors.map { ageLimitDay(birthYear: $0.birthYear!, ageLimit: cohort.ageLimit) }.max()
             }
-            current.removeAll { $0.subjects.isEmpty }
+            // 7. Not aged out: a youth whose age-limit day is on or before the index date.
+            // 8. Not in individual care at the index date.
+            // 9. Optional clean window before the index date.
+            if subjects.isEmpty {
+                failed[i] = 6
+            } else if e.role == .jongere, let limit, limit <= c.index {
+                failed[i] = 7
+            } else if cohort.excludeInCareAtIndex,
+                      subjects.contains(where: { s in inputs.care[s].contains { $0.start < c.index && ($0.end == nil || $0.end! >= c.index) } }) {
+                failed[i] = 8
+            } else if cohort.priorCareDays > 0,
+                      subjects.contains(where: { s in inputs.care[s].contains { $0.isActive(from: c.index - cohort.priorCareDays, before: c.index) } }) {
+                failed[i] = 9
+            } else {
+                entries.append(followUp(c, episode: e, subjects: subjects, ageLimitDay: limit, care: inputs.care))
+            }
         }
-
-        // 7. Not aged out: a youth whose age-limit day is on or before the index date.
-        keep("not aged out (under \(cohort.ageLimit) at index)") { c in episode(c).role != .jongere || c.ageLimitDay.map { $0 > c.index } ?? true }
-
-        // 8. Not in individual care at the index date.
         var inCare = 0
-        if cohort.excludeInCareAtIndex {
-            let before = current.count
-            keep("not in individual care at index") { c in
-                !c.subjects.contains { s in inputs.care[s].contains { $0.start < c.index && ($0.end == nil || $0.end! >= c.index) } }
+        for (number, reason) in [(6, "outcome observable (caregiver has a linked child under \(cohort.ageLimit) at index)"),
+                                 (7, "not aged out (under \(cohort.ageLimit) at index)"),
+                                 (8, "not in individual care at index"),
+                                 (9, "no individual care in the \(cohort.priorCareDays) days before index")] {
+            if number == 8 && !cohort.excludeInCareAtIndex || number == 9 && cohort.priorCareDays <= 0 { continue }
+            let stepNumber = UInt8(number)
+            func remaining(after: Bool) -> (entries: Int, persons: Int) {
+                var count = 0, persons = 0, last = Int.min
+                for (i, c) in current.enumerated() where failed[i] == 0 || (after ? failed[i] > stepNumber : failed[i] >= stepNumber) {
+                    count += 1
+                    if episode(c).personId != last { persons += 1; last = episode(c).personId }
+                }
+                return (count, persons)
             }
-            inCare = before - current.count
+            let (before, after) = (remaining(after: false), remaining(after: true))
+            if number == 8 { inCare = before.entries - after.entries }
+            steps.append(AttritionStep(step: steps.count + 1, reason: reason, entries: after.entries, persons: after.persons,
+                                       excludedEntries: before.entries - after.entries, excludedPersons: before.persons - after.persons))
         }
-
-        // 9. Optional clean window before the index date.
-        if cohort.priorCareDays > 0 {
-            keep("no individual care in the \(cohort.priorCareDays) days before index") { c in
-                !c.subjects.contains { s in inputs.care[s].contains { $0.isActive(from: c.index - cohort.priorCareDays, before: c.index) } }
-            }
-        }
-
-        let entries = current.map { followUp($0, episode: episode($0), care: inputs.care) }
         return Cohort(entries: entries, attrition: steps, inCareAtIndex: inCare)
     }
 
     /// Follow-up of one entry: first event in [index, E], else censoring at E.
-    private func followUp(_ c: Candidate, episode: Episode, care: PersonGroups<CareSpell>) -> CohortEntry {
-        let end = min(asOf, c.ageLimitDay ?? asOf)
+    private func followUp(_ c: Candidate, episode: Episode, subjects: Subjects, ageLimitDay: Day?, care: PersonGroups<CareSpell>) -> CohortEntry {
+        let end = min(asOf, ageLimitDay ?? asOf)
         var first: Day?
-        for subject in c.subjects {
+        for subject in subjects {
             for spell in care[subject] where !spell.isExtension && spell.eventDay >= c.index && spell.eventDay <= end {
                 if first == nil || spell.eventDay < first! { first = spell.eventDay }
             }
         }
-        let reason: CensorReason? = first != nil ? nil : (c.ageLimitDay.map { $0 < asOf } ?? false) ? .ageLimit : .endOfData
-        return CohortEntry(episode: episode, index: c.index, subjects: c.subjects, ageLimitDay: c.ageLimitDay,
+        let reason: CensorReason? = first != nil ? nil : (ageLimitDay.map { $0 < asOf } ?? false) ? .ageLimit : .endOfData
+        return CohortEntry(episode: episode, index: c.index, subjects: subjects, ageLimitDay: ageLimitDay,
                            followUpEnd: end, time: (first ?? end) - c.index, eventDay: first, censorReason: reason)
     }
 }
