@@ -7,3 +7,14 @@ static inline sqlite3_destructor_type csqlite_transient(void) { return SQLITE_TR
 // sqlite3_config is variadic, which Swift cannot call. Memory statistics cost a global
 // mutex on every allocation; the pipeline does not read them.
 static inline int csqlite_disable_memory_statistics(void) { return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
+
+// The C library keeps freed memory for reuse; malloc_trim hands what it can back to the
+// system (the analysis calls it after the load and between stages). Glibc's Swift module
+// does not export <malloc.h>, so the shim does (a no-op without glibc).
+#include <stdlib.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+static inline int csqlite_release_free_memory(void) { return malloc_trim(0); }
+#else
+static inline int csqlite_release_free_memory(void) { return 0; }
+#endif

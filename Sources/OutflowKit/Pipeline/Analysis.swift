@@ -8,6 +8,7 @@
 // while measures are computed.
 // Returns the files to publish.
 
+import CSQLite
 import Foundation
 
 /// What the analysis stages hand to publishing.
@@ -28,6 +29,7 @@ struct Analysis {
         var output = AnalysisOutput()
         // The analysis reads tables front to back: a small page cache per connection does.
         try db.execute("PRAGMA cache_size = -4096")
+        try releaseFreeMemory()
         let linked = try stages.run("link", rows: { $0.inputs.episodes.count }) {
             try LinkedSources.load(db: db, config: config, asOf: asOf)
         }
@@ -54,6 +56,7 @@ struct Analysis {
                             questionnaire.persistence(responses)]
                 }
             }
+            try releaseFreeMemory()
             let cohort = try stages.run("cohort", rows: { $0.entries.count }) {
                 CohortBuilder(cohort: config.cohort, asOf: asOf).build(inputs)
             }
@@ -80,6 +83,18 @@ struct Analysis {
         try LinkageAudit.record(result.matchRates, runId: runId, db: db)
         output.audit = result
         return output
+    }
+}
+
+extension Analysis {
+    /// Hands memory nobody uses back to the system: SQLite's page cache beyond what is in use
+    /// (`shrink_memory`; lowering `cache_size` alone keeps the load's 32 MiB of pages) and
+    /// what the C library holds of freed allocations (`malloc_trim`). Called when a stage has
+    /// just let go of a lot (the load's indexes, the questionnaire's responses), so the next
+    /// stage's peak does not come on top of it: 1M persons peaked at 322 MiB without it.
+    func releaseFreeMemory() throws {
+        try db.execute("PRAGMA shrink_memory")
+        _ = csqlite_release_free_memory()
     }
 }
 

@@ -78,16 +78,17 @@ public struct Job {
                 return JobResult(runId: runId, asOf: nil, folder: nil, ingest: ingest,
                                  summary: "ingested \(loaded.count) new files, \(ingest.rowsLoaded) rows")
             }
-            // A run copies the load's WAL into the database file on its own connection while
-            // the analysis reads (WAL readers never wait for a checkpoint), and truncates the
-            // WAL at the end, when little is left to copy.
-            let checkpoint = options.kind == .run ? Background { [path = db.path] in
-                try Database(path: path, migrate: false).execute("PRAGMA wal_checkpoint(PASSIVE)")
-            } : nil
-            defer { _ = try? checkpoint?.wait() }
             let asOf = try CutOff.resolve(db: db, requested: options.asOf)
             let folder = try RunFolder(output: output, runId: runId)
             do {
+                // A run copies the load's WAL into the database file on its own connection while
+                // the analysis reads (WAL readers never wait for a checkpoint), and truncates the
+                // WAL at the end, when little is left to copy. On failure it is waited for before
+                // the run log records the failure.
+                let checkpoint = options.kind == .run ? Background { [path = db.path] in
+                    try Database(path: path, migrate: false).execute("PRAGMA wal_checkpoint(PASSIVE)")
+                } : nil
+                defer { _ = try? checkpoint?.wait() }
                 let analysis = try Analysis(db: db, config: config, asOf: asOf, runId: runId)
                     .run(stages: &stages, analyst: options.kind != .audit)
                 let registry = try FileRegistry(db: db).entries()
@@ -104,7 +105,7 @@ public struct Job {
                                         stages: stages.records)
                 try folder.write("manifest.json", manifest.json().encoded())
                 if let checkpoint {
-                    try checkpoint.wait()
+                    _ = try? checkpoint.wait()   // a head start only: the checkpoint below does what it left
                     try db.checkpoint()
                 }
                 let path = try folder.commit()
