@@ -12,9 +12,14 @@ static inline int csqlite_disable_memory_statistics(void) { return sqlite3_confi
 // system (the analysis calls it after the load and between stages). Glibc's Swift module
 // does not export <malloc.h>, so the shim does (a no-op without glibc).
 #include <stdlib.h>
+// Each thread that allocates gets a malloc arena of its own by default, and memory freed in
+// one is not reused by another; two arenas keep a million-person run's peak ~25 MiB lower
+// at no measured cost in time (the threads allocate little once loading).
 #if defined(__GLIBC__)
 #include <malloc.h>
 static inline int csqlite_release_free_memory(void) { return malloc_trim(0); }
+static inline int csqlite_limit_malloc_arenas(int count) { return mallopt(M_ARENA_MAX, count); }
 #else
 static inline int csqlite_release_free_memory(void) { return 0; }
+static inline int csqlite_limit_malloc_arenas(int count) { return 0; }
 #endif

@@ -2,6 +2,7 @@
 // calls in the library. The executable only hands over the arguments and exits with the
 // status returned here.
 
+import CSQLite
 import Foundation
 
 /// The command-line interface as a library entry point, so tests can drive it in-process.
@@ -53,6 +54,7 @@ public enum CommandLineInterface {
 
     /// Runs a command line (without the program name) and returns the exit status.
     public static func main(_ arguments: [String]) -> Int32 {
+        _ = csqlite_limit_malloc_arenas(2)   // before any thread starts (see the shim)
         guard let first = arguments.first else {
             Log.stderr(UsageError(message: "no command given", command: nil).description)
             return ExitStatus.usage.rawValue

@@ -19,7 +19,7 @@ public enum CohortMeasures {
         let rule = BeforeAfterRule(windowDays: config.outcome.beforeAfterWindowDays, historyFrom: config.outcome.historyFrom, asOf: asOf)
         let pairs = cohort.entries.map { rule.classify($0, care: care) }
         func measures(_ stratum: Stratum, _ positions: [Int32]) -> StratumMeasures {
-            let stratumTimes = positions.map { cohort.entries[Int($0)].survivalTime }
+            let stratumTimes = positions.lazy.map { cohort.entries[Int($0)].survivalTime }
             let totalDays = stratumTimes.reduce(0) { $0 + $1.days }
             let events = stratumTimes.filter(\.isEvent).count
             return StratumMeasures(stratum: stratum, entries: positions.count, kaplanMeier: KaplanMeier(stratumTimes),

@@ -70,12 +70,11 @@ public struct KaplanMeier: Sendable {
     private let eventDays: DayTally
     private let censoringDays: DayTally
 
-    /// Estimates the curve from entries in any order.
-    public init(_ times: [SurvivalTime]) {
+    /// Estimates the curve from entries in any order (any sequence, so a stratum's times need
+    /// not be copied out of the cohort first).
+    public init(_ times: some Sequence<SurvivalTime>) {
         var events: [Int] = []
         var censorings: [Int] = []
-        events.reserveCapacity(times.count)
-        censorings.reserveCapacity(times.count)
         for time in times {
             if time.isEvent { events.append(time.days) } else { censorings.append(time.days) }
         }
@@ -83,7 +82,7 @@ public struct KaplanMeier: Sendable {
         censorings.sort()
         eventDays = DayTally(sorted: events)
         censoringDays = DayTally(sorted: censorings)
-        count = times.count
+        count = events.count + censorings.count
         maxTime = [events.last, censorings.last].compactMap { $0 }.max()
         steps = KaplanMeier.steps(events: events, censorings: censorings)
     }

@@ -60,6 +60,7 @@ struct Analysis {
             let cohort = try stages.run("cohort", rows: { $0.entries.count }) {
                 CohortBuilder(cohort: config.cohort, asOf: asOf).build(inputs)
             }
+            try releaseFreeMemory()
             // The mart is written through a connection of its own while the measures are computed.
             let mart = Background { [path = db.path] in
                 let writer = try Database(path: path, migrate: false)
@@ -90,8 +91,9 @@ extension Analysis {
     /// Hands memory nobody uses back to the system: SQLite's page cache beyond what is in use
     /// (`shrink_memory`; lowering `cache_size` alone keeps the load's 32 MiB of pages) and
     /// what the C library holds of freed allocations (`malloc_trim`). Called when a stage has
-    /// just let go of a lot (the load's indexes, the questionnaire's responses), so the next
-    /// stage's peak does not come on top of it: 1M persons peaked at 322 MiB without it.
+    /// just let go of a lot (the load's indexes, the questionnaire's responses, the cohort's
+    /// candidates), so the next stage's peak does not come on top of it: 1M persons peaked at
+    /// 322 MiB without it.
     func releaseFreeMemory() throws {
         try db.execute("PRAGMA shrink_memory")
         _ = csqlite_release_free_memory()

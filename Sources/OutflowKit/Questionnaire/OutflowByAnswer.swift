@@ -22,15 +22,16 @@ public enum OutflowByAnswer {
         var rows: [[Cell]] = []
         for (item, bands) in byItem {
             let order = Instrument.Band.allCases.map(\.rawValue) + [noAnswer]
-            // Survival times per band; the entries themselves are not copied.
-            var groups: [String: [SurvivalTime]] = [:]
-            for entry in cohort.entries {
-                groups[bands[entry.episode.personId]?.rawValue ?? noAnswer, default: []].append(entry.survivalTime)
+            // Entry positions per band; the entries themselves are not copied.
+            var groups: [String: [Int32]] = [:]
+            for (position, entry) in cohort.entries.enumerated() {
+                groups[bands[entry.episode.personId]?.rawValue ?? noAnswer, default: []].append(Int32(position))
             }
             let measures = order.compactMap { band -> StratumMeasures? in
-                guard let times = groups[band] else { return nil }
+                guard let positions = groups[band] else { return nil }
+                let times = positions.lazy.map { cohort.entries[Int($0)].survivalTime }
                 let days = times.reduce(0) { $0 + $1.days }
-                return StratumMeasures(stratum: Stratum(variable: item, value: band), entries: times.count,
+                return StratumMeasures(stratum: Stratum(variable: item, value: band), entries: positions.count,
                                        kaplanMeier: KaplanMeier(times),
                                        rate: PoissonRate(events: times.filter(\.isEvent).count, personYears: PoissonRate.personYears(fromDays: days)),
                                        totalDays: days, beforeAfter: nil)
