@@ -64,7 +64,7 @@ public struct PersonGroups<Element: Sendable>: Sendable {
 
     /// The values of one person, empty when the person has none.
     public subscript(person: Int) -> ArraySlice<Element> {
-        guard let k = position(of: person) else { return values[0..<0] }
+        guard let k = persons.sortedIndex(of: person) else { return values[0..<0] }
         return values[Int(starts[k])..<Int(starts[k + 1])]
     }
 
@@ -73,15 +73,6 @@ public struct PersonGroups<Element: Sendable>: Sendable {
     /// All values, person by person.
     public var allValues: [Element] { values }
     public var count: Int { values.count }
-
-    private func position(of person: Int) -> Int? {
-        var low = 0, high = persons.count
-        while low < high {
-            let mid = (low + high) / 2
-            if Int(persons[mid]) < person { low = mid + 1 } else { high = mid }
-        }
-        return low < persons.count && Int(persons[low]) == person ? low : nil
-    }
 }
 
 /// A set of person ids as a bitmap (person ids are small dense integers): 1 bit a person.

@@ -26,8 +26,6 @@ public struct LinkageAudit {
         public var restricted: [PublishedFile]
     }
 
-    static let inForce = "valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1)"
-
     public func compute(linked: LinkedSources, runId: String) throws -> Result {
         let inputs = linked.inputs, facts = linked.facts
         let index = config.cohort.index
@@ -299,26 +297,7 @@ public struct LinkageAudit {
     }
 }
 
-extension Array where Element: BinaryInteger {
-    /// The index of `value` in this ascending array, by binary search.
-    func sortedIndex(of value: Int) -> Int? {
-        var low = 0, high = count
-        while low < high {
-            let mid = (low + high) / 2
-            if Int(self[mid]) < value { low = mid + 1 } else { high = mid }
-        }
-        return low < count && Int(self[low]) == value ? low : nil
-    }
-}
-
 extension Array where Element == Episode {
     /// The index of the first episode of `person` in episodes ordered by person (or where it would be).
-    func firstIndex(ofPerson person: Int) -> Int {
-        var low = 0, high = count
-        while low < high {
-            let mid = (low + high) / 2
-            if self[mid].personId < person { low = mid + 1 } else { high = mid }
-        }
-        return low
-    }
+    func firstIndex(ofPerson person: Int) -> Int { lowerBound(person) { $0.personId } }
 }

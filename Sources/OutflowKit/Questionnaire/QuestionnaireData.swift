@@ -65,7 +65,8 @@ public enum QuestionnaireData {
         // Instrument item index of each `ref_item` position (-1: not in this instrument).
         let index = Dictionary(uniqueKeysWithValues: instrument.items.enumerated().map { ($1.code, $0) })
         var itemAt: [Int] = []
-        for (position, item) in try db.query("SELECT position, item FROM ref_item ORDER BY position") { ($0.int(0), $0.string(1)) } {
+        let positions = try db.query("SELECT position, item FROM ref_item ORDER BY position") { ($0.int(0), $0.string(1)) }
+        for (position, item) in positions {
             while itemAt.count < position { itemAt.append(-1) }
             itemAt[position - 1] = index[item] ?? -1
         }
