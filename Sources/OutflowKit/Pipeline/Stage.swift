@@ -25,17 +25,7 @@ public struct StageRunner {
     @discardableResult
     public mutating func run<T>(_ name: String, rows: (T) -> Int, _ body: () throws -> T) throws -> T {
         let start = DispatchTime.now().uptimeNanoseconds
-        func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
-        do {
-            let value = try body()
-            let record = StageRecord(name: name, status: "ok", seconds: seconds(), rows: rows(value), peakMiB: Self.peakMiB())
-            records.append(record)
-            log.info(name, "done: \(record.rows) rows in \(String(format: "%.2f", record.seconds)) s, peak \(record.peakMiB) MiB")
-            return value
-        } catch {
-            records.append(StageRecord(name: name, status: "failed", seconds: seconds(), rows: 0, peakMiB: Self.peakMiB()))
-            throw StageFailure(stage: name, underlying: error)
-        }
+        return try record(name, rows: rows, seconds: { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }, note: "", body)
     }
 }
 
@@ -44,14 +34,20 @@ extension StageRunner {
     /// took there (it overlapped the stages recorded before it).
     @discardableResult
     mutating func join<T>(_ name: String, _ work: Background<T>, rows: (T) -> Int) throws -> T {
+        try record(name, rows: rows, seconds: { work.seconds }, note: " alongside the stages before it") { try work.wait() }
+    }
+
+    /// Records a stage's outcome: its rows, seconds and the peak memory so far, or its failure.
+    private mutating func record<T>(_ name: String, rows: (T) -> Int, seconds: () -> Double, note: String,
+                                    _ body: () throws -> T) throws -> T {
         do {
-            let value = try work.wait()
-            let record = StageRecord(name: name, status: "ok", seconds: work.seconds, rows: rows(value), peakMiB: Self.peakMiB())
+            let value = try body()
+            let record = StageRecord(name: name, status: "ok", seconds: seconds(), rows: rows(value), peakMiB: Self.peakMiB())
             records.append(record)
-            log.info(name, "done: \(record.rows) rows in \(String(format: "%.2f", record.seconds)) s alongside the stages before it, peak \(record.peakMiB) MiB")
+            log.info(name, "done: \(record.rows) rows in \(String(format: "%.2f", record.seconds)) s\(note), peak \(record.peakMiB) MiB")
             return value
         } catch {
-            records.append(StageRecord(name: name, status: "failed", seconds: work.seconds, rows: 0, peakMiB: Self.peakMiB()))
+            records.append(StageRecord(name: name, status: "failed", seconds: seconds(), rows: 0, peakMiB: Self.peakMiB()))
             throw StageFailure(stage: name, underlying: error)
         }
     }
