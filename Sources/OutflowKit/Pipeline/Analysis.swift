@@ -35,9 +35,7 @@ struct Analysis {
         }
         let inputs = linked.inputs
         let audit = Background { [path = db.path, config, asOf, runId] in
-            let reader = try Database(path: path, migrate: false)
-            try reader.execute("PRAGMA cache_size = -2048")
-            return try LinkageAudit(db: reader, config: config, asOf: asOf).compute(linked: linked, runId: runId)
+            try LinkageAudit(db: try Database.companion(path: path), config: config, asOf: asOf).compute(linked: linked, runId: runId)
         }
         let gate = CohortTables(minCell: config.disclosure.minCell, horizons: config.outcome.horizonsDays,
                                 gridDays: config.disclosure.curveGridDays)
@@ -63,9 +61,7 @@ struct Analysis {
             try releaseFreeMemory()
             // The mart is written through a connection of its own while the measures are computed.
             let mart = Background { [path = db.path] in
-                let writer = try Database(path: path, migrate: false)
-                try writer.execute("PRAGMA cache_size = -2048")
-                try CohortMart(db: writer).write(cohort)
+                try CohortMart(db: try Database.companion(path: path)).write(cohort)
                 return cohort.entries.count
             }
             defer { _ = try? mart.wait() }

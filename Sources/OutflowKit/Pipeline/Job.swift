@@ -86,7 +86,7 @@ public struct Job {
                 // WAL at the end, when little is left to copy. On failure it is waited for before
                 // the run log records the failure.
                 let checkpoint = options.kind == .run ? Background { [path = db.path] in
-                    try Database(path: path, migrate: false).execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    try Database.companion(path: path).execute("PRAGMA wal_checkpoint(PASSIVE)")
                 } : nil
                 defer { _ = try? checkpoint?.wait() }
                 let analysis = try Analysis(db: db, config: config, asOf: asOf, runId: runId)
