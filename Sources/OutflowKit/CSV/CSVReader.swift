@@ -1,7 +1,8 @@
 // The streaming CSV reader. It reads the file in 1 MiB chunks with read(2) and parses
 // bytes against a small state machine, so memory stays flat whatever the file size and
 // no String is built unless a caller keeps a value. Fields of the current record are
-// exposed as byte slices that stay valid until the next call to `next()`.
+// exposed as byte slices that stay valid until the next call to `next()`. The buffers are
+// raw allocations owned by the reader, so the per-byte loop touches no reference counts.
 //
 // Rules (spec/inputs.md): header row required; `,` or `;` detected from the header; RFC
 // 4180 quoting with `""` and line breaks inside quotes; a leading BOM dropped; `\n` or
@@ -25,15 +26,28 @@ public final class CSVReader {
     public let path: String
 
     private let fd: Int32
-    private var chunk: [UInt8]
+    /// The read buffer: `chunkCapacity` bytes, `chunkCount` of them filled.
+    private let chunk: UnsafeMutablePointer<UInt8>
+    private let chunkCapacity: Int
     private var chunkCount = 0
+    /// Bytes read from the file so far.
+    private var bytesRead = 0
+    /// The file's size when it was opened.
+    public let fileSize: Int
     private var position = 0
     private var atEOF = false
     private let maxLinesPerField: Int
     private let maxFieldBytes: Int
 
-    private var fieldBytes: [UInt8] = []
-    private var fieldEnds: [Int] = []
+    /// The current record's field bytes, unquoted, end to end.
+    private var fieldBytes: UnsafeMutablePointer<UInt8>
+    private var fieldBytesCount = 0
+    /// At most `maxFieldBytes`, so outgrowing it is what `fieldTooLarge` checks.
+    private var fieldBytesCapacity: Int
+    /// Where each field of the current record ends in `fieldBytes`.
+    private var fieldEnds: UnsafeMutablePointer<Int>
+    private var fieldCount = 0
+    private var fieldEndsCapacity = 64
 
     public init(path: String, encoding: TextEncoding = .utf8, chunkSize: Int = 1 << 20,
                 maxLinesPerField: Int = 100, maxFieldBytes: Int = 16 << 20) throws {
@@ -43,12 +57,21 @@ public final class CSVReader {
         self.maxFieldBytes = maxFieldBytes
         fd = open(path, O_RDONLY)
         if fd < 0 { throw CSVError(path: path, row: 0, kind: .unreadable(String(cString: strerror(errno)))) }
-        chunk = [UInt8](repeating: 0, count: max(chunkSize, 16))
-        fieldBytes.reserveCapacity(4096)
-        fieldEnds.reserveCapacity(64)
+        var attributes = stat()
+        fileSize = fstat(fd, &attributes) == 0 ? Int(attributes.st_size) : 0
+        chunkCapacity = max(chunkSize, 16)
+        chunk = .allocate(capacity: chunkCapacity)
+        fieldBytesCapacity = max(1, min(4096, maxFieldBytes))
+        fieldBytes = .allocate(capacity: fieldBytesCapacity)
+        fieldEnds = .allocate(capacity: fieldEndsCapacity)
     }
 
-    deinit { close(fd) }
+    deinit {
+        close(fd)
+        chunk.deallocate()
+        fieldBytes.deallocate()
+        fieldEnds.deallocate()
+    }
 
     // MARK: - Header
 
@@ -82,15 +105,18 @@ public final class CSVReader {
 
     // MARK: - Records
 
+    /// Bytes of the file parsed so far (up to the end of the current record).
+    public var offset: Int { bytesRead - (chunkCount - position) }
+
     /// The number of fields in the current record.
-    public var count: Int { fieldEnds.count }
+    public var count: Int { fieldCount }
 
     /// Advances to the next record, skipping blank lines (they still count as rows).
     /// Returns false at the end of the file.
     public func next() throws -> Bool {
         while true {
             guard try parseRecord() else { return false }
-            if fieldEnds.count == 1 && fieldEnds[0] == 0 && !lastRecordHadQuotes { continue }
+            if fieldCount == 1 && fieldEnds[0] == 0 && !lastRecordHadQuotes { continue }
             return true
         }
     }
@@ -99,8 +125,8 @@ public final class CSVReader {
 
     /// Parses one physical record into `fieldBytes`/`fieldEnds`. False at end of file.
     private func parseRecord() throws -> Bool {
-        fieldBytes.removeAll(keepingCapacity: true)
-        fieldEnds.removeAll(keepingCapacity: true)
+        fieldBytesCount = 0
+        fieldCount = 0
         lastRecordHadQuotes = false
         if position >= chunkCount { try fill() }
         if position >= chunkCount && atEOF { return false }
@@ -116,7 +142,7 @@ public final class CSVReader {
                 try fill()
                 if position >= chunkCount {
                     if inQuotes { throw CSVError(path: path, row: startRow, kind: .unterminatedQuote) }
-                    fieldEnds.append(fieldBytes.count)
+                    endField()
                     return true
                 }
             }
@@ -142,7 +168,7 @@ public final class CSVReader {
             if quoteJustClosed {
                 quoteJustClosed = false
                 if c == CSVByte.quote {
-                    fieldBytes.append(CSVByte.quote)
+                    try append(position, position + 1)
                     position += 1
                     inQuotes = true
                     continue
@@ -150,17 +176,17 @@ public final class CSVReader {
             }
             switch c {
             case delimiter:
-                fieldEnds.append(fieldBytes.count)
+                endField()
                 position += 1
             case CSVByte.lf:
                 position += 1
-                fieldEnds.append(fieldBytes.count)
+                endField()
                 return true
             case CSVByte.cr:
                 position += 1
                 if position >= chunkCount { try fill() }
                 if position < chunkCount && chunk[position] == CSVByte.lf { position += 1 }
-                fieldEnds.append(fieldBytes.count)
+                endField()
                 return true
             case CSVByte.quote:
                 position += 1
@@ -181,12 +207,39 @@ public final class CSVReader {
         }
     }
 
+    /// Appends `chunk[from..<to]` to the current field.
+    @inline(__always)
     private func append(_ from: Int, _ to: Int) throws {
-        guard to > from else { return }
-        if fieldBytes.count + (to - from) > maxFieldBytes {
-            throw CSVError(path: path, row: row, kind: .fieldTooLarge(maxFieldBytes))
+        let n = to - from
+        guard n > 0 else { return }
+        if fieldBytesCount + n > fieldBytesCapacity { try growFieldBytes(to: fieldBytesCount + n) }
+        (fieldBytes + fieldBytesCount).update(from: chunk + from, count: n)
+        fieldBytesCount += n
+    }
+
+    private func growFieldBytes(to needed: Int) throws {
+        if needed > maxFieldBytes { throw CSVError(path: path, row: row, kind: .fieldTooLarge(maxFieldBytes)) }
+        var capacity = fieldBytesCapacity
+        while capacity < needed { capacity = min(capacity * 2, maxFieldBytes) }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        grown.update(from: fieldBytes, count: fieldBytesCount)
+        fieldBytes.deallocate()
+        fieldBytes = grown
+        fieldBytesCapacity = capacity
+    }
+
+    /// Ends the current field where the field bytes end now.
+    @inline(__always)
+    private func endField() {
+        if fieldCount == fieldEndsCapacity {
+            let grown = UnsafeMutablePointer<Int>.allocate(capacity: fieldEndsCapacity * 2)
+            grown.update(from: fieldEnds, count: fieldCount)
+            fieldEnds.deallocate()
+            fieldEnds = grown
+            fieldEndsCapacity *= 2
         }
-        chunk.withUnsafeBufferPointer { fieldBytes.append(contentsOf: $0[from..<to]) }
+        fieldEnds[fieldCount] = fieldBytesCount
+        fieldCount += 1
     }
 
     /// Moves the unread tail to the front and reads more bytes behind it.
@@ -194,25 +247,19 @@ public final class CSVReader {
         if atEOF { return }
         if position > 0 {
             let remaining = chunkCount - position
-            if remaining > 0 {
-                chunk.withUnsafeMutableBufferPointer { buffer in
-                    let base = buffer.baseAddress!
-                    base.update(from: base + position, count: remaining)
-                }
-            }
+            if remaining > 0 { chunk.update(from: chunk + position, count: remaining) }
             chunkCount = remaining
             position = 0
         }
-        while chunkCount < chunk.count {
-            let n = chunk.withUnsafeMutableBufferPointer { buffer in
-                read(fd, buffer.baseAddress! + chunkCount, buffer.count - chunkCount)
-            }
+        while chunkCount < chunkCapacity {
+            let n = read(fd, chunk + chunkCount, chunkCapacity - chunkCount)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw CSVError(path: path, row: row, kind: .unreadable(String(cString: strerror(errno))))
             }
             if n == 0 { atEOF = true; break }
             chunkCount += n
+            bytesRead += n
             break
         }
     }
@@ -222,11 +269,9 @@ public final class CSVReader {
     /// Calls `body` with the raw bytes of field `index` of the current record.
     @inline(__always)
     public func withField<T>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        precondition(index >= 0 && index < fieldCount, "field \(index) of \(fieldCount)")
         let start = index == 0 ? 0 : fieldEnds[index - 1]
-        let end = fieldEnds[index]
-        return try fieldBytes.withUnsafeBufferPointer { buffer in
-            try body(UnsafeBufferPointer(rebasing: buffer[start..<end]))
-        }
+        return try body(UnsafeBufferPointer(start: fieldBytes + start, count: fieldEnds[index] - start))
     }
 
     /// Field `index` decoded as a String in the file's encoding.

@@ -40,6 +40,17 @@ public struct Pseudonym: Hashable, Sendable {
     /// The words of an HMAC output are uniformly random already: hashing one is enough.
     public func hash(into hasher: inout Hasher) { hasher.combine(a) }
 
+    /// The 64 lowercase hex characters the pseudonym was parsed from.
+    public var hex: String {
+        var bytes = [UInt8](repeating: 0, count: 64)
+        for (w, word) in [a, b, c, d].enumerated() {
+            for i in 0..<16 { bytes[w * 16 + i] = Pseudonym.digits[Int((word >> UInt64(60 - 4 * i)) & 0xF)] }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static let digits = Array("0123456789abcdef".utf8)
+
     public init?(hex text: String) {
         var copy = Array(text.utf8)
         guard let p = copy.withUnsafeMutableBufferPointer({ Pseudonym(hex: UnsafeBufferPointer($0)) }) else { return nil }

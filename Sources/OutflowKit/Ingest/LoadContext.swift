@@ -97,6 +97,8 @@ struct ParseContext: @unchecked Sendable {
     /// SHA-256 (hex) of every erased pseudonym.
     let erased: Set<String>
     var keyIds: Set<String> = []
+    /// The last key id noted, as `RecordView.keyIdBytes` packs it.
+    var lastKeyId: UInt64? = nil
     /// The row keys of this file so far. A class: the copies of this context share it.
     let seenKeys = FlatKeyTable()
 
@@ -109,12 +111,21 @@ struct ParseContext: @unchecked Sendable {
         return persons.id(for: pseudonym, text: record.raw(column))
     }
 
+    /// Sizes the row-key set for the whole file from the bytes its first rows took, so it
+    /// does not grow (rehashing every key) a dozen times on the way.
+    func expectRows(readSoFar rows: Int, of reader: CSVReader) {
+        guard seenKeys.count > 0, reader.offset > 0 else { return }
+        seenKeys.reserve(Int(Double(reader.fileSize) / Double(reader.offset) * Double(rows) * 1.05))
+    }
+
     /// Records a row key; a key seen before in this file is a `duplicate_key` rejection.
     func claim(_ key: KeyFingerprint, _ record: RecordView, column: Int) throws {
         if !seenKeys.insert(FlatKeyTable.Key(high: key.high, low: key.low)) { throw record.reject(.duplicateKey, column) }
     }
 
     mutating func noteKeyId(_ record: RecordView, column: Int) throws {
-        if let id = try record.keyId(column) { keyIds.insert(id) }
+        guard let id = try record.keyIdBytes(column), id != lastKeyId else { return }
+        lastKeyId = id
+        keyIds.insert(record.raw(column))
     }
 }

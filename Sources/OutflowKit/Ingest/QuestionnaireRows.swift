@@ -16,6 +16,8 @@ struct QuestionnaireRows: SourceRows {
 
     /// The Dutch answer labels of the five-point scale.
     static let labels = ["helemaal niet mee eens": 1, "niet mee eens": 2, "neutraal": 3, "mee eens": 4, "helemaal mee eens": 5]
+    /// The same labels as a code list (index + 1 is the answer), for the byte-level match.
+    static let labelCodes = CodeList(["helemaal niet mee eens", "niet mee eens", "neutraal", "mee eens", "helemaal mee eens"])
 
     /// The fixed columns followed by one optional column per instrument item.
     static func columns(for config: PipelineConfig) -> [ColumnSpec] {
@@ -24,7 +26,7 @@ struct QuestionnaireRows: SourceRows {
 
     /// One checked response with its answers.
     struct Values: Sendable {
-        var personId: Int, pseudonym: String, groupId: String, role: Role, wave: Int, completed: Day
+        var personId: Int, pseudonym: Pseudonym, groupId: String, role: Role, wave: Int, completed: Day
         /// Answers by instrument item index; 0 is unanswered.
         var answers: [UInt8]
     }
@@ -42,7 +44,7 @@ struct QuestionnaireRows: SourceRows {
         func parse(_ r: RecordView, _ context: inout ParseContext) throws -> Values {
             let pseudonym = try r.pseudonym(0)!
             let groupId = try r.text(1, maxLength: 64) ?? ""
-            let role = try r.code(2, in: ["jongere", "opvoeder"]).flatMap(Role.init(name:))!
+            let role = Role.allCases[try r.code(2, in: Role.codes)!]
             let wave = try r.integer(3, in: 1...20)!
             let completed = try r.day(4)!
             try context.noteKeyId(r, column: 5)
@@ -54,7 +56,7 @@ struct QuestionnaireRows: SourceRows {
                 answers[offset] = UInt8(answer)
             }
             let personId = try context.personId(pseudonym, r, column: 0)
-            return Values(personId: personId, pseudonym: r.raw(0), groupId: groupId, role: role, wave: wave,
+            return Values(personId: personId, pseudonym: pseudonym, groupId: groupId, role: role, wave: wave,
                           completed: completed, answers: answers)
         }
 
@@ -65,6 +67,7 @@ struct QuestionnaireRows: SourceRows {
                 guard scale.contains(n) else { throw r.reject(.outOfRange, column) }
                 return n
             }
+            if let index = r.withValue(column, { QuestionnaireRows.labelCodes.index(of: $0, encoding: r.reader.encoding) }) { return index + 1 }
             let label = r.raw(column).lowercased().split(separator: " ").joined(separator: " ")
             guard let n = QuestionnaireRows.labels[label] else { throw r.reject(.badCode, column) }
             return n
@@ -108,6 +111,6 @@ struct QuestionnaireRows: SourceRows {
         try insertResponse.bind(v.completed.julian, at: 6)
         try insertResponse.bind(Self.pack(v.answers, positions: positions), at: 7)
         try insertResponse.run()
-        guard db.changes == 1 else { throw RowRejection(.duplicateKey, column: "pseudo_id", raw: v.pseudonym) }
+        guard db.changes == 1 else { throw RowRejection(.duplicateKey, column: "pseudo_id", raw: v.pseudonym.hex) }
     }
 }

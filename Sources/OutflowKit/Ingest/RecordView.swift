@@ -53,7 +53,8 @@ struct RecordView {
     func text(_ column: Int, maxLength: Int = 200) throws -> String? {
         guard try present(column) else { return nil }
         let value = raw(column)
-        guard value.count <= maxLength else { throw reject(.outOfRange, column) }
+        // A character is at least one byte: counting characters is only needed for long values.
+        guard value.utf8.count <= maxLength || value.count <= maxLength else { throw reject(.outOfRange, column) }
         return value
     }
 
@@ -79,12 +80,11 @@ struct RecordView {
         return n
     }
 
-    /// A text code from a fixed list, matched case-insensitively; returns the list's spelling.
-    func code(_ column: Int, in list: [String]) throws -> String? {
+    /// A text code from a fixed list, matched case-insensitively; returns its index in the list.
+    func code(_ column: Int, in list: CodeList) throws -> Int? {
         guard try present(column) else { return nil }
-        let value = raw(column).lowercased()
-        guard let match = list.first(where: { $0.lowercased() == value }) else { throw reject(.badCode, column) }
-        return match
+        guard let index = withValue(column, { list.index(of: $0, encoding: reader.encoding) }) else { throw reject(.badCode, column) }
+        return index
     }
 
     func pseudonym(_ column: Int) throws -> Pseudonym? {
@@ -93,14 +93,48 @@ struct RecordView {
         return p
     }
 
-    /// The optional `key_id`: 8 lowercase hex characters.
-    func keyId(_ column: Int) throws -> String? {
+    /// The optional `key_id`, 8 lowercase hex characters, as its 8 bytes in one word (so a
+    /// file's rows can be compared without building a String for each).
+    func keyIdBytes(_ column: Int) throws -> UInt64? {
         guard try present(column) else { return nil }
-        let ok = withValue(column) { bytes in
-            bytes.count == 8 && bytes.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+        let packed = withValue(column) { bytes -> UInt64? in
+            guard bytes.count == 8 else { return nil }
+            var word: UInt64 = 0
+            for b in bytes {
+                guard (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66) else { return nil }
+                word = word << 8 | UInt64(b)
+            }
+            return word
         }
-        guard ok else { throw reject(.badKeyId, column) }
-        return raw(column)
+        guard let packed else { throw reject(.badKeyId, column) }
+        return packed
+    }
+}
+
+/// A fixed list of text codes, matched case-insensitively against delivered bytes: ASCII
+/// values byte by byte, anything else through `String.lowercased()`.
+struct CodeList: Sendable {
+    let names: [String]
+    /// Each name lowercased, as UTF-8.
+    private let folded: [[UInt8]]
+
+    init(_ names: [String]) {
+        self.names = names
+        folded = names.map { Array($0.lowercased().utf8) }
+    }
+
+    /// The index of the name equal to `bytes` ignoring case; nil when none is.
+    func index(of bytes: UnsafeBufferPointer<UInt8>, encoding: TextEncoding) -> Int? {
+        guard bytes.allSatisfy({ $0 < 0x80 }) else {
+            let value = Array(encoding.decode(bytes).lowercased().utf8)
+            return folded.firstIndex(of: value)
+        }
+        for (index, name) in folded.enumerated() where name.count == bytes.count {
+            var equal = true
+            for i in 0..<bytes.count where FieldValue.lower(bytes[i]) != name[i] { equal = false; break }
+            if equal { return index }
+        }
+        return nil
     }
 }
 
@@ -117,4 +151,9 @@ struct RowHash {
 
     /// As stored in SQLite's signed 64-bit integer.
     var signed: Int { Int(Int64(bitPattern: value)) }
+}
+
+extension Role {
+    /// The roles as delivered, in `allCases` order.
+    static let codes = CodeList(Role.allCases.map(\.name))
 }

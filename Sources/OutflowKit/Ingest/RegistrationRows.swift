@@ -22,19 +22,20 @@ struct RegistrationRows: BatchedSourceRows {
 
     /// Checks one record against the contract.
     struct Parser: RowParser {
-        let groupTypes: [String]
-        init(config: PipelineConfig) { groupTypes = config.groupTypes }
+        let groupTypes: CodeList
+        init(config: PipelineConfig) { groupTypes = CodeList(config.groupTypes) }
+        static let endReasons = CodeList(EndReason.allCases.map(\.name))
 
         func parse(_ r: RecordView, _ context: inout ParseContext) throws -> Values {
             let pseudonym = try r.pseudonym(0)!
             let groupId = try r.text(1, maxLength: 64)!
-            let groupType = try r.code(2, in: groupTypes)!
+            let groupType = groupTypes.names[try r.code(2, in: groupTypes)!]
             let organisation = try r.text(3)!
-            let role = try r.code(4, in: ["jongere", "opvoeder"]).flatMap(Role.init(name:))!
+            let role = Role.allCases[try r.code(4, in: Role.codes)!]
             let start = try r.day(5)!
             let end = try r.day(6)
             if let end, end < start { throw r.reject(.outOfRange, 6) }
-            let endReason = try r.code(7, in: EndReason.allCases.map(\.name)).flatMap(EndReason.init(name:))
+            let endReason = try r.code(7, in: Self.endReasons).map { EndReason.allCases[$0] }
             let birthYear = try r.integer(8, in: 1930...(context.extractionDay?.year ?? 9999))
             let district = try r.text(9)
             try context.noteKeyId(r, column: 10)

@@ -116,6 +116,7 @@ enum RowPipeline {
                     break
                 }
                 if batch.rows.count >= RowPipeline.batchSize {
+                    if summary.rowsRead == RowPipeline.batchSize { context.expectRows(readSoFar: summary.rowsRead, of: reader) }
                     batch.newPersons = context.persons.takePending()
                     guard handoff.put(.batch(batch)) else { return }
                     batch = ParsedBatch()

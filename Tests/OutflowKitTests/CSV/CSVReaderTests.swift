@@ -96,6 +96,36 @@ struct CSVReaderTests {
         #expect(split.rows == [["1", "a \"quoted\"\r\nvalue"], ["2", "plain"], ["3", ""]])
     }
 
+    @Test func recordsLargerThanTheLimitFailAtTheirRow() throws {
+        let path = NSTemporaryDirectory() + "csv-\(UUID().uuidString).csv"
+        _ = FileManager.default.createFile(atPath: path, contents: Data("a,b\n12345,678\n123456,789\n".utf8))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let reader = try CSVReader(path: path, maxFieldBytes: 8)
+        _ = try reader.readHeader()
+        #expect(try reader.next() && reader.string(at: 1) == "678")
+        #expect(throws: CSVError.self) { try reader.next() }
+        do { _ = try reader.next() } catch let error as CSVError { #expect(error.row == 3 && error.reason == "field_too_large") }
+    }
+
+    @Test func wideRecordsAndTheOffsetReachTheEnd() throws {
+        let path = NSTemporaryDirectory() + "csv-\(UUID().uuidString).csv"
+        let header = (0..<300).map { "c\($0)" }.joined(separator: ",")
+        let row = (0..<300).map { "\"v\($0)\"" }.joined(separator: ",")
+        let text = header + "\n" + row + "\n" + row
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let reader = try CSVReader(path: path, chunkSize: 100)
+        #expect(try reader.readHeader().count == 300)
+        #expect(reader.fileSize == text.utf8.count)
+        #expect(reader.offset == header.utf8.count + 1)
+        var rows = 0
+        while try reader.next() {
+            rows += 1
+            #expect(reader.count == 300 && reader.string(at: 0) == "v0" && reader.string(at: 299) == "v299")
+        }
+        #expect(rows == 2 && reader.offset == text.utf8.count)
+    }
+
     @Test func lastLineWithoutLineEndIsARow() throws {
         let r = try Self.records("a\n1\n2")
         #expect(r.rows == [["1"], ["2"]])

@@ -75,6 +75,7 @@ import Testing
         let db = try ws.open()
         #expect(try db.query("SELECT row_number, column_name, reason FROM quarantine ORDER BY file_id, row_number") {
             "\($0.int(0)) \($0.string(1)) \($0.string(2))" } == ["11 pseudo_id duplicate_key", "2 pseudo_id duplicate_key"])
+        #expect(try db.query("SELECT DISTINCT raw_value FROM quarantine") { $0.string(0) } == [P(1)])
         #expect(try db.scalarText("SELECT answers FROM stg_questionnaire WHERE person_id = (SELECT min(person_id) FROM stg_questionnaire)") == "4")
         #expect(try db.scalarInt("SELECT count(*) FROM stg_questionnaire") == 18)
     }
