@@ -43,7 +43,7 @@ struct Analysis {
             // The questionnaire goes first: its responses are freed before the cohort is built,
             // keeping only each person's wave-1 band on the outflow-by-answer items.
             var questionnaireTables: [PublishedTable] = []
-            var waveOneBands: [(item: String, bands: [Int: Instrument.Band])]?
+            var waveOneBands: [(item: String, bands: PersonBands)]?
             if let instrument = config.instrument {
                 questionnaireTables = try stages.run("questionnaire", rows: { $0.reduce(0) { $0 + $1.rows.count } }) { () -> [PublishedTable] in
                     let responses = try QuestionnaireData.load(db: db, instrument: instrument, asOf: asOf)

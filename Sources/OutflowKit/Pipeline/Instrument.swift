@@ -32,6 +32,9 @@ public struct Instrument: Sendable {
         Band.allCases.first { bands[$0]?.contains(answer) == true }
     }
 
+    /// `band(of:)` for every answer from 0 to the top of the scale.
+    public var bandTable: [Band?] { (0...max(scaleMax, 0)).map(band(of:)) }
+
     /// Items asked of `role`, in file order.
     public func items(for role: Role) -> [Item] { items.filter { $0.roles.contains(role) } }
 

@@ -237,6 +237,9 @@ public struct PipelineConfig: Sendable {
                 guard let offset = try wave.int("offsetDays"), offset >= 0 else { throw wave.fail("offsetDays", "must be a whole number >= 0") }
                 return WaveConfig(wave: number, offsetDays: offset)
             }
+            for (i, wave) in waves.enumerated() where waves[..<i].contains(where: { $0.wave == wave.wave }) {
+                throw json.fail("waves", "lists wave \(wave.wave) twice")
+            }
         }
     }
 

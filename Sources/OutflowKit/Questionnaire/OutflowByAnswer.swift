@@ -14,11 +14,11 @@ public enum OutflowByAnswer {
 
     /// Each person's wave-1 band on each item, so the responses need not be kept for the table.
     public static func waveOneBands(_ responses: [Response], items: [String], questionnaire: QuestionnaireTables)
-        -> [(item: String, bands: [Int: Instrument.Band])] {
+        -> [(item: String, bands: PersonBands)] {
         items.map { ($0, questionnaire.firstBands(responses, item: $0, wave: 1)) }
     }
 
-    public static func table(cohort: Cohort, bands byItem: [(item: String, bands: [Int: Instrument.Band])], gate: CohortTables) -> PublishedTable {
+    public static func table(cohort: Cohort, bands byItem: [(item: String, bands: PersonBands)], gate: CohortTables) -> PublishedTable {
         var rows: [[Cell]] = []
         for (item, bands) in byItem {
             let order = Instrument.Band.allCases.map(\.rawValue) + [noAnswer]

@@ -29,6 +29,8 @@ struct PipelineConfigTests {
         (", \"outcome\": { \"productCategories\": \"everything\" }", "'outcome.productCategories' names an unknown set 'everything'"),
         (", \"maxRejectShare\": true", "'maxRejectShare' must be a number"),
         (", \"cohort\": { \"excludeInCareAtIndex\": 1 }", "'cohort.excludeInCareAtIndex' must be true or false"),
+        (", \"questionnaire\": { \"waves\": [{ \"wave\": 1, \"offsetDays\": 0 }, { \"wave\": 1, \"offsetDays\": 182 }] }",
+         "'questionnaire.waves' lists wave 1 twice"),
     ])
     func refusesBadKeysNamingThem(extra: String, message: String) throws {
         let ws = try Workspace(extra: extra)

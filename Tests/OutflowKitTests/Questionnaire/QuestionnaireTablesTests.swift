@@ -56,6 +56,36 @@ struct QuestionnaireTablesTests {
         #expect(rows.contains(["1", "jongere", "0", "0", ""]))
     }
 
+    @Test func eligibilityTakesEachPersonsEarliestIndexDateAndIgnoresOtherWaves() {
+        let asOf = Day(parsing: "2024-12-31")!
+        func episode(_ person: Int, _ role: Role, end: String?) -> Episode {
+            Episode(personId: person, groupId: "G", groupType: "opvoedgroep", organisation: "O", role: role,
+                    start: Day(parsing: "2024-01-01")!, end: end.flatMap { Day(parsing: $0) })
+        }
+        // Person 1: a late episode and an early one (eligible for wave 2 through the early one);
+        // person 2: still in the group (no index date); person 3: early, but as jongere;
+        // person 4: late only (wave 1 only).
+        let episodes = [episode(1, .opvoeder, end: "2024-09-01"), episode(1, .opvoeder, end: "2024-03-01"),
+                        episode(2, .opvoeder, end: nil), episode(3, .jongere, end: "2024-03-01"), episode(4, .opvoeder, end: "2024-09-01")]
+        // Wave 5 is not configured: its responses count nowhere; person 1 answering twice counts once.
+        let responses = [Self.response(1, .opvoeder, wave: 2, [:]), Self.response(1, .opvoeder, wave: 2, [:]),
+                         Self.response(3, .jongere, wave: 1, [:]), Self.response(4, .opvoeder, wave: 5, [:])]
+        let rows = QuestionnaireTables(instrument: Self.instrument, waves: Self.waves, minCell: 1)
+            .response(responses, episodes: episodes, index: .end, asOf: asOf).rows.map { $0.map(\.csv) }
+        #expect(rows.map { $0.prefix(4).joined(separator: " ") }
+                == ["1 jongere 1 1", "1 opvoeder 2 0", "2 jongere 1 0", "2 opvoeder 1 1"])
+    }
+
+    @Test func firstBandsKeepEachPersonsFirstResponseOfTheWave() {
+        let responses = [Self.response(1, .opvoeder, wave: 1, ["at_ease": 5]), Self.response(1, .opvoeder, wave: 1, ["at_ease": 1]),
+                         Self.response(2, .opvoeder, wave: 1, ["at_ease": 3]), Self.response(3, .opvoeder, wave: 1, [:]),
+                         Self.response(4, .opvoeder, wave: 2, ["at_ease": 1]), Self.response(70, .jongere, wave: 1, ["at_ease": 2])]
+        let bands = QuestionnaireTables(instrument: Self.instrument, waves: Self.waves, minCell: 1).firstBands(responses, item: "at_ease", wave: 1)
+        #expect(bands.persons == [1, 2, 70] && bands.count == 3)
+        #expect(bands[1] == .agree && bands[2] == .neutral && bands[3] == nil && bands[4] == nil && bands[70] == .disagree)
+        #expect(bands[-1] == nil && bands[1000] == nil)
+    }
+
     @Test func persistenceCountsOnlyPersonsWhoAnsweredBothWaves() {
         let responses = [
             Self.response(1, .opvoeder, wave: 1, ["contact_outside": 5]), Self.response(1, .opvoeder, wave: 2, ["contact_outside": 4]),
