@@ -19,7 +19,13 @@ static inline int csqlite_disable_memory_statistics(void) { return sqlite3_confi
 #include <malloc.h>
 static inline int csqlite_release_free_memory(void) { return malloc_trim(0); }
 static inline int csqlite_limit_malloc_arenas(int count) { return mallopt(M_ARENA_MAX, count); }
+// Blocks from `bytes` up are mapped on their own and unmapped when freed. By default glibc
+// raises this threshold to the largest block freed so far (up to 32 MiB), after which the
+// pipeline's big arrays live in the heap and their pages stay with the process when freed;
+// a fixed 256 KiB kept a million-person run's peak ~25 MiB lower at no measured cost.
+static inline int csqlite_fix_mmap_threshold(int bytes) { return mallopt(M_MMAP_THRESHOLD, bytes); }
 #else
 static inline int csqlite_release_free_memory(void) { return 0; }
 static inline int csqlite_limit_malloc_arenas(int count) { return 0; }
+static inline int csqlite_fix_mmap_threshold(int bytes) { return 0; }
 #endif

@@ -55,6 +55,7 @@ public enum CommandLineInterface {
     /// Runs a command line (without the program name) and returns the exit status.
     public static func main(_ arguments: [String]) -> Int32 {
         _ = csqlite_limit_malloc_arenas(2)   // before any thread starts (see the shim)
+        _ = csqlite_fix_mmap_threshold(256 << 10)
         guard let first = arguments.first else {
             Log.stderr(UsageError(message: "no command given", command: nil).description)
             return ExitStatus.usage.rawValue
