@@ -112,11 +112,16 @@ struct ParseContext: @unchecked Sendable {
     }
 
     /// Sizes the row-key set for the whole file from the bytes its first rows took, so it
-    /// does not grow (rehashing every key) a dozen times on the way.
+    /// does not grow (rehashing every key) a dozen times on the way. At most a million keys:
+    /// a file whose first rows are unusually short must not reserve far more than it needs
+    /// (a bigger file grows past that once or twice).
     func expectRows(readSoFar rows: Int, of reader: CSVReader) {
         guard seenKeys.count > 0, reader.offset > 0 else { return }
-        seenKeys.reserve(Int(Double(reader.fileSize) / Double(reader.offset) * Double(rows) * 1.05))
+        let estimate = Double(reader.fileSize) / Double(reader.offset) * Double(rows) * 1.05
+        seenKeys.reserve(Int(min(estimate, Double(Self.maxReservedKeys))))
     }
+
+    static let maxReservedKeys = 1 << 20
 
     /// Records a row key; a key seen before in this file is a `duplicate_key` rejection.
     func claim(_ key: KeyFingerprint, _ record: RecordView, column: Int) throws {
