@@ -42,14 +42,8 @@ public struct Pseudonym: Hashable, Sendable {
 
     /// The 64 lowercase hex characters the pseudonym was parsed from.
     public var hex: String {
-        var bytes = [UInt8](repeating: 0, count: 64)
-        for (w, word) in [a, b, c, d].enumerated() {
-            for i in 0..<16 { bytes[w * 16 + i] = Pseudonym.digits[Int((word >> UInt64(60 - 4 * i)) & 0xF)] }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        Hex.encode([a, b, c, d].flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> UInt64(56 - 8 * $0)) } })
     }
-
-    private static let digits = Array("0123456789abcdef".utf8)
 
     public init?(hex text: String) {
         var copy = Array(text.utf8)

@@ -14,10 +14,8 @@ struct QuestionnaireRows: SourceRows {
     static let table = "stg_questionnaire"
     static let keyColumns: [String] = []
 
-    /// The Dutch answer labels of the five-point scale.
-    static let labels = ["helemaal niet mee eens": 1, "niet mee eens": 2, "neutraal": 3, "mee eens": 4, "helemaal mee eens": 5]
-    /// The same labels as a code list (index + 1 is the answer), for the byte-level match.
-    static let labelCodes = CodeList(["helemaal niet mee eens", "niet mee eens", "neutraal", "mee eens", "helemaal mee eens"])
+    /// The Dutch answer labels of the five-point scale: index + 1 is the answer.
+    static let labels = CodeList(["helemaal niet mee eens", "niet mee eens", "neutraal", "mee eens", "helemaal mee eens"])
 
     /// The fixed columns followed by one optional column per instrument item.
     static func columns(for config: PipelineConfig) -> [ColumnSpec] {
@@ -67,10 +65,11 @@ struct QuestionnaireRows: SourceRows {
                 guard scale.contains(n) else { throw r.reject(.outOfRange, column) }
                 return n
             }
-            if let index = r.withValue(column, { QuestionnaireRows.labelCodes.index(of: $0, encoding: r.reader.encoding) }) { return index + 1 }
+            // A label as listed in any case; else with its words spaced differently.
+            if let index = r.withValue(column, { QuestionnaireRows.labels.index(of: $0, encoding: r.reader.encoding) }) { return index + 1 }
             let label = r.raw(column).lowercased().split(separator: " ").joined(separator: " ")
-            guard let n = QuestionnaireRows.labels[label] else { throw r.reject(.badCode, column) }
-            return n
+            guard let index = QuestionnaireRows.labels.names.firstIndex(of: label) else { throw r.reject(.badCode, column) }
+            return index + 1
         }
     }
 

@@ -98,13 +98,8 @@ struct RecordView {
     func keyIdBytes(_ column: Int) throws -> UInt64? {
         guard try present(column) else { return nil }
         let packed = withValue(column) { bytes -> UInt64? in
-            guard bytes.count == 8 else { return nil }
-            var word: UInt64 = 0
-            for b in bytes {
-                guard (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66) else { return nil }
-                word = word << 8 | UInt64(b)
-            }
-            return word
+            guard Hex.isLowercaseHex(bytes, count: 8) else { return nil }
+            return bytes.reduce(0) { $0 << 8 | UInt64($1) }
         }
         guard let packed else { throw reject(.badKeyId, column) }
         return packed
