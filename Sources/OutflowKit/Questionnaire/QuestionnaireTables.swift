@@ -11,6 +11,7 @@ public struct QuestionnaireTables: Sendable {
 
     public init(instrument: Instrument, waves: [WaveConfig], minCell: Int) {
         self.instrument = instrument
+        precondition(waves.allSatisfy { (0..<256).contains($0.wave) }, "wave numbers are bytes (the pipeline file allows 1-20)")
         self.waves = waves.sorted { $0.wave < $1.wave }
         rule = SuppressionRule(minCell: minCell)
     }
@@ -19,7 +20,7 @@ public struct QuestionnaireTables: Sendable {
     /// byte), -1 for waves not configured. The first of two equal wave numbers counts.
     var waveSlots: [Int] {
         var slots = [Int](repeating: -1, count: 256)
-        for (w, wave) in waves.enumerated().reversed() where (0..<256).contains(wave.wave) { slots[wave.wave] = w }
+        for (w, wave) in waves.enumerated().reversed() { slots[wave.wave] = w }
         return slots
     }
 
@@ -50,9 +51,9 @@ public struct QuestionnaireTables: Sendable {
         }
         let bands = instrument.bandTable
         var rows: [[Cell]] = []
-        for (w, wave) in waves.enumerated() {
+        for wave in waves {
             for role in Role.allCases {
-                let base = (w * 2 + role.rawValue - 1) * stride
+                let base = (slot[wave.wave] * 2 + role.rawValue - 1) * stride
                 for (index, item) in instrument.items.enumerated() where item.roles.contains(role) {
                     var n = 0
                     var counts: [Instrument.Band: Int] = [:]
@@ -93,11 +94,11 @@ public struct QuestionnaireTables: Sendable {
             responding[slot[r.wave] * Role.allCases.count + r.role.rawValue - 1].insert(r.personId)
         }
         var rows: [[Cell]] = []
-        for (w, wave) in waves.enumerated() {
+        for wave in waves {
             for role in Role.allCases {
                 let last = (asOf - wave.offsetDays).julian
                 let eligible = earliest[role.rawValue - 1].reduce(0) { $1 <= last ? $0 + 1 : $0 }
-                let respondents = responding[w * Role.allCases.count + role.rawValue - 1].count
+                let respondents = responding[slot[wave.wave] * Role.allCases.count + role.rawValue - 1].count
                 var rate: Cell = eligible > 0 ? .proportion(Double(respondents) / Double(eligible)) : .empty
                 if eligible < rule.minCell || rule.isSmall(respondents) { rate = .suppressed }
                 rows.append([.key(String(wave.wave)), .key(role.name), rule.count(eligible), rule.count(respondents), rate])
