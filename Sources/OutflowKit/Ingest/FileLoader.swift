@@ -47,7 +47,6 @@ struct FileLoader {
         do {
             return try load(path: path, source: source, fingerprint: provisional, pending: pending)
         } catch let change as FingerprintChange {
-            try persons.reload(db: db)
             if let known = try FileRegistry(db: db).entry(sha256: change.fingerprint.sha256) {
                 var outcome = known.outcome(fileName: (path as NSString).lastPathComponent)
                 outcome.source = source
@@ -61,15 +60,16 @@ struct FileLoader {
     func load(path: String, source: SourceKind, fingerprint: FileFingerprint, pending: Background<FileFingerprint>? = nil) throws -> FileOutcome {
         let name = (path as NSString).lastPathComponent
         var outcome = FileOutcome(source: source, fileName: name, sha256: fingerprint.sha256, status: .loaded)
+        let personsBefore = persons.mark
         do {
             try db.transaction {
                 outcome = try loadInTransaction(path: path, name: name, source: source, fingerprint: fingerprint, pending: pending)
                 if inspect != nil { throw InspectionDone() }
             }
         } catch is InspectionDone {
-            try persons.reload(db: db)
+            persons.rollBack(to: personsBefore)
         } catch let rejection as FileRejection {
-            try persons.reload(db: db)
+            persons.rollBack(to: personsBefore)
             var recorded = fingerprint
             if let pending {
                 recorded = try pending.wait()
@@ -87,7 +87,7 @@ struct FileLoader {
                                                          extractionDay: FieldValue.extractionDate(fileName: name), runId: runId)
             }
         } catch {
-            try? persons.reload(db: db)
+            persons.rollBack(to: personsBefore)
             throw error
         }
         return outcome

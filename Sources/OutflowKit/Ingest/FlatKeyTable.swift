@@ -99,18 +99,6 @@ final class FlatKeyTable {
         insert(key, id: highestId + 1).inserted
     }
 
-    /// Empties the table and frees its storage.
-    func removeAll() {
-        free(slots)
-        free(keys)
-        slots = Self.allocateSlots(Self.minimumSlots)
-        mask = Self.minimumSlots - 1
-        keys = nil
-        keyCapacity = 0
-        count = 0
-        highestId = 0
-    }
-
     /// The first empty slot on `key`'s probe sequence.
     private func emptySlot(for key: Key) -> Int {
         var i = home(key)
@@ -118,14 +106,26 @@ final class FlatKeyTable {
         return i
     }
 
-    /// Moves every id into fresh slots of `slotCount` and frees the old ones.
-    private func rehash(slotCount: Int) {
+    /// Forgets every key with an id above `id`: what was inserted since the table last held
+    /// no higher id (a rolled-back load). The slots are rebuilt; the keys stay where they are.
+    func removeAll(above id: Int32) {
+        guard highestId > id else { return }
+        rehash(slotCount: mask + 1, keepingIdsUpTo: id)
+    }
+
+    /// Moves every id (up to `limit`) into fresh slots of `slotCount` and frees the old ones.
+    private func rehash(slotCount: Int, keepingIdsUpTo limit: Int32 = .max) {
         let old = slots, oldCount = mask + 1
         slots = Self.allocateSlots(slotCount)
         mask = slotCount - 1
-        for s in 0..<oldCount where old[s] != 0 {
+        var kept = 0, highest: Int32 = 0
+        for s in 0..<oldCount where old[s] != 0 && old[s] <= limit {
             slots[emptySlot(for: keys.unsafelyUnwrapped[Int(old[s]) - 1])] = old[s]
+            kept += 1
+            highest = max(highest, old[s])
         }
+        count = kept
+        highestId = highest
         free(old)
     }
 

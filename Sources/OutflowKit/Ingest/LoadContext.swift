@@ -11,7 +11,16 @@ final class PersonIndex: @unchecked Sendable {
     private var nextId = 1
     private var pending: [(id: Int, pseudonym: String)] = []
 
-    init(db: Database) throws { try reload(db: db) }
+    /// The index of the `person` table as it stands.
+    init(db: Database) throws {
+        let (count, highest) = try db.query("SELECT count(*), coalesce(max(person_id), 0) FROM person") { ($0.int(0), $0.int(1)) }[0]
+        ids.reserve(count + 1024)
+        nextId = highest + 1
+        let select = try db.prepare("SELECT person_id, pseudo_id FROM person")
+        while let row = try select.step() {
+            if let text = row.text(1), let p = Pseudonym(hex: text) { ids.insert(Self.key(p), id: Int32(row.int(0))) }
+        }
+    }
 
     private static func key(_ p: Pseudonym) -> FlatKeyTable.Key {
         FlatKeyTable.Key(high: KeyFingerprint.mix(p.a ^ KeyFingerprint.mix(p.c, 0x9E37_79B9_7F4A_7C15), 0xFF51_AFD7_ED55_8CCD),
@@ -28,24 +37,21 @@ final class PersonIndex: @unchecked Sendable {
         return Int(id)
     }
 
+    /// The next id to hand out. A load notes it before it starts; when the load's
+    /// transaction rolls back, `rollBack(to:)` forgets the persons it added.
+    var mark: Int { nextId }
+
+    /// Forgets every person numbered from `mark` on, as the rolled-back `person` table has.
+    func rollBack(to mark: Int) {
+        ids.removeAll(above: Int32(mark - 1))
+        nextId = mark
+        pending = []
+    }
+
     /// Persons assigned since the last call, to be inserted into `person`.
     func takePending() -> [(id: Int, pseudonym: String)] {
         defer { pending.removeAll(keepingCapacity: true) }
         return pending
-    }
-
-    /// Reads the index from the database again (after a load was rolled back). The old
-    /// index is dropped first, so the two never take memory together.
-    func reload(db: Database) throws {
-        let (count, highest) = try db.query("SELECT count(*), coalesce(max(person_id), 0) FROM person") { ($0.int(0), $0.int(1)) }[0]
-        ids.removeAll()
-        ids.reserve(count + 1024)
-        pending = []
-        nextId = highest + 1
-        let select = try db.prepare("SELECT person_id, pseudo_id FROM person")
-        while let row = try select.step() {
-            if let text = row.text(1), let p = Pseudonym(hex: text) { ids.insert(Self.key(p), id: Int32(row.int(0))) }
-        }
     }
 }
 

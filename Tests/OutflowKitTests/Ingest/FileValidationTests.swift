@@ -83,6 +83,18 @@ struct FileValidationTests {
         #expect(try ws.open().scalarInt("SELECT count(*) FROM stg_decision") == 20)
     }
 
+    @Test func personsOfARefusedFileAreForgottenBeforeTheNextFileLoads() throws {
+        let ws = try Workspace()
+        // Persons 1-20, refused as a whole (the last row carries another key id); then a
+        // good file with persons 11-30 in the same run.
+        try ws.deliver("beschikkingen_2024-05-31.csv", Self.decisions(1...19) + "\(P(20)),D20,2024-04-01,2024-04-10,,45,,,0344,,ffffffff\n")
+        try ws.deliver("beschikkingen_2024-06-30.csv", Self.decisions(11...30))
+        #expect(try ws.ingest().files.map(\.status) == [.rejected, .loaded])
+        let db = try ws.open()
+        #expect(try db.query("SELECT pseudo_id FROM person ORDER BY person_id") { $0.string(0) } == (11...30).map(P))
+        #expect(try db.query("SELECT person_id FROM stg_decision ORDER BY decision_id") { $0.int(0) } == Array(1...20))
+    }
+
     @Test func refusalMessageNamesFileRowAndReason() throws {
         let ws = try Workspace()
         try ws.deliver("beschikkingen_2024-06-30.csv", Self.header + "\n\(P(1)),\"D1,2024-04-01\n" + Self.decisions(2...20))

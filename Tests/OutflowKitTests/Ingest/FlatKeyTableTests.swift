@@ -1,7 +1,7 @@
 // The flat key table behind the person index and duplicate-key detection, checked against
 // Swift's Set and Dictionary: random keys through many growth steps, keys that share a
-// first slot (probing, wrap-around at the end of the table), emptying it, and the person index
-// numbering pseudonyms as it did with a Dictionary.
+// first slot (probing, wrap-around at the end of the table), forgetting the keys of a
+// rolled-back load, and the person index numbering pseudonyms as it did with a Dictionary.
 
 import Foundation
 import Testing
@@ -77,17 +77,23 @@ struct FlatKeyTableTests {
         #expect(table.id(of: Key(high: 0, low: 1)) == nil)
     }
 
-    @Test func removeAllEmptiesTheTable() {
+    @Test func removeAllAboveForgetsTheLaterKeysOnly() {
         var random = SeededRandom(seed: 13)
         let table = FlatKeyTable()
         let keys = (0..<3000).map { _ in randomKey(&random) }
         for key in keys { #expect(table.insert(key)) }
-        table.removeAll()
-        #expect(table.count == 0 && table.highestId == 0)
-        for key in keys.prefix(100) { #expect(table.id(of: key) == nil) }
-        for key in keys.suffix(10) { #expect(table.insert(key)) }
-        #expect(table.id(of: keys[keys.count - 10]) == 1)
-        #expect(table.count == 10)
+        table.removeAll(above: 1000)
+        #expect(table.count == 1000 && table.highestId == 1000)
+        for (i, key) in keys.prefix(1000).enumerated() { #expect(table.id(of: key) == Int32(i + 1)) }
+        for key in keys.dropFirst(1000) { #expect(table.id(of: key) == nil) }
+        // Numbering goes on after the highest id kept, and a forgotten key is new again.
+        #expect(table.insert(keys[2500]) && table.id(of: keys[2500]) == 1001)
+        #expect(!table.insert(keys[5]) && table.count == 1001)
+        table.removeAll(above: 2000)
+        #expect(table.count == 1001)
+        table.removeAll(above: 0)
+        #expect(table.count == 0 && table.highestId == 0 && table.id(of: keys[0]) == nil)
+        #expect(table.insert(keys[0]) && table.id(of: keys[0]) == 1)
     }
 
     // MARK: - Person index
@@ -120,13 +126,19 @@ struct FlatKeyTableTests {
         #expect(index.takePending().isEmpty)
         try insert(pending, into: db)
 
-        // Persons assigned after the last save are forgotten by a reload, as after a rollback.
-        let unsaved = index.id(for: pseudonym(5000), text: P(5000))
-        #expect(unsaved == reference.count + 1)
-        try index.reload(db: db)
-        #expect(index.takePending().isEmpty)
+        // Persons assigned after a mark are forgotten when the load rolls back to it.
+        let mark = index.mark
+        #expect(index.id(for: pseudonym(5000), text: P(5000)) == reference.count + 1)
+        #expect(index.id(for: pseudonym(5002), text: P(5002)) == reference.count + 2)
+        index.rollBack(to: mark)
+        #expect(index.takePending().isEmpty && index.mark == mark)
         for (text, id) in reference { #expect(index.id(for: Pseudonym(hex: text)!, text: text) == id) }
         #expect(index.id(for: pseudonym(5001), text: P(5001)) == reference.count + 1)
+        #expect(index.id(for: pseudonym(5000), text: P(5000)) == reference.count + 2)
+        // A fresh index from the database agrees with the rolled-back one on what was saved.
+        let fresh = try PersonIndex(db: db)
+        for (text, id) in reference.prefix(200) { #expect(fresh.id(for: Pseudonym(hex: text)!, text: text) == id) }
+        #expect(fresh.takePending().isEmpty)
     }
 
     @Test func personIndexContinuesAfterTheHighestIdInTheDatabase() throws {
