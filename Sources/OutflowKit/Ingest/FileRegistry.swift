@@ -104,9 +104,9 @@ struct FileRegistry {
                    [.text(fingerprint.sha256), .int(fingerprint.size), .text(fingerprint.encoding.rawValue), .int(fileId)])
     }
 
-    /// True when a file of this name and size was delivered before (so it is probably the same file).
-    func hasFile(named name: String, size: Int) throws -> Bool {
-        try db.scalarInt("SELECT 1 FROM ingest_file WHERE file_name = ? AND size_bytes = ? LIMIT 1", [.text(name), .int(size)]) != nil
+    /// True when a file of this size was delivered before (so this one is probably a copy of it).
+    func hasFile(size: Int) throws -> Bool {
+        try db.scalarInt("SELECT 1 FROM ingest_file WHERE size_bytes = ? LIMIT 1", [.int(size)]) != nil
     }
 
     func markSuperseded(source: SourceKind, extractionDay: Day) throws {

@@ -1,6 +1,7 @@
 // The ingest stage: find every inbox file that matches a source's pattern, skip the ones
 // whose bytes are already in the registry, and load the rest in order (sources in contract
-// order, snapshots by extraction date). The inbox itself is never changed.
+// order, snapshots by extraction date). The inbox itself is never changed; a file unchanged
+// since it was last hashed is not read again (`InboxDigests`).
 
 import Foundation
 
@@ -55,23 +56,32 @@ public struct Ingest {
     public func run(checkpoint: Bool = true, progress: (FileOutcome) -> Void = { _ in }) throws -> IngestReport {
         let files = try Self.inboxFiles(config: config)
         let registry = FileRegistry(db: db)
+        let digests = InboxDigests(db: db)
         var report = IngestReport()
         var persons: PersonIndex?
         var erased: Set<String>?
         for (source, path) in files {
             let name = (path as NSString).lastPathComponent
-            var attributes = stat()
-            let size = stat(path, &attributes) == 0 ? Int(attributes.st_size) : -1
-            // A name and size seen before: hash first, the file is most likely known. A new
-            // file: load it while it is hashed on another thread.
+            let state = InboxFileState(path: path)
+            func skip(_ known: FileRegistry.Entry) {
+                var outcome = known.outcome(fileName: name)
+                outcome.source = source
+                report.files.append(outcome)
+                progress(outcome)
+            }
+            // A file unchanged since it was last hashed: its bytes are known without reading it.
+            if let state, let digest = try digests.digest(name: name, state: state), let known = try registry.entry(sha256: digest) {
+                skip(known)
+                continue
+            }
+            // The size of a file delivered before: hash first, it is most likely a copy. A
+            // new file: load it while it is hashed on another thread.
             let fingerprinting: Fingerprinting
-            if try size < 0 || registry.hasFile(named: name, size: size) {
+            if try state.map({ try registry.hasFile(size: $0.size) }) ?? true {
                 let fingerprint = try FileFingerprint(path: path)
                 if let known = try registry.entry(sha256: fingerprint.sha256) {
-                    var outcome = known.outcome(fileName: name)
-                    outcome.source = source
-                    report.files.append(outcome)
-                    progress(outcome)
+                    if let state { try digests.record(name: name, state: state, sha256: fingerprint.sha256) }
+                    skip(known)
                     continue
                 }
                 fingerprinting = .known(fingerprint)
@@ -83,6 +93,7 @@ public struct Ingest {
             let loader = FileLoader(db: db, config: config, persons: persons!, erased: erased!, runId: runId)
             var outcome = try loader.load(path: path, source: source, fingerprinting: fingerprinting)
             outcome.isNew = outcome.status == .loaded || (outcome.status == .rejected && outcome.rejection != nil)
+            if let state { try digests.record(name: name, state: state, sha256: outcome.sha256) }
             report.files.append(outcome)
             progress(outcome)
         }

@@ -16,6 +16,7 @@ public enum Migrations {
         Migration(version: 1, name: "staging and registry", sql: Schema.v1),
         Migration(version: 2, name: "marts and run log", sql: Schema.v2),
         Migration(version: 3, name: "answers packed per response", sql: Schema.v3),
+        Migration(version: 4, name: "inbox digests", sql: Schema.v4),
     ]
 
     /// Applies every migration the database has not recorded yet.

@@ -200,4 +200,15 @@ enum Schema {
             FROM stg_questionnaire q JOIN ref_item r ON r.position <= length(q.answers)
             WHERE substr(q.answers, r.position, 1) <> '.';
         """
+
+    /// The SHA-256 last computed for each inbox file name, with the size and modification
+    /// time the file had then, so a nightly run does not hash every earlier delivery again.
+    static let v4 = """
+        CREATE TABLE inbox_file (
+            file_name   TEXT PRIMARY KEY,
+            size_bytes  INTEGER NOT NULL,
+            modified_ns INTEGER NOT NULL,
+            sha256      TEXT NOT NULL
+        );
+        """
 }
