@@ -210,7 +210,7 @@ struct FileLoader {
         if let previousRows, Double(counts.accepted) < config.minSnapshotShare * Double(previousRows) {
             throw refuse(.truncatedSnapshot, "\(counts.accepted) rows, fewer than minSnapshotShare \(Self.percent(config.minSnapshotShare)) of the previous \(source.rawValue) snapshot's \(previousRows) rows (a truncated extract?)")
         }
-        if comparing, let extraction { try history.endUnmatched(day: extraction) }
+        if let match, let extraction { try history.endUnmatched(day: extraction, matched: match) }
         try registry.finishLoading(fileId: fileId, read: counts.read, accepted: counts.accepted, quarantined: counts.quarantined,
                                    delimiter: reader.delimiter, keyId: keyId, unknownColumns: mapping.unknown)
         return FileOutcome(source: source, fileName: name, sha256: fingerprint.sha256, status: .loaded,

@@ -3,7 +3,8 @@
 // or disappeared (`valid_to`, NULL while current). Each row of a new snapshot is looked up
 // among the current versions as it loads: an identical version is only marked as still
 // current (so it keeps its first date), anything else is inserted with `valid_from` = the
-// new date; afterwards the versions nobody matched are ended.
+// new date; afterwards the versions nobody matched are ended. The matched versions are a
+// bitmap of row ids in memory, not a table: marking one costs a bit, not a B-tree insert.
 
 /// Maintains the validity columns of one snapshot staging table.
 struct SnapshotHistory {
@@ -27,12 +28,19 @@ struct SnapshotHistory {
     func startComparing() throws -> VersionMatch { try VersionMatch(self) }
 
     /// Ends every current version the snapshot of `day` did not match: it changed or vanished.
-    func endUnmatched(day: Day) throws {
-        try db.run("""
-            UPDATE \(table) SET valid_to = ?1
-            WHERE valid_to IS NULL AND valid_from < ?1 AND rowid NOT IN (SELECT id FROM temp.matched_version)
-            """, [.int(day.julian)])
-        try db.execute("DROP TABLE temp.matched_version")
+    func endUnmatched(day: Day, matched: VersionMatch) throws {
+        let current = try db.prepare("SELECT rowid FROM \(table) WHERE valid_to IS NULL AND valid_from < ?")
+        try current.bind(day.julian, at: 1)
+        var unmatched: [Int] = []
+        while let row = try current.step() {
+            if !matched.isMatched(row.int(0)) { unmatched.append(row.int(0)) }
+        }
+        let end = try db.prepare("UPDATE \(table) SET valid_to = ? WHERE rowid = ?")
+        for rowid in unmatched {
+            try end.bind(day.julian, at: 1)
+            try end.bind(rowid, at: 2)
+            try end.run()
+        }
     }
 
     /// Undoes the earlier snapshot of the same extraction date, which a corrected delivery replaces.
@@ -44,21 +52,18 @@ struct SnapshotHistory {
 }
 
 /// Matches rows of a new snapshot against the current versions of its table, through the
-/// index on current versions (built here, once the previous snapshot is in) and a temporary
-/// list of matched row ids.
+/// index on current versions (built here, once the previous snapshot is in), and remembers
+/// which row ids it matched.
 final class VersionMatch {
     private let lookup: Statement
-    private let mark: Statement
-    private let keyCount: Int
+    /// Row ids are dense integers like person ids: one bit each.
+    private var matched = PersonSet()
 
     init(_ history: SnapshotHistory) throws {
         let db = history.db
         let columns = history.keyColumns + ["row_hash"]
         try db.execute("CREATE INDEX IF NOT EXISTS \(history.table)_current ON \(history.table) (\(columns.joined(separator: ", "))) WHERE valid_to IS NULL")
-        try db.execute("DROP TABLE IF EXISTS temp.matched_version; CREATE TEMP TABLE matched_version (id INTEGER PRIMARY KEY)")
         lookup = try db.prepare("SELECT rowid FROM \(history.table) WHERE \(columns.map { "\($0) = ?" }.joined(separator: " AND ")) AND valid_to IS NULL")
-        mark = try db.prepare("INSERT OR IGNORE INTO temp.matched_version (id) VALUES (?)")
-        keyCount = history.keyColumns.count
     }
 
     /// True when a current version has exactly these key values and row hash; it is then
@@ -67,10 +72,11 @@ final class VersionMatch {
         lookup.reset()
         try lookup.bind(key + [.int(hash)])
         guard let row = try lookup.step() else { return false }
-        let id = row.int(0)
+        matched.insert(row.int(0))
         lookup.reset()
-        try mark.bind(id, at: 1)
-        try mark.run()
         return true
     }
+
+    /// Whether the version with this row id was matched.
+    func isMatched(_ rowid: Int) -> Bool { matched.contains(rowid) }
 }
