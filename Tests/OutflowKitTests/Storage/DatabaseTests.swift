@@ -1,5 +1,6 @@
 // The SQLite layer: errors that say what was being done, transactions that roll back on
-// throw, migrations recorded once, and an owner-only WAL database.
+// throw, migrations recorded once (a version-3 database gains the inbox digests), and an
+// owner-only WAL database.
 
 import Foundation
 import Testing
@@ -40,6 +41,21 @@ struct DatabaseTests {
         #expect(try db.scalarInt("PRAGMA foreign_keys") == 1)
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
+    }
+
+    @Test func aVersion3DatabaseGainsTheInboxDigestsAndKeepsItsRegistry() throws {
+        let path = Self.temporaryPath()
+        do {
+            let old = try Database(path: path, migrate: false)
+            try old.execute("CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+            for sql in [Schema.v1, Schema.v2, Schema.v3] { try old.execute(sql) }
+            try old.execute("INSERT INTO schema_migration VALUES (1, 'v1', 'then'), (2, 'v2', 'then'), (3, 'v3', 'then')")
+            try old.execute("INSERT INTO ingest_file (source, file_name, sha256, size_bytes, status, loaded_at) VALUES ('decisions', 'f', 'x', 1, 'loaded', 'then')")
+        }
+        let db = try Database(path: path)
+        #expect(try db.query("SELECT version FROM schema_migration ORDER BY version") { $0.int(0) } == [1, 2, 3, 4])
+        #expect(try db.scalarInt("SELECT count(*) FROM inbox_file") == 0)
+        #expect(try db.scalarText("SELECT sha256 FROM ingest_file") == "x")
     }
 
     @Test func statementsAreReboundPerRow() throws {
