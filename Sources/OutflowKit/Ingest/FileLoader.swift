@@ -41,8 +41,7 @@ struct FileLoader {
         case .known(let fingerprint): return try load(path: path, source: source, fingerprint: fingerprint)
         case .pending(let running): pending = running
         }
-        var attributes = stat()
-        let size = stat(path, &attributes) == 0 ? Int(attributes.st_size) : 0
+        let size = InboxFileState(path: path)?.size ?? 0
         let provisional = FileFingerprint(sha256: "pending:\(getpid()):\(path)", size: size, encoding: .utf8)
         do {
             return try load(path: path, source: source, fingerprint: provisional, pending: pending)

@@ -10,7 +10,7 @@
 import Foundation
 
 /// The size and modification time of an inbox file, as `stat(2)` gives them.
-struct InboxFileState: Equatable {
+struct InboxFileState {
     var size: Int
     var modifiedNs: Int
 
@@ -20,11 +20,6 @@ struct InboxFileState: Equatable {
         guard stat(path, &attributes) == 0 else { return nil }
         size = Int(attributes.st_size)
         modifiedNs = Int(attributes.st_mtim.tv_sec) * 1_000_000_000 + Int(attributes.st_mtim.tv_nsec)
-    }
-
-    init(size: Int, modifiedNs: Int) {
-        self.size = size
-        self.modifiedNs = modifiedNs
     }
 }
 
