@@ -1,0 +1,153 @@
+// Builds the cohort from episodes, family links and care spells: the attrition steps of
+// methods.md section 3 in their order, then follow-up to the first outflow event or
+// censoring (sections 4 and 5). Pure: no SQL, so every rule is tested on plain values.
+
+import OutflowCore
+
+/// Builds a cohort for one cut-off date.
+public struct CohortBuilder: Sendable {
+    public var cohort: CohortConfig
+    public var asOf: Day
+
+    public init(cohort: CohortConfig, asOf: Day) {
+        self.cohort = cohort
+        self.asOf = asOf
+    }
+
+    /// A candidate entry between attrition steps: a position in the episode list, not a
+    /// copy, so a million episodes pass the steps in 8 bytes each.
+    private struct Candidate {
+        var position: Int32
+        var index: Day
+    }
+
+    public func build(_ inputs: CohortInputs) -> Cohort {
+        let episodes = inputs.episodes
+        func episode(_ c: Candidate) -> Episode { episodes[Int(c.position)] }
+        var steps: [AttritionStep] = []
+        // Candidates stay in episode order, which is by person: a person's candidates are one run.
+        func distinctPersons(_ candidates: [Candidate]) -> Int {
+            var count = 0, last = Int.min
+            for c in candidates where episode(c).personId != last { count += 1; last = episode(c).personId }
+            return count
+        }
+        func indexDay(_ e: Episode) -> Day? { cohort.index == .end ? e.end : e.start }
+
+        // 1. Episodes of the snapshot in force (all delivered) ...
+        var current = episodes.indices.map { Candidate(position: Int32($0), index: indexDay(episodes[$0]) ?? episodes[$0].start) }
+        // ... each step filters the candidates in place and records what it excluded.
+        func step(_ reason: String, _ change: (inout [Candidate]) -> Void) {
+            let (beforeEntries, beforePersons) = (current.count, distinctPersons(current))
+            change(&current)
+            let persons = distinctPersons(current)
+            steps.append(AttritionStep(step: steps.count + 1, reason: reason, entries: current.count, persons: persons,
+                                       excludedEntries: beforeEntries - current.count, excludedPersons: beforePersons - persons))
+        }
+        func keep(_ reason: String, _ predicate: (Candidate) -> Bool) { step(reason) { $0.removeAll { !predicate($0) } } }
+
+        // 1. ... that started on or before the cut-off.
+        keep("registration episodes started on or before the cut-off") { episode($0).start <= asOf }
+
+        // 2. Has an index date (with index "end": no end date means still participating).
+        keep(cohort.index == .end ? "has an end date (not still participating)" : "has a start date") { indexDay(episode($0)) != nil }
+
+        // 3. Index date on or before the cut-off.
+        keep("index date on or before the cut-off") { $0.index <= asOf }
+
+        // 4. Role in the cohort's roles.
+        keep("role is one of \(cohort.roles.map(\.name).joined(separator: ", "))") { cohort.roles.contains(episode($0).role) }
+
+        // 5. First qualifying episode per person (the earliest index date, then group id).
+        if cohort.episodes == .first {
+            step("first qualifying episode per person") { current in
+                var kept = 0, i = 0
+                while i < current.count {
+                    let person = episode(current[i]).personId
+                    var best = i, j = i + 1
+                    while j < current.count && episode(current[j]).personId == person {
+                        if (current[j].index, episode(current[j]).groupId) < (current[best].index, episode(current[best]).groupId) { best = j }
+                        j += 1
+                    }
+                    current[kept] = current[best]
+                    kept += 1
+                    i = j
+                }
+                current.removeLast(current.count - kept)
+            }
+        }
+
+        // Steps 6 to 9 look at each candidate once: the first of them it fails is noted (a
+        // byte each) and the steps are tallied from the notes afterwards, so a passing
+        // candidate's subjects go straight into its entry instead of being kept for each step.
+        var failed = [UInt8](repeating: 0, count: current.count)   // 0: passes all four
+        var entries: [CohortEntry] = []
+        entries.reserveCapacity(current.count)   // at most one each, and no copy while growing
+        for (i, c) in current.enumerated() {
+            let e = episode(c)
+            // 6. Outcome observable: a caregiver needs a linked child under the age limit at index.
+            let subjects: Subjects, limit: Day?
+            if e.role == .jongere {
+                subjects = [e.personId]
+                limit = e.birthYear.map { ageLimitDay(birthYear: $0, ageLimit: cohort.ageLimit) }
+            } else {
+                let minors = inputs.children[e.personId].filter { child in
+                    child.birthYear.map { ageLimitDay(birthYear: $0, ageLimit: cohort.ageLimit) > c.index } ?? true
+                }
+                subjects = Subjects(minors.map(\.personId).sorted())
+                limit = minors.contains { $0.birthYear == nil } ? nil
+                    : minors.map { ageLimitDay(birthYear: $0.birthYear!, ageLimit: cohort.ageLimit) }.max()
+            }
+            // 7. Not aged out: a youth whose age-limit day is on or before the index date.
+            // 8. Not in individual care at the index date.
+            // 9. Optional clean window before the index date.
+            if subjects.isEmpty {
+                failed[i] = 6
+            } else if e.role == .jongere, let limit, limit <= c.index {
+                failed[i] = 7
+            } else if cohort.excludeInCareAtIndex,
+                      subjects.contains(where: { s in inputs.care[s].contains { $0.start < c.index && ($0.end == nil || $0.end! >= c.index) } }) {
+                failed[i] = 8
+            } else if cohort.priorCareDays > 0,
+                      subjects.contains(where: { s in inputs.care[s].contains { $0.isActive(from: c.index - cohort.priorCareDays, before: c.index) } }) {
+                failed[i] = 9
+            } else {
+                entries.append(followUp(c, episode: e, subjects: subjects, ageLimitDay: limit, care: inputs.care))
+            }
+        }
+        var inCare = 0
+        for (number, reason) in [(6, "outcome observable (caregiver has a linked child under \(cohort.ageLimit) at index)"),
+                                 (7, "not aged out (under \(cohort.ageLimit) at index)"),
+                                 (8, "not in individual care at index"),
+                                 (9, "no individual care in the \(cohort.priorCareDays) days before index")] {
+            if number == 8 && !cohort.excludeInCareAtIndex || number == 9 && cohort.priorCareDays <= 0 { continue }
+            let stepNumber = UInt8(number)
+            func remaining(after: Bool) -> (entries: Int, persons: Int) {
+                var count = 0, persons = 0, last = Int.min
+                for (i, c) in current.enumerated() where failed[i] == 0 || (after ? failed[i] > stepNumber : failed[i] >= stepNumber) {
+                    count += 1
+                    if episode(c).personId != last { persons += 1; last = episode(c).personId }
+                }
+                return (count, persons)
+            }
+            let (before, after) = (remaining(after: false), remaining(after: true))
+            if number == 8 { inCare = before.entries - after.entries }
+            steps.append(AttritionStep(step: steps.count + 1, reason: reason, entries: after.entries, persons: after.persons,
+                                       excludedEntries: before.entries - after.entries, excludedPersons: before.persons - after.persons))
+        }
+        return Cohort(entries: entries, attrition: steps, inCareAtIndex: inCare)
+    }
+
+    /// Follow-up of one entry: first event in [index, E], else censoring at E.
+    private func followUp(_ c: Candidate, episode: Episode, subjects: Subjects, ageLimitDay: Day?, care: PersonGroups<CareSpell>) -> CohortEntry {
+        let end = min(asOf, ageLimitDay ?? asOf)
+        var first: Day?
+        for subject in subjects {
+            for spell in care[subject] where !spell.isExtension && spell.eventDay >= c.index && spell.eventDay <= end {
+                if first == nil || spell.eventDay < first! { first = spell.eventDay }
+            }
+        }
+        let reason: CensorReason? = first != nil ? nil : (ageLimitDay.map { $0 < asOf } ?? false) ? .ageLimit : .endOfData
+        return CohortEntry(episode: episode, index: c.index, subjects: subjects, ageLimitDay: ageLimitDay,
+                           followUpEnd: end, time: (first ?? end) - c.index, eventDay: first, censorReason: reason)
+    }
+}

@@ -1,0 +1,170 @@
+// The questionnaire outputs (methods.md section 9) through the disclosure gate:
+// questionnaire.csv (Table 1 per wave, role and item), response.csv (eligible,
+// respondents, response rate per wave and role) and persistence.csv (band-to-band
+// tables of tracked items between consecutive waves).
+
+import OutflowCore
+
+/// Builds the protected questionnaire tables.
+public struct QuestionnaireTables: Sendable {
+    public var instrument: Instrument
+    public var waves: [WaveConfig]
+    public var rule: SuppressionRule
+
+    public init(instrument: Instrument, waves: [WaveConfig], minCell: Int) {
+        self.instrument = instrument
+        precondition(waves.allSatisfy { (0..<256).contains($0.wave) }, "wave numbers are bytes (the pipeline file allows 1-20)")
+        self.waves = waves.sorted { $0.wave < $1.wave }
+        rule = SuppressionRule(minCell: minCell)
+    }
+
+    /// The position in `waves` of each response wave number (0-255; a response's wave is a
+    /// byte), -1 for waves not configured. The first of two equal wave numbers counts.
+    package var waveSlots: [Int] {
+        var slots = [Int](repeating: -1, count: 256)
+        for (w, wave) in waves.enumerated().reversed() { slots[wave.wave] = w }
+        return slots
+    }
+
+    /// `100 * part / whole` rounded half away from zero to one decimal, in exact integer arithmetic.
+    public static func percent(_ part: Int, of whole: Int) -> Double {
+        guard whole > 0 else { return 0 }
+        let tenths = (2000 * part + whole) / (2 * whole)
+        return Double(tenths) / 10
+    }
+
+    /// Per wave, role and item asked of that role: respondents and the three band shares.
+    /// One pass counts answers per wave, role, item and value in one flat array.
+    public func items(_ responses: [Response]) -> PublishedTable {
+        let values = max(instrument.scaleMax, 0) + 1
+        let itemCount = instrument.items.count
+        // Tallies of the configured wave at `slot[wave]` and role r (1, 2) start at
+        // (slot * 2 + r - 1) * itemCount * values; other waves are not counted.
+        let stride = itemCount * values
+        let slot = waveSlots
+        var tallies = [Int](repeating: 0, count: waves.count * 2 * stride)
+        for r in responses {
+            let w = slot[r.wave]
+            guard w >= 0 else { continue }
+            let base = (w * 2 + r.role.rawValue - 1) * stride
+            for index in 0..<itemCount {
+                if let a = r.answer(index), a < values { tallies[base + index * values + a] += 1 }
+            }
+        }
+        let bands = instrument.bandTable
+        var rows: [[Cell]] = []
+        for wave in waves {
+            for role in Role.allCases {
+                let base = (slot[wave.wave] * 2 + role.rawValue - 1) * stride
+                for (index, item) in instrument.items.enumerated() where item.roles.contains(role) {
+                    var n = 0
+                    var counts: [Instrument.Band: Int] = [:]
+                    for a in 0..<values {
+                        let c = tallies[base + index * values + a]
+                        guard c > 0 else { continue }
+                        n += c
+                        if let band = bands[a] { counts[band, default: 0] += c }
+                    }
+                    var row: [Cell] = [.key(String(wave.wave)), .key(role.name), .key(item.code), rule.count(n)]
+                    row += Instrument.Band.allCases.map { band in
+                        n == 0 ? .empty : rule.figure(.percent(Self.percent(counts[band] ?? 0, of: n)), denominator: n)
+                    }
+                    rows.append(row)
+                }
+            }
+        }
+        return PublishedTable(name: "questionnaire", columns: ["wave", "role", "item", "respondents", "pct_disagree", "pct_neutral",
+                                                               "pct_agree", "suppressed"], rows: rows)
+    }
+
+    /// Per wave and role: eligible persons (an episode whose index date + the wave's offset is
+    /// on or before the cut-off), respondents (distinct persons) and the response rate.
+    /// One pass over the episodes finds each person's earliest index date per role; one over
+    /// the responses marks who responded in each wave and role.
+    public func response(_ responses: [Response], episodes: [Episode], index: CohortConfig.IndexDate, asOf: Day) -> PublishedTable {
+        let maxPerson = max(episodes.lazy.map(\.personId).max() ?? 0, responses.lazy.map(\.personId).max() ?? 0)
+        // Earliest index day per role and person (Int32.max: no episode with an index date).
+        var earliest = [[Int32]](repeating: [Int32](repeating: .max, count: maxPerson + 1), count: Role.allCases.count)
+        for e in episodes {
+            guard let day = index == .end ? e.end : e.start else { continue }
+            let r = e.role.rawValue - 1
+            earliest[r][e.personId] = min(earliest[r][e.personId], Int32(day.julian))
+        }
+        var responding = [PersonSet](repeating: PersonSet(maxId: maxPerson), count: waves.count * Role.allCases.count)
+        let slot = waveSlots
+        for r in responses where slot[r.wave] >= 0 {
+            responding[slot[r.wave] * Role.allCases.count + r.role.rawValue - 1].insert(r.personId)
+        }
+        var rows: [[Cell]] = []
+        for wave in waves {
+            for role in Role.allCases {
+                let last = (asOf - wave.offsetDays).julian
+                let eligible = earliest[role.rawValue - 1].reduce(0) { $1 <= last ? $0 + 1 : $0 }
+                let respondents = responding[slot[wave.wave] * Role.allCases.count + role.rawValue - 1].count
+                var rate: Cell = eligible > 0 ? .proportion(Double(respondents) / Double(eligible)) : .empty
+                if eligible < rule.minCell || rule.isSmall(respondents) { rate = .suppressed }
+                rows.append([.key(String(wave.wave)), .key(role.name), rule.count(eligible), rule.count(respondents), rate])
+            }
+        }
+        return PublishedTable(name: "response", columns: ["wave", "role", "eligible", "respondents", "response_rate", "suppressed"], rows: rows)
+    }
+
+    /// For tracked items: persons who answered in wave w and the next configured wave, by band.
+    public func persistence(_ responses: [Response]) -> PublishedTable {
+        var rows: [[Cell]] = []
+        for item in instrument.items where item.track {
+            for (from, to) in zip(waves, waves.dropFirst()) {
+                let first = firstBands(responses, item: item.code, wave: from.wave)
+                let second = firstBands(responses, item: item.code, wave: to.wave)
+                var table: [Instrument.Band: [Instrument.Band: Int]] = [:]
+                for person in first.persons {
+                    if let band = first[person], let later = second[person] { table[band, default: [:]][later, default: 0] += 1 }
+                }
+                for a in Instrument.Band.allCases {
+                    for b in Instrument.Band.allCases {
+                        rows.append([.key(item.code), .key(String(from.wave)), .key(String(to.wave)), .key(a.rawValue), .key(b.rawValue),
+                                     rule.count(table[a]?[b] ?? 0)])
+                    }
+                }
+            }
+        }
+        return PublishedTable(name: "persistence", columns: ["item", "wave_from", "wave_to", "band_from", "band_to", "persons", "suppressed"], rows: rows)
+    }
+
+    /// Each person's band on an item in a wave, from their earliest response of that wave
+    /// (responses come ordered by person and completion date).
+    public func firstBands(_ responses: [Response], item: String, wave: Int) -> PersonBands {
+        var bands = PersonBands()
+        guard let index = instrument.items.firstIndex(where: { $0.code == item }) else { return bands }
+        let table = instrument.bandTable
+        var seen = PersonSet()
+        for r in responses where r.wave == wave {
+            guard !seen.contains(r.personId) else { continue }
+            seen.insert(r.personId)
+            if let answer = r.answer(index), answer < table.count, let band = table[answer] { bands[r.personId] = band }
+        }
+        return bands
+    }
+}
+
+/// A band per person id (a byte each), for the persons of one questionnaire table.
+public struct PersonBands: Sendable {
+    /// `Band.allCases` index + 1 per person id; 0 for none.
+    private var codes: [UInt8] = []
+    public private(set) var count = 0
+
+    public init() {}
+
+    public subscript(person: Int) -> Instrument.Band? {
+        get { person >= 0 && person < codes.count && codes[person] > 0 ? Instrument.Band.allCases[Int(codes[person]) - 1] : nil }
+        set {
+            if person >= codes.count { codes += [UInt8](repeating: 0, count: max(person + 1, codes.count * 2) - codes.count) }
+            let code = newValue.map { UInt8(Instrument.Band.allCases.firstIndex(of: $0)! + 1) } ?? 0
+            count += (code > 0 ? 1 : 0) - (codes[person] > 0 ? 1 : 0)
+            codes[person] = code
+        }
+    }
+
+    /// The persons with a band, in ascending id order.
+    public var persons: [Int] { codes.indices.filter { codes[$0] > 0 } }
+}

@@ -1,0 +1,325 @@
+// The streaming CSV reader. It reads the file in 1 MiB chunks with read(2) and parses
+// bytes against a small state machine, so memory stays flat whatever the file size and
+// no String is built unless a caller keeps a value. Fields of the current record are
+// exposed as byte slices that stay valid until the next call to `next()`. The buffers are
+// raw allocations owned by the reader, so the per-byte loop touches no reference counts.
+//
+// Rules (spec/inputs.md): header row required; `,` or `;` detected from the header; RFC
+// 4180 quoting with `""` and line breaks inside quotes; a leading BOM dropped; `\n` or
+// `\r\n`; a last line without line end is a normal row. A quoted field may span at most
+// `maxLinesPerField` lines, so one unmatched quote fails at its own row instead of
+// swallowing the rest of the file.
+
+import Foundation
+import OutflowCore
+
+/// Reads one CSV file record by record.
+public final class CSVReader {
+    /// The delimiter found in the header line.
+    public private(set) var delimiter: UInt8 = CSVByte.comma
+    /// The file's text encoding (decided by the caller, usually from `FileFingerprint`).
+    public let encoding: TextEncoding
+    /// The 1-based line on which the record last returned starts (the header is row 1).
+    /// Line breaks inside quoted fields count, so the number is the one an editor shows.
+    public private(set) var row = 0
+    private var line = 0
+    /// The file path, for error messages.
+    public let path: String
+
+    private let fd: Int32
+    /// The read buffer: `chunkCapacity` bytes, `chunkCount` of them filled.
+    private let chunk: UnsafeMutablePointer<UInt8>
+    private let chunkCapacity: Int
+    private var chunkCount = 0
+    /// Bytes read from the file so far.
+    private var bytesRead = 0
+    /// The file's size when it was opened.
+    public let fileSize: Int
+    private var position = 0
+    private var atEOF = false
+    private let maxLinesPerField: Int
+    private let maxFieldBytes: Int
+
+    /// The current record's field bytes, unquoted, end to end.
+    private var fieldBytes: UnsafeMutablePointer<UInt8>
+    private var fieldBytesCount = 0
+    /// At most `maxFieldBytes`, so outgrowing it is what `fieldTooLarge` checks.
+    private var fieldBytesCapacity: Int
+    /// Where each field of the current record ends in `fieldBytes`.
+    private var fieldEnds: UnsafeMutablePointer<Int>
+    private var fieldCount = 0
+    private var fieldEndsCapacity = 64
+
+    public init(path: String, encoding: TextEncoding = .utf8, chunkSize: Int = 1 << 20,
+                maxLinesPerField: Int = 100, maxFieldBytes: Int = 16 << 20) throws {
+        self.path = path
+        self.encoding = encoding
+        self.maxLinesPerField = maxLinesPerField
+        self.maxFieldBytes = maxFieldBytes
+        fd = open(path, O_RDONLY)
+        if fd < 0 { throw CSVError(path: path, row: 0, kind: .unreadable(String(cString: strerror(errno)))) }
+        var attributes = stat()
+        fileSize = fstat(fd, &attributes) == 0 ? Int(attributes.st_size) : 0
+        chunkCapacity = max(chunkSize, 16)
+        chunk = .allocate(capacity: chunkCapacity)
+        fieldBytesCapacity = max(1, min(4096, maxFieldBytes))
+        fieldBytes = .allocate(capacity: fieldBytesCapacity)
+        fieldEnds = .allocate(capacity: fieldEndsCapacity)
+    }
+
+    deinit {
+        close(fd)
+        chunk.deallocate()
+        fieldBytes.deallocate()
+        fieldEnds.deallocate()
+    }
+
+    // MARK: - Header
+
+    /// Reads the header line, detects the delimiter, and returns the column names as
+    /// delivered (trimmed of surrounding spaces).
+    public func readHeader() throws -> [String] {
+        try fill()
+        if chunkCount >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF { position = 3 }
+        delimiter = detectDelimiter()
+        guard try next() else { throw CSVError(path: path, row: 1, kind: .emptyFile) }
+        let names = (0..<count).map { string(at: $0).trimmingCharacters(in: .whitespaces) }
+        if names.allSatisfy(\.isEmpty) { throw CSVError(path: path, row: 1, kind: .emptyFile) }
+        return names
+    }
+
+    /// Counts `;` and `,` outside quotes in the first line; the more frequent one wins.
+    private func detectDelimiter() -> UInt8 {
+        var commas = 0, semicolons = 0, inQuotes = false
+        var i = position
+        while i < chunkCount {
+            let c = chunk[i]
+            if c == CSVByte.quote { inQuotes.toggle() }
+            else if !inQuotes {
+                if c == CSVByte.lf || c == CSVByte.cr { break }
+                if c == CSVByte.comma { commas += 1 } else if c == CSVByte.semicolon { semicolons += 1 }
+            }
+            i += 1
+        }
+        return semicolons > commas ? CSVByte.semicolon : CSVByte.comma
+    }
+
+    // MARK: - Records
+
+    /// Bytes of the file parsed so far (up to the end of the current record).
+    public var offset: Int { bytesRead - (chunkCount - position) }
+
+    /// The number of fields in the current record.
+    public var count: Int { fieldCount }
+
+    /// Advances to the next record, skipping blank lines (they still count as rows).
+    /// Returns false at the end of the file.
+    public func next() throws -> Bool {
+        while true {
+            guard try parseRecord() else { return false }
+            if fieldCount == 1 && fieldEnds[0] == 0 && !lastRecordHadQuotes { continue }
+            return true
+        }
+    }
+
+    private var lastRecordHadQuotes = false
+
+    /// Parses one physical record into `fieldBytes`/`fieldEnds`. False at end of file.
+    private func parseRecord() throws -> Bool {
+        fieldBytesCount = 0
+        fieldCount = 0
+        lastRecordHadQuotes = false
+        if position >= chunkCount { try fill() }
+        if position >= chunkCount && atEOF { return false }
+        line += 1
+        row = line
+        let startRow = row
+        var inQuotes = false
+        var quoteJustClosed = false
+        var linesInField = 0
+        let delimiter = self.delimiter
+        while true {
+            if position >= chunkCount {
+                try fill()
+                if position >= chunkCount {
+                    if inQuotes { throw CSVError(path: path, row: startRow, kind: .unterminatedQuote) }
+                    endField()
+                    return true
+                }
+            }
+            if inQuotes {
+                // Copy the run up to the next quote in one go.
+                var i = position
+                while i < chunkCount && chunk[i] != CSVByte.quote {
+                    if chunk[i] == CSVByte.lf {
+                        linesInField += 1
+                        line += 1
+                        if linesInField >= maxLinesPerField {
+                            throw CSVError(path: path, row: startRow, kind: .unterminatedQuote)
+                        }
+                    }
+                    i += 1
+                }
+                try append(position, i)
+                position = i
+                if i < chunkCount { position += 1; inQuotes = false; quoteJustClosed = true }
+                continue
+            }
+            let c = chunk[position]
+            if quoteJustClosed {
+                quoteJustClosed = false
+                if c == CSVByte.quote {
+                    try append(position, position + 1)
+                    position += 1
+                    inQuotes = true
+                    continue
+                }
+            }
+            switch c {
+            case delimiter:
+                endField()
+                position += 1
+            case CSVByte.lf:
+                position += 1
+                endField()
+                return true
+            case CSVByte.cr:
+                position += 1
+                if position >= chunkCount { try fill() }
+                if position < chunkCount && chunk[position] == CSVByte.lf { position += 1 }
+                endField()
+                return true
+            case CSVByte.quote:
+                position += 1
+                inQuotes = true
+                lastRecordHadQuotes = true
+                linesInField = 0
+            default:
+                // Copy the unquoted run up to the next special byte.
+                var i = position + 1
+                while i < chunkCount {
+                    let b = chunk[i]
+                    if b == delimiter || b == CSVByte.lf || b == CSVByte.cr || b == CSVByte.quote { break }
+                    i += 1
+                }
+                try append(position, i)
+                position = i
+            }
+        }
+    }
+
+    /// Appends `chunk[from..<to]` to the current field.
+    @inline(__always)
+    private func append(_ from: Int, _ to: Int) throws {
+        let n = to - from
+        guard n > 0 else { return }
+        if fieldBytesCount + n > fieldBytesCapacity { try growFieldBytes(to: fieldBytesCount + n) }
+        (fieldBytes + fieldBytesCount).update(from: chunk + from, count: n)
+        fieldBytesCount += n
+    }
+
+    private func growFieldBytes(to needed: Int) throws {
+        if needed > maxFieldBytes { throw CSVError(path: path, row: row, kind: .fieldTooLarge(maxFieldBytes)) }
+        var capacity = fieldBytesCapacity
+        while capacity < needed { capacity = min(capacity * 2, maxFieldBytes) }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        grown.update(from: fieldBytes, count: fieldBytesCount)
+        fieldBytes.deallocate()
+        fieldBytes = grown
+        fieldBytesCapacity = capacity
+    }
+
+    /// Ends the current field where the field bytes end now.
+    @inline(__always)
+    private func endField() {
+        if fieldCount == fieldEndsCapacity {
+            let grown = UnsafeMutablePointer<Int>.allocate(capacity: fieldEndsCapacity * 2)
+            grown.update(from: fieldEnds, count: fieldCount)
+            fieldEnds.deallocate()
+            fieldEnds = grown
+            fieldEndsCapacity *= 2
+        }
+        fieldEnds[fieldCount] = fieldBytesCount
+        fieldCount += 1
+    }
+
+    /// Moves the unread tail to the front and reads more bytes behind it.
+    private func fill() throws {
+        if atEOF { return }
+        if position > 0 {
+            let remaining = chunkCount - position
+            if remaining > 0 { chunk.update(from: chunk + position, count: remaining) }
+            chunkCount = remaining
+            position = 0
+        }
+        while chunkCount < chunkCapacity {
+            let n = read(fd, chunk + chunkCount, chunkCapacity - chunkCount)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CSVError(path: path, row: row, kind: .unreadable(String(cString: strerror(errno))))
+            }
+            if n == 0 { atEOF = true; break }
+            chunkCount += n
+            bytesRead += n
+            break
+        }
+    }
+
+    // MARK: - Field access
+
+    /// Calls `body` with the raw bytes of field `index` of the current record.
+    @inline(__always)
+    public func withField<T>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        precondition(index >= 0 && index < fieldCount, "field \(index) of \(fieldCount)")
+        let start = index == 0 ? 0 : fieldEnds[index - 1]
+        return try body(UnsafeBufferPointer(start: fieldBytes + start, count: fieldEnds[index] - start))
+    }
+
+    /// Field `index` decoded as a String in the file's encoding.
+    public func string(at index: Int) -> String {
+        withField(index) { encoding.decode($0) }
+    }
+}
+
+/// Bytes the CSV grammar cares about.
+public enum CSVByte {
+    public static let comma = UInt8(ascii: ",")
+    public static let semicolon = UInt8(ascii: ";")
+    public static let quote = UInt8(ascii: "\"")
+    public static let cr: UInt8 = 0x0D
+    public static let lf: UInt8 = 0x0A
+    public static let space: UInt8 = 0x20
+}
+
+/// A CSV problem that stops the file, with the row it was found at.
+public struct CSVError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable, Equatable {
+        case unreadable(String)
+        case emptyFile
+        case unterminatedQuote
+        case fieldTooLarge(Int)
+    }
+    public let path: String
+    public let row: Int
+    public let kind: Kind
+
+    /// The stable reason code used in the registry and the audit.
+    public var reason: String {
+        switch kind {
+        case .unreadable: return "unreadable"
+        case .emptyFile: return "no_header"
+        case .unterminatedQuote: return "unterminated_quote"
+        case .fieldTooLarge: return "field_too_large"
+        }
+    }
+
+    public var description: String {
+        let file = (path as NSString).lastPathComponent
+        switch kind {
+        case .unreadable(let why): return "\(file): cannot read the file: \(why)"
+        case .emptyFile: return "\(file): row 1: no header row (the file is empty)"
+        case .unterminatedQuote: return "\(file): row \(row): a quote opened here is never closed"
+        case .fieldTooLarge(let limit): return "\(file): row \(row): a field is larger than \(limit) bytes"
+        }
+    }
+}

@@ -1,0 +1,109 @@
+// The ingest stage: find every inbox file that matches a source's pattern, skip the ones
+// whose bytes are already in the registry, and load the rest in order (sources in contract
+// order, snapshots by extraction date). The inbox itself is never changed; a file unchanged
+// since it was last hashed is not read again (`InboxDigests`).
+
+import Foundation
+import OutflowCore
+import OutflowCSV
+import OutflowStorage
+
+/// The result of one ingest: every file the sources match, with what happened to it.
+public struct IngestReport: Sendable {
+    public var files: [FileOutcome] = []
+
+    /// Files refused in this ingest.
+    public var rejectedNow: [FileOutcome] { files.filter { $0.status == .rejected && $0.isNew } }
+    public var rowsLoaded: Int { files.filter { $0.status == .loaded }.reduce(0) { $0 + $1.rowsRead } }
+    package init(files: [FileOutcome] = []) {
+        self.files = files
+    }
+}
+
+/// Loads new deliveries from the inbox.
+public struct Ingest {
+    package let db: Database
+    package let config: PipelineConfig
+    package let runId: String
+
+    public init(db: Database, config: PipelineConfig, runId: String) {
+        self.db = db
+        self.config = config
+        self.runId = runId
+    }
+
+    /// Inbox files per source, snapshots ordered by extraction date then name.
+    public static func inboxFiles(config: PipelineConfig) throws -> [(SourceKind, String)] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: config.inbox, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw OutflowError(.dataError, "inbox \(config.inbox): no such folder")
+        }
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: config.inbox) } catch {
+            throw OutflowError(.ioError, "inbox \(config.inbox): cannot list: \(error.localizedDescription)")
+        }
+        var result: [(SourceKind, String)] = []
+        for kind in SourceKind.allCases {
+            guard let source = config.sources[kind] else { continue }
+            let matching = names.filter { fnmatch(source.files, $0, 0) == 0 && !$0.hasPrefix(".") }
+            let ordered = matching.sorted { a, b in
+                let da = FieldValue.extractionDate(fileName: a)?.julian ?? Int.min
+                let db = FieldValue.extractionDate(fileName: b)?.julian ?? Int.min
+                return da != db ? da < db : a < b
+            }
+            result += ordered.map { (kind, config.inbox + "/" + $0) }
+        }
+        return result
+    }
+
+    /// Loads every new file; `progress` hears each file as it is handled. With `checkpoint`
+    /// the WAL is copied into the database file at the end; a caller that goes on to read
+    /// (a whole run) checkpoints in the background instead.
+    public func run(checkpoint: Bool = true, progress: (FileOutcome) -> Void = { _ in }) throws -> IngestReport {
+        let files = try Self.inboxFiles(config: config)
+        let registry = FileRegistry(db: db)
+        let digests = InboxDigests(db: db)
+        var report = IngestReport()
+        var persons: PersonIndex?
+        var erased: Set<String>?
+        for (source, path) in files {
+            let name = (path as NSString).lastPathComponent
+            let state = InboxFileState(path: path)
+            func skip(_ known: FileRegistry.Entry) {
+                var outcome = known.outcome(fileName: name)
+                outcome.source = source
+                report.files.append(outcome)
+                progress(outcome)
+            }
+            // A file unchanged since it was last hashed: its bytes are known without reading it.
+            if let state, let digest = try digests.digest(name: name, state: state), let known = try registry.entry(sha256: digest) {
+                skip(known)
+                continue
+            }
+            // The size of a file delivered before: hash first, it is most likely a copy. A
+            // new file: load it while it is hashed on another thread.
+            let fingerprinting: Fingerprinting
+            if try state.map({ try registry.hasFile(size: $0.size) }) ?? true {
+                let fingerprint = try FileFingerprint(path: path)
+                if let known = try registry.entry(sha256: fingerprint.sha256) {
+                    if let state { try digests.record(name: name, state: state, sha256: fingerprint.sha256) }
+                    skip(known)
+                    continue
+                }
+                fingerprinting = .known(fingerprint)
+            } else {
+                fingerprinting = .pending(Background { try FileFingerprint(path: path) })
+            }
+            if persons == nil { persons = try PersonIndex(db: db) }
+            if erased == nil { erased = Set(try db.query("SELECT pseudo_sha256 FROM erasure") { $0.string(0) }) }
+            let loader = FileLoader(db: db, config: config, persons: persons!, erased: erased!, runId: runId)
+            var outcome = try loader.load(path: path, source: source, fingerprinting: fingerprinting)
+            outcome.isNew = outcome.status == .loaded || (outcome.status == .rejected && outcome.rejection != nil)
+            if let state { try digests.record(name: name, state: state, sha256: outcome.sha256) }
+            report.files.append(outcome)
+            progress(outcome)
+        }
+        if checkpoint { try db.checkpoint() }
+        return report
+    }
+}

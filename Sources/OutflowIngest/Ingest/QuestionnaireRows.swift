@@ -1,0 +1,119 @@
+// Rows of the questionnaire source (Ervaringwijzer answers, an append source). The item
+// columns come from the instrument file; answers are 1-5 or the Dutch labels. A key
+// delivered before is a duplicate, never an update: the unique key of `stg_questionnaire`
+// decides at insert time, so duplicates within one file and across deliveries are caught alike.
+// A response's answers are packed into one text column by item position (`ref_item`).
+
+import OutflowCore
+import OutflowCSV
+import OutflowStorage
+
+/// Questionnaire rows: parsing and the insert into `stg_questionnaire`.
+package struct QuestionnaireRows: SourceRows {
+    package static let fixedColumns = [
+        ColumnSpec("pseudo_id", required: true), ColumnSpec("group_id"), ColumnSpec("role", required: true),
+        ColumnSpec("wave", required: true), ColumnSpec("completed_on", required: true), ColumnSpec("key_id"),
+    ]
+    package static let columns = fixedColumns
+    package static let table = "stg_questionnaire"
+    package static let keyColumns: [String] = []
+
+    /// The Dutch answer labels of the five-point scale: index + 1 is the answer.
+    package static let labels = CodeList(["helemaal niet mee eens", "niet mee eens", "neutraal", "mee eens", "helemaal mee eens"])
+
+    /// The fixed columns followed by one optional column per instrument item.
+    package static func columns(for config: PipelineConfig) -> [ColumnSpec] {
+        fixedColumns + (config.instrument?.items ?? []).map { ColumnSpec($0.code) }
+    }
+
+    /// One checked response with its answers.
+    package struct Values: Sendable {
+        package var personId: Int, pseudonym: Pseudonym, groupId: String, role: Role, wave: Int, completed: Day
+        /// Answers by instrument item index; 0 is unanswered.
+        package var answers: [UInt8]
+    }
+
+    /// Checks one record against the contract and the instrument.
+    package struct Parser: RowParser {
+        package let items: [Instrument.Item]
+        package let scale: ClosedRange<Int>
+
+        package init(config: PipelineConfig) {
+            items = config.instrument?.items ?? []
+            scale = (config.instrument?.scaleMin ?? 1)...(config.instrument?.scaleMax ?? 5)
+        }
+
+        package func parse(_ r: RecordView, _ context: inout ParseContext) throws -> Values {
+            let pseudonym = try r.pseudonym(0)!
+            let groupId = try r.text(1, maxLength: 64) ?? ""
+            let role = Role.allCases[try r.code(2, in: Role.codes)!]
+            let wave = try r.integer(3, in: 1...20)!
+            let completed = try r.day(4)!
+            try context.noteKeyId(r, column: 5)
+            var answers = [UInt8](repeating: 0, count: items.count)
+            for (offset, item) in items.enumerated() {
+                let column = QuestionnaireRows.fixedColumns.count + offset
+                guard let answer = try self.answer(r, column) else { continue }
+                guard item.roles.contains(role) else { throw r.reject(.outOfRange, column) }
+                answers[offset] = UInt8(answer)
+            }
+            let personId = try context.personId(pseudonym, r, column: 0)
+            return Values(personId: personId, pseudonym: pseudonym, groupId: groupId, role: role, wave: wave,
+                          completed: completed, answers: answers)
+        }
+
+        /// One answer: a number on the scale or a Dutch label; nil when unanswered.
+        private func answer(_ r: RecordView, _ column: Int) throws -> Int? {
+            guard try r.present(column) else { return nil }
+            if let n = r.withValue(column, { FieldValue.integer($0) }) {
+                guard scale.contains(n) else { throw r.reject(.outOfRange, column) }
+                return n
+            }
+            // A label as listed in any case; else with its words spaced differently.
+            if let index = r.withValue(column, { QuestionnaireRows.labels.index(of: $0, encoding: r.reader.encoding) }) { return index + 1 }
+            let label = r.raw(column).lowercased().split(separator: " ").joined(separator: " ")
+            guard let index = QuestionnaireRows.labels.names.firstIndex(of: label) else { throw r.reject(.badCode, column) }
+            return index + 1
+        }
+    }
+
+    package let insertResponse: Statement
+    package let db: Database
+    package let fileId: Int
+    /// The `ref_item` position (1-based) of each instrument item.
+    package let positions: [Int]
+
+    package init(db: Database, fileId: Int, validFrom: Int?, config: PipelineConfig) throws {
+        self.db = db
+        self.fileId = fileId
+        let items = config.instrument?.items ?? []
+        for item in items { try db.run("INSERT OR IGNORE INTO ref_item (item) VALUES (?)", [.text(item.code)]) }
+        let known = Dictionary(uniqueKeysWithValues: try db.query("SELECT item, position FROM ref_item") { ($0.string(0), $0.int(1)) })
+        positions = items.map { known[$0.code]! }
+        insertResponse = try db.prepare("""
+            INSERT OR IGNORE INTO stg_questionnaire (file_id, person_id, group_id, role, wave, completed_day, answers)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+    }
+
+    /// Answers packed by item position: `char(48 + answer)`, '.' when unanswered, trailing
+    /// unanswered positions left off.
+    package static func pack(_ answers: [UInt8], positions: [Int]) -> String {
+        var packed = [UInt8](repeating: UInt8(ascii: "."), count: positions.max() ?? 0)
+        for (index, answer) in answers.enumerated() where answer != 0 { packed[positions[index] - 1] = 48 + answer }
+        while packed.last == UInt8(ascii: ".") { packed.removeLast() }
+        return String(decoding: packed, as: UTF8.self)
+    }
+
+    package func insert(_ v: Values, line: Int) throws {
+        try insertResponse.bind(fileId, at: 1)
+        try insertResponse.bind(v.personId, at: 2)
+        try insertResponse.bind(v.groupId, at: 3)
+        try insertResponse.bind(v.role.rawValue, at: 4)
+        try insertResponse.bind(v.wave, at: 5)
+        try insertResponse.bind(v.completed.julian, at: 6)
+        try insertResponse.bind(Self.pack(v.answers, positions: positions), at: 7)
+        try insertResponse.run()
+        guard db.changes == 1 else { throw RowRejection(.duplicateKey, column: "pseudo_id", raw: v.pseudonym.hex) }
+    }
+}

@@ -1,0 +1,139 @@
+// The stages after ingest, all read from the database so `outflow report` can rerun them
+// without the inbox: link (inputs in force at the cut-off), cohort (attrition and
+// follow-up, written to the mart tables), measures (estimates per stratum through the
+// disclosure gate), questionnaire, audit. The questionnaire runs before the cohort so its
+// responses are gone before the cohort's entries are built. The audit only reads, so it
+// runs on a second thread with its own connection while the questionnaire, cohort and
+// measures stages run; the cohort's mart tables are written on a third (stage `mart`)
+// while measures are computed.
+// Returns the files to publish.
+
+import Foundation
+import OutflowCore
+import OutflowCSV
+import OutflowStorage
+import OutflowIngest
+import OutflowAnalysis
+import OutflowPublish
+
+/// What the analysis stages hand to publishing.
+package struct AnalysisOutput {
+    /// Analyst tables, each already through the disclosure gate.
+    package var tables: [PublishedTable] = []
+    package var audit: LinkageAudit.Result?
+}
+
+/// Runs the analysis stages for one cut-off date.
+package struct Analysis {
+    package let db: Database
+    package let config: PipelineConfig
+    package let asOf: Day
+    package let runId: String
+
+    package func run(stages: inout StageRunner, analyst: Bool) throws -> AnalysisOutput {
+        var output = AnalysisOutput()
+        // The analysis reads tables front to back: a small page cache per connection does.
+        try db.execute("PRAGMA cache_size = -4096")
+        try releaseFreeMemory()
+        let linked = try stages.run("link", rows: { $0.inputs.episodes.count }) {
+            try LinkedSources.load(db: db, config: config, asOf: asOf)
+        }
+        let inputs = linked.inputs
+        let audit = Background { [path = db.path, config, asOf, runId] in
+            try LinkageAudit(db: try Database.companion(path: path), config: config, asOf: asOf).compute(linked: linked, runId: runId)
+        }
+        let gate = CohortTables(minCell: config.disclosure.minCell, horizons: config.outcome.horizonsDays,
+                                gridDays: config.disclosure.curveGridDays)
+        if analyst {
+            // The questionnaire goes first: its responses are freed before the cohort is built,
+            // keeping only each person's wave-1 band on the outflow-by-answer items.
+            var questionnaireTables: [PublishedTable] = []
+            var waveOneBands: [(item: String, bands: PersonBands)]?
+            if let instrument = config.instrument {
+                questionnaireTables = try stages.run("questionnaire", rows: { $0.reduce(0) { $0 + $1.rows.count } }) { () -> [PublishedTable] in
+                    let responses = try QuestionnaireData.load(db: db, instrument: instrument, asOf: asOf)
+                    let questionnaire = QuestionnaireTables(instrument: instrument, waves: config.waves, minCell: config.disclosure.minCell)
+                    waveOneBands = OutflowByAnswer.waveOneBands(responses, items: config.outcome.byAnswer, questionnaire: questionnaire)
+                    return [questionnaire.items(responses),
+                            questionnaire.response(responses, episodes: inputs.episodes, index: config.cohort.index, asOf: asOf),
+                            questionnaire.persistence(responses)]
+                }
+            }
+            try releaseFreeMemory()
+            let cohort = try stages.run("cohort", rows: { $0.entries.count }) {
+                CohortBuilder(cohort: config.cohort, asOf: asOf).build(inputs)
+            }
+            try releaseFreeMemory()
+            // The mart is written through a connection of its own while the measures are computed.
+            let mart = Background { [path = db.path] in
+                try CohortMart(db: try Database.companion(path: path)).write(cohort)
+                return cohort.entries.count
+            }
+            defer { _ = try? mart.wait() }
+            output.tables += try stages.run("measures", rows: { $0.reduce(0) { $0 + $1.rows.count } }) { () -> [PublishedTable] in
+                let measures = CohortMeasures.compute(cohort: cohort, care: inputs.care, config: config, asOf: asOf)
+                return [gate.attrition(cohort.attrition), gate.outflow(measures), gate.curve(measures),
+                        gate.rates(measures), gate.beforeAfter(measures)]
+                    + (waveOneBands.map { [OutflowByAnswer.table(cohort: cohort, bands: $0, gate: gate)] } ?? [])
+            }
+            output.tables += questionnaireTables
+            let rule = SuppressionRule(minCell: config.disclosure.minCell)
+            for table in output.tables { try rule.verify(table) }
+            try stages.join("mart", mart, rows: { $0 })
+        }
+        let result = try stages.join("audit", audit, rows: { $0.matchRates.reduce(0) { $0 + $1.total } })
+        try LinkageAudit.record(result.matchRates, runId: runId, db: db)
+        output.audit = result
+        return output
+    }
+}
+
+extension Analysis {
+    /// Hands memory nobody uses back to the system: SQLite's page cache beyond what is in use
+    /// (`shrink_memory`; lowering `cache_size` alone keeps the load's 32 MiB of pages) and
+    /// what the C library holds of freed allocations (`malloc_trim`). Called when a stage has
+    /// just let go of a lot (the load's indexes, the questionnaire's responses, the cohort's
+    /// candidates), so the next stage's peak does not come on top of it: 1M persons peaked at
+    /// 322 MiB without it.
+    package func releaseFreeMemory() throws {
+        try db.execute("PRAGMA shrink_memory")
+        MemoryTuning.releaseFreeMemory()
+    }
+}
+
+/// Writes the cohort of the last run to `mart_cohort_entry` and `mart_attrition`.
+package struct CohortMart {
+    package let db: Database
+
+    package func write(_ cohort: Cohort) throws {
+        try db.transaction {
+            try db.execute("DELETE FROM mart_cohort_entry; DELETE FROM mart_attrition;")
+            let insert = BatchInsert<CohortEntry>(db: db, head: """
+                INSERT INTO mart_cohort_entry (person_id, role, group_id, group_type, organisation, district, index_day, index_year,
+                    subject_count, follow_up_end, time_days, event, event_day, censor_reason) VALUES
+                """, columns: 14) { e, s, o in
+                try s.bind(e.episode.personId, at: o + 1)
+                try s.bind(e.episode.role.rawValue, at: o + 2)
+                try s.bind(e.episode.groupId, at: o + 3)
+                try s.bind(e.episode.groupType, at: o + 4)
+                try s.bind(e.episode.organisation, at: o + 5)
+                try s.bind(e.episode.district, at: o + 6)
+                try s.bind(e.index.julian, at: o + 7)
+                try s.bind(e.indexYear, at: o + 8)
+                try s.bind(e.subjects.count, at: o + 9)
+                try s.bind(e.followUpEnd.julian, at: o + 10)
+                try s.bind(e.time, at: o + 11)
+                try s.bind(e.isEvent ? 1 : 0, at: o + 12)
+                try s.bind(e.eventDay?.julian, at: o + 13)
+                try s.bind(e.censorReason?.rawValue, at: o + 14)
+            }
+            for e in cohort.entries { try insert.add(e) }
+            try insert.finish()
+            let step = try db.prepare("INSERT INTO mart_attrition VALUES (?, ?, ?, ?, ?, ?)")
+            for s in cohort.attrition {
+                try step.bind([.int(s.step), .text(s.reason), .int(s.entries), .int(s.persons), .int(s.excludedEntries), .int(s.excludedPersons)])
+                try step.run()
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+// The library entries behind the `outflow` commands: one function per command and one
+// mapping from errors to exit statuses. Each entry that touches the database takes the
+// run lock the way a nightly run does, so two writers never meet; `validate` never writes
+// the production database at all. The executable parses arguments and calls these.
+
+import Foundation
+import OutflowCore
+import OutflowStorage
+import OutflowIngest
+
+/// One entry per command of `outflow`.
+public enum CommandEntries {
+    /// Allocator settings for a run; called once at start-up, before any thread starts.
+    public static func prepareProcess() {
+        MemoryTuning.prepareProcess()
+    }
+
+    /// `run`, `ingest`, `report` and `audit`: one job on a pipeline. Returns the summary line.
+    public static func job(_ kind: JobOptions.Kind, pipeline: String, asOf: Day?, output: String?, verbose: Bool) throws -> String {
+        let config = try PipelineConfig.load(path: pipeline)
+        let options = JobOptions(kind: kind, asOf: asOf, output: output, verbose: verbose)
+        return try Job(config: config, options: options).run().summary
+    }
+
+    /// `validate`: a trial load of one delivery into a private copy of the database (read in
+    /// one read transaction, so a nightly run beside it is neither blocked nor changed).
+    public static func validate(pipeline: String, file: String, source: SourceKind) throws -> ValidationFindings {
+        let config = try PipelineConfig.load(path: pipeline)
+        let scratch = NSTemporaryDirectory() + "outflow-validate-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { unlink(scratch + suffix) } }
+        if FileManager.default.fileExists(atPath: config.database) {
+            do { try Database.copy(of: config.database, to: scratch) } catch let error as SQLiteError {
+                throw OutflowError(error.isStorageFailure ? .ioError : .internalError, "database \(config.database): \(error)")
+            }
+        }
+        let db = try Database(path: scratch)
+        return try Validation.validate(file: file, source: source, config: config, db: db)
+    }
+
+    /// `pseudonymise`: the suppliers' tool. Returns the summary line.
+    public static func pseudonymise(keyFile: String, input: String, output: String, columns: [String]) throws -> String {
+        let pseudonymiser = try Pseudonymiser(keyFile: keyFile)
+        let summary = try pseudonymiser.run(input: input, output: output, columns: columns)
+        return "pseudonymised \(summary.written) of \(summary.rows) rows under key id \(summary.keyId); \(summary.rejected) rejected (see \(summary.rejectsPath))"
+    }
+
+    /// `erase`: an erasure request, under the run lock (exit 75 while a run holds it).
+    public static func erase(pipeline: String, pseudonym: String) throws -> String {
+        let config = try PipelineConfig.load(path: pipeline)
+        let lock = try RunLock(path: config.lockPath)
+        defer { withExtendedLifetime(lock) {} }
+        let db = try Database(path: config.database)
+        let summary = try Erasure(db: db, output: config.output).erase(pseudonym: pseudonym.lowercased())
+        let removed = summary.removed.filter { $0.rows > 0 }.map { "\($0.table) \($0.rows)" }.joined(separator: ", ")
+        return (summary.wasKnown ? "erased: \(removed.isEmpty ? "no rows" : removed)" : "the person was not in the database")
+            + "; \(summary.scrubbedFiles) restricted files scrubbed; later deliveries for this person will be dropped"
+    }
+
+    /// The exit status an error maps to (sysexits).
+    public static func exitStatus(of error: Error) -> ExitStatus {
+        Job.exitStatus(of: error)
+    }
+}

@@ -1,0 +1,198 @@
+// The jobs behind `outflow run`, `ingest`, `report` and `audit`: take the lock, open the
+// database, run the stages in order, and publish one run folder atomically. A refused
+// delivery, a stale source or a failing stage stops the job before anything is published.
+
+import Foundation
+import OutflowCore
+import OutflowCSV
+import OutflowStorage
+import OutflowIngest
+import OutflowAnalysis
+import OutflowPublish
+
+/// What a job was asked to do.
+public struct JobOptions: Sendable {
+    public enum Kind: String, Sendable { case run, ingest, report, audit }
+    public var kind: Kind
+    public var asOf: Day?
+    public var output: String?
+    public var verbose = false
+    /// The clock's today, for freshness checks (tests set it).
+    public var today: Day = Clock.today()
+
+    public init(kind: Kind, asOf: Day? = nil, output: String? = nil, verbose: Bool = false) {
+        self.kind = kind
+        self.asOf = asOf
+        self.output = output
+        self.verbose = verbose
+    }
+}
+
+/// The result of a finished job.
+public struct JobResult: Sendable {
+    public var runId: String
+    public var asOf: Day?
+    public var folder: String?
+    public var ingest: IngestReport
+    public var summary: String
+}
+
+/// Runs one job against a pipeline.
+public struct Job {
+    package let config: PipelineConfig
+    package let options: JobOptions
+    package let log: Log
+
+    public init(config: PipelineConfig, options: JobOptions) {
+        self.config = config
+        self.options = options
+        log = Log(verbose: options.verbose)
+    }
+
+    public func run() throws -> JobResult {
+        try RunFolder.makeDirectory((config.database as NSString).deletingLastPathComponent, mode: 0o700)
+        let lock = try RunLock(path: config.lockPath)
+        defer { withExtendedLifetime(lock) {} }
+        let db: Database
+        do { db = try Database(path: config.database) } catch let error as SQLiteError {
+            throw OutflowError(error.isStorageFailure ? .ioError : .internalError, "database \(config.database): \(error)")
+        }
+        let output = options.output.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? config.output
+        let runId = RunFolder.freshRunId(output: output)
+        let startedAt = Clock.timestamp()
+        var stages = StageRunner(log: log)
+        var ingest = IngestReport()
+        let runLog = RunLogTable(db: db)
+        try runLog.start(runId: runId, command: options.kind.rawValue, startedAt: startedAt)
+
+        do {
+            if options.kind == .run || options.kind == .ingest {
+                ingest = try stages.run("ingest", rows: { $0.rowsLoaded }) {
+                    try Ingest(db: db, config: config, runId: runId).run(checkpoint: options.kind == .ingest) { outcome in
+                        if outcome.isNew { log.info("ingest", "\(outcome.fileName): \(outcome.status.rawValue), \(outcome.rowsRead) read, \(outcome.accepted) accepted, \(outcome.quarantined) quarantined") }
+                    }
+                }
+                if let refused = ingest.rejectedNow.first {
+                    let more = ingest.rejectedNow.count > 1 ? " (and \(ingest.rejectedNow.count - 1) more refused files)" : ""
+                    throw OutflowError(.dataError, "refused delivery " + (refused.error ?? refused.fileName) + more)
+                }
+                try Freshness.check(db: db, config: config, today: options.today)
+            }
+            if options.kind == .ingest {
+                try runLog.finish(runId: runId, status: "ingested", exit: 0, asOf: nil)
+                let loaded = ingest.files.filter { $0.isNew && $0.status == .loaded }
+                return JobResult(runId: runId, asOf: nil, folder: nil, ingest: ingest,
+                                 summary: "ingested \(loaded.count) new files, \(ingest.rowsLoaded) rows")
+            }
+            let asOf = try CutOff.resolve(db: db, requested: options.asOf)
+            let folder = try RunFolder(output: output, runId: runId)
+            do {
+                // A run copies the load's WAL into the database file on its own connection while
+                // the analysis reads (WAL readers never wait for a checkpoint), and truncates the
+                // WAL at the end, when little is left to copy. On failure it is waited for before
+                // the run log records the failure.
+                let checkpoint = options.kind == .run ? Background { [path = db.path] in
+                    try Database.companion(path: path).execute("PRAGMA wal_checkpoint(PASSIVE)")
+                } : nil
+                defer { _ = try? checkpoint?.wait() }
+                let analysis = try Analysis(db: db, config: config, asOf: asOf, runId: runId)
+                    .run(stages: &stages, analyst: options.kind != .audit)
+                let registry = try FileRegistry(db: db).entries()
+                let inputs = Self.inputs(registry: registry, ingest: ingest, runId: runId)
+                try stages.run("publish", rows: { $0 }) { () -> Int in
+                    let files = try Publication(config: config, runId: runId, asOf: asOf, inputs: inputs, db: db).files(analysis)
+                    for file in files { try folder.write(file.name, file.content, restricted: file.restricted) }
+                    return files.count
+                }
+                let manifest = Manifest(runId: runId, command: options.kind.rawValue, pipelinePath: config.path,
+                                        pipelineSHA256: config.sha256, asOf: asOf, status: "published", exitStatus: 0,
+                                        startedAt: startedAt, finishedAt: Clock.timestamp(),
+                                        inputs: inputs,
+                                        stages: stages.records)
+                try folder.write("manifest.json", manifest.json().encoded())
+                if let checkpoint {
+                    _ = try? checkpoint.wait()   // a head start only: the checkpoint below does what it left
+                    try db.checkpoint()
+                }
+                let path = try folder.commit()
+                RunFolder.prune(output: output, keep: config.keepRuns, current: runId)
+                try runLog.finish(runId: runId, status: "published", exit: 0, asOf: asOf)
+                return JobResult(runId: runId, asOf: asOf, folder: path, ingest: ingest,
+                                 summary: "published \(path) (as of \(asOf.iso))")
+            } catch {
+                folder.discard()
+                throw error
+            }
+        } catch {
+            let status = Self.exitStatus(of: error)
+            try? runLog.finish(runId: runId, status: "failed", exit: status.rawValue, asOf: nil)
+            throw error
+        }
+    }
+
+    /// Every registry file, with its status as seen by this run.
+    package static func inputs(registry: [FileRegistry.Entry], ingest: IngestReport, runId: String) -> [FileOutcome] {
+        let handledNow = Set(ingest.files.filter(\.isNew).map(\.sha256))
+        return registry.map { $0.outcome(loadedNow: handledNow.contains($0.sha256)) }
+    }
+
+    /// The exit status an error maps to.
+    public static func exitStatus(of error: Error) -> ExitStatus {
+        switch error {
+        case let e as OutflowError: return e.status
+        case let e as StageFailure: return exitStatus(of: e.underlying)
+        case let e as SQLiteError: return e.isStorageFailure ? .ioError : .internalError
+        case is FileRejection: return .dataError
+        default: return .internalError
+        }
+    }
+}
+
+/// The `run_log` table: one row per job, for the audit's change-since-last-run figures.
+package struct RunLogTable {
+    package let db: Database
+
+    package func start(runId: String, command: String, startedAt: String) throws {
+        try db.run("INSERT OR REPLACE INTO run_log (run_id, command, started_at, status) VALUES (?, ?, ?, 'running')",
+                   [.text(runId), .text(command), .text(startedAt)])
+    }
+
+    package func finish(runId: String, status: String, exit: Int32, asOf: Day?) throws {
+        try db.run("UPDATE run_log SET finished_at = ?, status = ?, exit_status = ?, as_of_day = ? WHERE run_id = ?",
+                   [.text(Clock.timestamp()), .text(status), .int(Int(exit)), asOf.map { .int($0.julian) } ?? .null, .text(runId)])
+    }
+}
+
+/// The cut-off date of a run (methods.md section 1).
+public enum CutOff {
+    /// The newest decisions extraction date, or the requested date when it is not later.
+    public static func resolve(db: Database, requested: Day?) throws -> Day {
+        guard let newest = try FileRegistry(db: db).newestExtraction(source: .decisions) else {
+            throw OutflowError(.dataError, "no decisions snapshot has been loaded yet, so there is no cut-off date; deliver a beschikkingen file first")
+        }
+        guard let requested else { return newest }
+        guard requested <= newest else {
+            throw OutflowError(.dataError, "--as-of \(requested.iso) is later than the newest decisions extraction date \(newest.iso): follow-up cannot run past the data")
+        }
+        return requested
+    }
+}
+
+/// Freshness: a source whose newest delivery is older than its `maxAgeDays` stops the run.
+package enum Freshness {
+    package static func check(db: Database, config: PipelineConfig, today: Day) throws {
+        for kind in SourceKind.allCases {
+            guard let source = config.sources[kind], let maxAge = source.maxAgeDays else { continue }
+            let newest = try db.scalarInt("""
+                SELECT max(coalesce(extraction_day, CAST(julianday(substr(loaded_at, 1, 10)) + 0.5 AS INTEGER)))
+                FROM ingest_file WHERE source = ? AND status = 'loaded'
+                """, [.text(kind.rawValue)]).map(Day.init(julian:))
+            guard let newest else {
+                throw OutflowError(.dataError, "source \(kind.rawValue): no delivery loaded yet, but maxAgeDays is \(maxAge)")
+            }
+            if today - newest > maxAge {
+                throw OutflowError(.dataError, "source \(kind.rawValue): newest delivery is of \(newest.iso), \(today - newest) days old, more than maxAgeDays \(maxAge): refusing to report on stale data")
+            }
+        }
+    }
+}

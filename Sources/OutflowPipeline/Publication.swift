@@ -1,0 +1,57 @@
+// Everything a run folder holds besides the manifest: the analyst CSV files and
+// report.html rendered from the gated tables, the steward's audit.html and audit.json,
+// and the restricted listings. Rendering only; every figure was computed and protected
+// before it gets here.
+
+import OutflowCore
+import OutflowCSV
+import OutflowAnalysis
+import OutflowStorage
+import OutflowPublish
+
+/// The files of one run folder.
+package struct Publication {
+    package let config: PipelineConfig
+    package let runId: String
+    package let asOf: Day
+    package let inputs: [FileOutcome]
+    package let db: Database
+
+    package var facts: RunFacts {
+        RunFacts(pipelineName: config.name, runId: runId, version: Outflow.version, asOf: asOf, generatedAt: Clock.timestamp(),
+                 definitions: definitions, inputs: inputs, minCell: config.disclosure.minCell)
+    }
+
+    /// The cohort and outcome definition in words, for the page headings.
+    package var definitions: [(String, String)] {
+        let c = config.cohort, o = config.outcome
+        return [
+            ("cut-off date (asOf)", asOf.iso),
+            ("index date", c.index == .end ? "end of the group episode" : "start of the group episode"),
+            ("episodes", c.episodes == .first ? "first qualifying episode per person" : "every qualifying episode"),
+            ("roles", c.roles.map(\.name).joined(separator: ", ")),
+            ("age limit", "\(c.ageLimit) (birthday taken as 1 July of the birth year)"),
+            ("excluded when in care at index", c.excludeInCareAtIndex ? "yes" : "no"),
+            ("clean window before index", c.priorCareDays == 0 ? "off" : "\(c.priorCareDays) days"),
+            ("outcome", "first decision in \(o.productCategoriesLabel), by \(o.eventDate.rawValue); withdrawn (13) excluded, extensions (04) never an event"),
+            ("horizons", o.horizonsDays.map { "\($0) days" }.joined(separator: ", ")),
+            ("before/after window", "\(o.beforeAfterWindowDays) days; history from \(o.historyFrom.iso)"),
+            ("disclosure control", "counts 1-\(config.disclosure.minCell - 1) suppressed; curves on a \(config.disclosure.curveGridDays)-day grid while at least \(config.disclosure.minCell) at risk"),
+        ]
+    }
+
+    package func files(_ analysis: AnalysisOutput) throws -> [PublishedFile] {
+        var files = analysis.tables.map { PublishedFile(name: $0.name + ".csv", content: $0.csv()) }
+        if !analysis.tables.isEmpty {
+            let byName = Dictionary(uniqueKeysWithValues: analysis.tables.map { ($0.name, $0) })
+            files.append(PublishedFile(name: "report.html", content: ReportPage.render(facts: facts, tables: byName, instrument: config.instrument)))
+        }
+        if let audit = analysis.audit {
+            files.append(PublishedFile(name: "audit.json", content: audit.json.encoded()))
+            files.append(PublishedFile(name: "audit.html", content: AuditPage.render(facts: facts, audit: audit.json)))
+            files += audit.restricted
+        }
+        files.append(PublishedFile(name: "quarantine.csv", content: try QuarantineExport.csv(db: db), restricted: true))
+        return files
+    }
+}

@@ -1,0 +1,70 @@
+// manifest.json (spec/outputs.md): the run id, tool version, pipeline file and its hash,
+// the cut-off, every input file the data comes from with its counts and status, and
+// every stage with rows and seconds. Written last, so a folder with a manifest is whole.
+
+import OutflowCore
+import OutflowCSV
+import OutflowAnalysis
+
+/// The facts of one run, as written to manifest.json.
+public struct Manifest {
+    public var runId: String
+    public var command: String
+    public var pipelinePath: String
+    public var pipelineSHA256: String
+    public var asOf: Day?
+    public var status: String
+    public var exitStatus: Int32
+    public var startedAt: String
+    public var finishedAt: String
+    public var inputs: [FileOutcome]
+    public var stages: [StageRecord]
+
+    public func json() -> JSONValue {
+        .object([
+            ("runId", .string(runId)),
+            ("version", .string(Outflow.version)),
+            ("command", .string(command)),
+            ("pipeline", .object([("path", .string(pipelinePath)), ("sha256", .string(pipelineSHA256))])),
+            ("asOf", .from(asOf?.iso)),
+            ("status", .string(status)),
+            ("exitStatus", .int(Int(exitStatus))),
+            ("startedAt", .string(startedAt)),
+            ("finishedAt", .string(finishedAt)),
+            ("inputs", .array(inputs.map { input in
+                .object([
+                    ("source", .string(input.source.rawValue)),
+                    ("file", .string(input.fileName)),
+                    ("sha256", .string(input.sha256)),
+                    ("status", .string(input.status.rawValue)),
+                    ("rowsRead", .int(input.rowsRead)),
+                    ("accepted", .int(input.accepted)),
+                    ("quarantined", .int(input.quarantined)),
+                    ("error", .from(input.error)),
+                ])
+            })),
+            ("stages", .array(stages.map { stage in
+                .object([
+                    ("name", .string(stage.name)),
+                    ("status", .string(stage.status)),
+                    ("seconds", .double(stage.seconds, decimals: 3)),
+                    ("rows", .int(stage.rows)),
+                    ("peakMiB", .int(stage.peakMiB)),
+                ])
+            })),
+        ])
+    }
+    package init(runId: String, command: String, pipelinePath: String, pipelineSHA256: String, asOf: Day? = nil, status: String, exitStatus: Int32, startedAt: String, finishedAt: String, inputs: [FileOutcome], stages: [StageRecord]) {
+        self.runId = runId
+        self.command = command
+        self.pipelinePath = pipelinePath
+        self.pipelineSHA256 = pipelineSHA256
+        self.asOf = asOf
+        self.status = status
+        self.exitStatus = exitStatus
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.inputs = inputs
+        self.stages = stages
+    }
+}

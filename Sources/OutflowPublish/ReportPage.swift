@@ -1,0 +1,190 @@
+// report.html for analysts: one self-contained page that renders the protected tables
+// (never recomputing a figure from them): run facts, attrition flow, outflow curves with
+// bands and numbers at risk, horizon tables, rates, before/after, the questionnaire's
+// Table 1 per wave, response, persistence and outflow by answer. Suppressed cells show as
+// `<k`.
+
+import OutflowCore
+import OutflowCSV
+import OutflowAnalysis
+
+/// Renders the analyst report.
+public enum ReportPage {
+    public static func render(facts: RunFacts, tables: [String: PublishedTable], instrument: Instrument?) -> String {
+        let k = facts.minCell
+        var body = HTML.element("h1", "Outflow report: \(facts.pipelineName)")
+        body += "<p class=\"lead\">Cut-off date <b>\(facts.asOf.iso)</b> · run \(HTML.escape(facts.runId)) · generated \(HTML.escape(facts.generatedAt)) · outflow \(HTML.escape(facts.version))</p>"
+        body += "<p class=\"note\">Cumulative incidence is the share of entries with a first decision for individual youth care by day <i>t</i> after the index date (Kaplan-Meier, 95% log-log interval), with follow-up censored at the cut-off or when the subject turns the age limit. Cells marked <b>&lt;\(k)</b> hold fewer than \(k) persons (or a figure based on fewer than \(k)) and are withheld for privacy; cells marked <b>withheld</b> are hidden so that such a number cannot be derived from the others; – means not estimable or not applicable.</p>"
+        body += HTML.element("h2", "Definitions and deliveries")
+        body += HTML.table(header: ["setting", "value"], rows: facts.definitions.map { [HTML.escape($0.0), HTML.escape($0.1)] }, class: "facts")
+        body += HTML.table(header: ["source", "file", "status", "rows read", "accepted", "quarantined"], rows: facts.inputs.map {
+            [HTML.escape($0.source.rawValue), HTML.escape($0.fileName), HTML.escape($0.status.rawValue), String($0.rowsRead), String($0.accepted), String($0.quarantined)]
+        }, class: "facts")
+        if let t = tables["attrition"] { body += attrition(t, k) }
+        if let t = tables["outflow_curve"] { body += curves(t) }
+        if let t = tables["outflow"] { body += horizons(t, k, title: "Outflow at the horizons", key: "stratum_value") }
+        if let t = tables["rates"] { body += simple(t, k, title: "Rate of outflow per 100 person-years", skip: ["stratum"]) }
+        if let t = tables["before_after"] { body += simple(t, k, title: "Care in the year before and after (exact McNemar test)", skip: ["stratum"]) }
+        if let t = tables["questionnaire"] { body += tableOne(t, k, instrument: instrument) }
+        if let t = tables["response"] { body += simple(t, k, title: "Questionnaire response", skip: []) }
+        if let t = tables["persistence"] { body += persistence(t, k) }
+        if let t = tables["outflow_by_answer"] { body += horizons(t, k, title: "Outflow by wave-1 answer", key: "band") }
+        return HTML.page(title: "Outflow report \(facts.pipelineName) \(facts.asOf.iso)", body: body)
+    }
+
+    // MARK: - Cells
+
+    /// The HTML of one cell: `<k` for suppressed, a dash for empty, proportions as percentages.
+    package static func cell(_ c: Cell, _ k: Int) -> String {
+        switch c {
+        case .suppressed: return "<span class=\"sup\">&lt;\(k)</span>"
+        case .withheld: return "<span class=\"sup\">withheld</span>"
+        case .empty: return "<span class=\"na\">–</span>"
+        case .proportion(let p): return Cell.fixed(100 * p, 1) + "%"
+        case .key(let s): return HTML.escape(s)
+        default: return c.csv
+        }
+    }
+
+    /// A table of all non-key columns, rows grouped under one heading per stratum variable.
+    package static func simple(_ t: PublishedTable, _ k: Int, title: String, skip: [String]) -> String {
+        var names = t.columns.filter { $0 != "suppressed" }
+        let groupColumn = names.contains("stratum") ? "stratum" : nil
+        names.removeAll { skip.contains($0) }
+        var out = HTML.element("h2", title)
+        var groups: [(String, [[String]])] = []
+        for row in t.rows {
+            let cells = t.cells(row)
+            let group = groupColumn.flatMap { cells[$0].map { $0.csv } } ?? ""
+            if groups.last?.0 != group { groups.append((group, [])) }
+            groups[groups.count - 1].1.append(names.map { cells[$0].map { cell($0, k) } ?? "" })
+        }
+        for (group, rows) in groups {
+            if !group.isEmpty { out += HTML.element("h3", group == "all" ? "All entries" : "By \(group.replacingOccurrences(of: "_", with: " "))") }
+            out += HTML.table(header: names.map { $0.replacingOccurrences(of: "_", with: " ") }, rows: rows)
+        }
+        return out
+    }
+
+    // MARK: - Sections
+
+    package static func attrition(_ t: PublishedTable, _ k: Int) -> String {
+        var out = HTML.element("h2", "Who is in the cohort") + "<div class=\"flow\">"
+        for (i, row) in t.rows.enumerated() {
+            let c = t.cells(row)
+            if i > 0 { out += "<div class=\"arrow\">↓</div>" }
+            out += "<div class=\"step\"><div class=\"box\">\(HTML.escape(c["step"]?.csv ?? "")). \(HTML.escape(c["reason"]?.csv ?? ""))<br>"
+            out += "<b>\(cell(c["entries"] ?? .empty, k))</b> entries, \(cell(c["persons"] ?? .empty, k)) persons</div>"
+            out += "<div class=\"out\">excluded: \(cell(c["excluded_entries"] ?? .empty, k)) entries, \(cell(c["excluded_persons"] ?? .empty, k)) persons</div></div>"
+        }
+        return out + "</div>"
+    }
+
+    package static func curves(_ t: PublishedTable) -> String {
+        var out = HTML.element("h2", "Outflow curves")
+        var order: [String] = []
+        var byVariable: [String: [String: CurveSeries]] = [:]
+        var valueOrder: [String: [String]] = [:]
+        for row in t.rows {
+            let c = t.cells(row)
+            guard let variable = c["stratum"]?.csv, let value = c["stratum_value"]?.csv, let day = Int(c["t_days"]?.csv ?? ""),
+                  case .proportion(let f)? = c["cum_incidence"], case .proportion(let lo)? = c["ci_low"],
+                  case .proportion(let hi)? = c["ci_high"] else { continue }
+            if byVariable[variable] == nil { order.append(variable); byVariable[variable] = [:] }
+            if byVariable[variable]![value] == nil {
+                valueOrder[variable, default: []].append(value)
+                byVariable[variable]![value] = CurveSeries(label: value, points: [], atRisk: [:])
+            }
+            byVariable[variable]![value]!.points.append((day, f, lo, hi))
+            byVariable[variable]![value]!.atRisk[day] = c["at_risk"]?.csv ?? ""
+        }
+        if order.isEmpty { return out + "<p>No curve can be published: fewer entries are at risk than the disclosure threshold.</p>" }
+        for variable in order {
+            let chart = StepChart(title: variable, series: valueOrder[variable]!.map { byVariable[variable]![$0]! })
+            out += HTML.element("h3", variable == "all" ? "All entries" : "By \(variable.replacingOccurrences(of: "_", with: " "))")
+            out += chart.svg() + chart.atRiskTable()
+        }
+        return out
+    }
+
+    package static func horizons(_ t: PublishedTable, _ k: Int, title: String, key: String) -> String {
+        var out = HTML.element("h2", title)
+        var group = ""
+        var rows: [[String]] = []
+        func flush() {
+            guard !rows.isEmpty else { return }
+            out += HTML.element("h3", group == "all" ? "All entries" : "By \(group.replacingOccurrences(of: "_", with: " "))")
+            out += HTML.table(header: [key == "band" ? "wave-1 band" : "value", "horizon (days)", "entries", "followed", "events", "censored",
+                                       "cumulative incidence (95% CI)"], rows: rows)
+            rows = []
+        }
+        let groupColumn = t.columns[0]
+        for row in t.rows {
+            let c = t.cells(row)
+            let g = c[groupColumn]?.csv ?? ""
+            if g != group { flush(); group = g }
+            var estimate = cell(c["cum_incidence"] ?? .empty, k)
+            if case .proportion = c["cum_incidence"] {
+                estimate += " (\(cell(c["ci_low"] ?? .empty, k)) – \(cell(c["ci_high"] ?? .empty, k)))"
+            }
+            rows.append([cell(c[key] ?? .empty, k), cell(c["horizon_days"] ?? .empty, k), cell(c["entries"] ?? .empty, k),
+                         cell(c["n_followed"] ?? .empty, k), cell(c["n_events"] ?? .empty, k), cell(c["n_censored"] ?? .empty, k), estimate])
+        }
+        flush()
+        return out
+    }
+
+    /// The seed's Table 1 per wave: items down, youth and caregivers side by side.
+    package static func tableOne(_ t: PublishedTable, _ k: Int, instrument: Instrument?) -> String {
+        var out = HTML.element("h2", "Ervaringwijzer: answers per wave (percentages)")
+        var cells: [String: [String: Cell]] = [:]
+        var waves: [String] = []
+        for row in t.rows {
+            let c = t.cells(row)
+            let wave = c["wave"]?.csv ?? ""
+            if !waves.contains(wave) { waves.append(wave) }
+            cells["\(wave)|\(c["role"]?.csv ?? "")|\(c["item"]?.csv ?? "")"] = c
+        }
+        let items = instrument?.items.map { ($0.code, $0.text) } ?? []
+        for wave in waves {
+            func n(_ role: String) -> String {
+                let counts = items.compactMap { cells["\(wave)|\(role)|\($0.0)"]?["respondents"] }
+                if let best = counts.compactMap({ if case .count(let v) = $0 { return v } else { return nil } }).max() { return String(best) }
+                return counts.contains(.suppressed) ? "&lt;\(k)" : "0"
+            }
+            out += HTML.element("h3", "Wave \(wave)")
+            out += "<table class=\"data wide\"><thead><tr><th rowspan=\"2\">statement</th><th colspan=\"3\">Jongeren (N=\(n("jongere")))</th><th colspan=\"3\">Opvoeders (N=\(n("opvoeder")))</th></tr>"
+            out += "<tr>" + String(repeating: "<th>(helemaal) niet mee eens</th><th>neutraal</th><th>(helemaal) mee eens</th>", count: 2) + "</tr></thead><tbody>"
+            for (code, text) in items {
+                out += "<tr><td>\(HTML.escape(text))</td>"
+                for role in ["jongere", "opvoeder"] {
+                    if let c = cells["\(wave)|\(role)|\(code)"] {
+                        out += ["pct_disagree", "pct_neutral", "pct_agree"].map { "<td>\(cell(c[$0] ?? .empty, k))</td>" }.joined()
+                    } else {
+                        out += String(repeating: "<td class=\"na\">–</td>", count: 3)
+                    }
+                }
+                out += "</tr>"
+            }
+            out += "</tbody></table>"
+        }
+        return out + "<p class=\"lead\">– : statement not asked of this role. Percentages of those who answered the statement.</p>"
+    }
+
+    package static func persistence(_ t: PublishedTable, _ k: Int) -> String {
+        var out = HTML.element("h2", "Does contact last? Answers in consecutive waves")
+        let bands = ["disagree", "neutral", "agree"]
+        var tables: [(String, [String: Cell])] = []
+        for row in t.rows {
+            let c = t.cells(row)
+            let key = "\(c["item"]?.csv ?? ""): wave \(c["wave_from"]?.csv ?? "") → wave \(c["wave_to"]?.csv ?? "")"
+            if tables.last?.0 != key { tables.append((key, [:])) }
+            tables[tables.count - 1].1["\(c["band_from"]?.csv ?? "")>\(c["band_to"]?.csv ?? "")"] = c["persons"]
+        }
+        for (title, cells) in tables {
+            out += HTML.element("h3", title)
+            out += HTML.table(header: ["from \\ to"] + bands, rows: bands.map { from in [from] + bands.map { cell(cells["\(from)>\($0)"] ?? .empty, k) } })
+        }
+        return out
+    }
+}

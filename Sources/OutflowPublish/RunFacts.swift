@@ -1,0 +1,32 @@
+// The facts about a run that pages show in their heading: which pipeline, which cut-off,
+// which deliveries, and the cohort definition, so a printed report can be traced back.
+
+import OutflowCore
+import OutflowCSV
+import OutflowAnalysis
+
+/// Facts shown at the top of report.html and audit.html.
+public struct RunFacts: Sendable {
+    public var pipelineName: String
+    public var runId: String
+    public var version: String
+    public var asOf: Day
+    public var generatedAt: String
+    /// One line per setting that defines the cohort and outcome, e.g. ("index date", "group end").
+    public var definitions: [(String, String)]
+    /// Input files with their source, status and row counts.
+    public var inputs: [FileOutcome]
+    public var minCell: Int
+
+    public init(pipelineName: String, runId: String, version: String, asOf: Day, generatedAt: String,
+                definitions: [(String, String)], inputs: [FileOutcome], minCell: Int) {
+        self.pipelineName = pipelineName
+        self.runId = runId
+        self.version = version
+        self.asOf = asOf
+        self.generatedAt = generatedAt
+        self.definitions = definitions
+        self.inputs = inputs
+        self.minCell = minCell
+    }
+}

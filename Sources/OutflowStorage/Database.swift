@@ -1,0 +1,162 @@
+// The SQLite connection: opening the file with the pragmas the pipeline relies on (WAL,
+// foreign keys, owner-only mode), running SQL, and transactions as closures that commit
+// on return and roll back on throw. Each connection is owned by the thread that opened
+// it; a run opens further ones (`companion`) on worker threads.
+
+import CSQLite
+import Foundation
+import OutflowCore
+
+/// An open SQLite database file. Owns the C handle; not Sendable.
+public final class Database {
+    package let handle: OpaquePointer
+    /// The path of the database file.
+    public let path: String
+
+    /// Opens (creating when missing) the database at `path` in WAL mode, foreign keys on,
+    /// file mode 0600, and applies the schema migrations.
+    public init(path: String, migrate: Bool = true) throws {
+        self.path = path
+        let existed = FileManager.default.fileExists(atPath: path)
+        if !existed {
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            // Create the file ourselves so it is never, even briefly, readable by others.
+            let fd = open(path, O_CREAT | O_WRONLY, 0o600)
+            if fd < 0 { throw SQLiteError(code: SQLITE_CANTOPEN, message: "cannot create \(path): \(String(cString: strerror(errno)))") }
+            close(fd)
+        }
+        _ = Database.configured
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            if let db { sqlite3_close_v2(db) }
+            throw SQLiteError(code: rc, message: "\(message) (\(path))")
+        }
+        handle = db
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, 5000)
+        try execute("PRAGMA journal_mode = WAL")
+        try execute("PRAGMA synchronous = NORMAL")
+        try execute("PRAGMA foreign_keys = ON")
+        try execute("PRAGMA cache_size = -32768")
+        // Checkpoints run once after a whole ingest (`checkpoint()`), not after every file.
+        try execute("PRAGMA wal_autocheckpoint = 0")
+        restrictPermissions()
+        if migrate { try Migrations.apply(to: self) }
+    }
+
+    deinit {
+        sqlite3_close_v2(handle)
+    }
+
+    /// Process-wide SQLite settings, applied once before the first connection opens.
+    private static let configured: Bool = {
+        csqlite_disable_memory_statistics() == SQLITE_OK
+    }()
+
+    /// Keeps the database and its WAL and shared-memory files readable by the owner only.
+    public func restrictPermissions() {
+        for suffix in ["", "-wal", "-shm"] {
+            chmod(path + suffix, 0o600)
+        }
+    }
+
+    // MARK: - Running SQL
+
+    /// Runs one or more statements without results.
+    public func execute(_ sql: String) throws {
+        var error: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &error)
+        if rc != SQLITE_OK {
+            let message = error.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(error)
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: message, sql: sql)
+        }
+    }
+
+    /// Runs one statement with bound arguments, discarding results.
+    public func run(_ sql: String, _ arguments: [SQLValue] = []) throws {
+        let statement = try prepare(sql)
+        try statement.bind(arguments)
+        try statement.run()
+    }
+
+    /// Prepares a statement for repeated use.
+    public func prepare(_ sql: String) throws -> Statement {
+        try Statement(database: self, sql: sql)
+    }
+
+    /// All rows of a query, each row mapped by `transform`.
+    /// `expected` reserves room up front, sparing a large result the doubling of its array.
+    public func query<T>(_ sql: String, _ arguments: [SQLValue] = [], expected: Int = 0, _ transform: (Row) throws -> T) throws -> [T] {
+        let statement = try prepare(sql)
+        try statement.bind(arguments)
+        var result: [T] = []
+        result.reserveCapacity(expected)
+        while let row = try statement.step() { result.append(try transform(row)) }
+        return result
+    }
+
+    /// The first column of the first row, or nil when there is no row.
+    public func scalarInt(_ sql: String, _ arguments: [SQLValue] = []) throws -> Int? {
+        try query(sql, arguments) { $0.isNull(0) ? nil : $0.int(0) }.first ?? nil
+    }
+
+    /// The first column of the first row as text, or nil.
+    public func scalarText(_ sql: String, _ arguments: [SQLValue] = []) throws -> String? {
+        try query(sql, arguments) { $0.text(0) }.first ?? nil
+    }
+
+    /// A further connection to a database file, opened on the thread that uses it (the audit,
+    /// the cohort mart, a checkpoint): no migrations, and a 2 MiB page cache, since it reads or
+    /// writes front to back.
+    public static func companion(path: String) throws -> Database {
+        let other = try Database(path: path, migrate: false)
+        try other.execute("PRAGMA cache_size = -2048")
+        return other
+    }
+
+    /// A consistent copy of the database at `path` written to `copy`, read through a
+    /// connection of its own in one read transaction (`VACUUM INTO`): a writer on the same
+    /// file is neither blocked nor disturbed, and nothing is written to the original.
+    public static func copy(of path: String, to copy: String) throws {
+        let source = try Database(path: path, migrate: false)
+        try source.run("VACUUM INTO ?", [.text(copy)])
+    }
+
+    /// Copies the WAL into the database file and truncates it.
+    public func checkpoint() throws {
+        try execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// The rowid of the last successful INSERT.
+    public var lastInsertRowID: Int { Int(sqlite3_last_insert_rowid(handle)) }
+
+    // MARK: - Transactions
+
+    /// The kind of lock a transaction takes at its start.
+    public enum TransactionKind: String { case deferred = "DEFERRED", immediate = "IMMEDIATE" }
+
+    /// Runs `body` in a transaction that commits when it returns and rolls back when it throws,
+    /// rethrowing the first error.
+    public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+        try execute("BEGIN \(kind.rawValue)")
+        do {
+            let value = try body()
+            try execute("COMMIT")
+            return value
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    package func error(sql: String?) -> SQLiteError {
+        SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+}

@@ -1,0 +1,112 @@
+// The subcommands of `outflow`: their specs (abstract, usage, options) and the one library
+// entry each calls (`CommandEntries`, `SyntheticInbox.generate`). Nothing here but
+// argument parsing and mapping errors to exit statuses.
+
+import Foundation
+import OutflowCore
+import OutflowPipeline
+import OutflowSynthetic
+
+/// The command-line interface as a library entry point, so tests can drive it in-process.
+public enum CommandLineInterface {
+    static let pipelineOptions = [
+        OptionSpec("--as-of", value: "DATE", help: "Cut-off date YYYY-MM-DD (default: newest decisions extraction date)."),
+        OptionSpec("--out", value: "DIR", help: "Output folder (default: the pipeline's output)."),
+        OptionSpec("--verbose", help: "Log every stage and file on stderr."),
+    ]
+
+    /// Every subcommand, in the order `outflow --help` lists them.
+    public static let commands: [CommandSpec] = [
+        CommandSpec(name: "run", abstract: "The nightly job: ingest new deliveries, link, build the cohort, publish reports and the linkage audit.",
+                    positionals: ["PIPELINE.json"], options: pipelineOptions),
+        CommandSpec(name: "ingest", abstract: "Load new deliveries from the inbox only.",
+                    positionals: ["PIPELINE.json"], options: [pipelineOptions[2]]),
+        CommandSpec(name: "report", abstract: "Regenerate the analyst reports from the database, without ingesting.",
+                    positionals: ["PIPELINE.json"], options: pipelineOptions),
+        CommandSpec(name: "audit", abstract: "Regenerate the linkage audit only.",
+                    positionals: ["PIPELINE.json"], options: [pipelineOptions[1], pipelineOptions[2]]),
+        CommandSpec(name: "validate", abstract: "Check one delivery against its source's contract without loading it; print the findings.",
+                    positionals: ["PIPELINE.json", "FILE"],
+                    options: [OptionSpec("--source", value: "NAME", help: "The source the file is for: registrations, questionnaire, decisions or family.", required: true)]),
+        CommandSpec(name: "pseudonymise", abstract: "For suppliers: replace citizen-number columns by keyed pseudonyms.",
+                    positionals: ["IN.csv", "OUT.csv"],
+                    options: [OptionSpec("--key-file", value: "FILE", help: "File holding the secret key (at least 32 bytes).", required: true),
+                              OptionSpec("--column", value: "NAME", help: "A citizen-number column to pseudonymise (bsn, parent_bsn, ...).", repeatable: true, required: true)],
+                    discussion: "Rows whose number fails the elfproef go to OUT.rejects.csv with row number and reason, never the number itself."),
+        CommandSpec(name: "generate", abstract: "Write a realistic synthetic inbox (all sources), deterministic for a seed.",
+                    positionals: [],
+                    options: [OptionSpec("--out", value: "DIR", help: "Folder to write the inbox into.", required: true),
+                              OptionSpec("--persons", value: "N", help: "Group participants (default 300)."),
+                              OptionSpec("--seed", value: "S", help: "Random seed (default 1)."),
+                              OptionSpec("--as-of", value: "DATE", help: "Extraction date of the newest deliveries (default 2025-03-31)."),
+                              OptionSpec("--snapshots", value: "K", help: "Deliveries of each snapshot source, a month apart (default 1)."),
+                              OptionSpec("--bad-rows", value: "N", help: "Deliberately malformed rows spread over the files (default 0).")]),
+        CommandSpec(name: "erase", abstract: "Remove one person from every table for an erasure request, and keep them out of later deliveries.",
+                    positionals: ["PIPELINE.json"],
+                    options: [OptionSpec("--pseudo-id", value: "ID", help: "The person's pseudonym (64 hex characters).", required: true)]),
+    ]
+
+    public static var overview: String {
+        var text = "OVERVIEW: Outflow follows participants of group support to their first individual youth-care decision.\n\n"
+        text += "USAGE: outflow <command> [options]\n\nCOMMANDS:\n"
+        for command in commands { text += "  " + command.name.padding(toLength: 14, withPad: " ", startingAt: 0) + command.abstract + "\n" }
+        text += "\n  --version     Show the version.\n  --help        Show help information.\n\nSee 'outflow <command> --help' for detailed help.\n"
+        return text
+    }
+
+    /// Runs a command line (without the program name) and returns the exit status.
+    public static func main(_ arguments: [String]) -> Int32 {
+        CommandEntries.prepareProcess()
+        guard let first = arguments.first else {
+            Log.stderr(UsageError(message: "no command given", command: nil).description)
+            return ExitStatus.usage.rawValue
+        }
+        if first == "--help" || first == "-h" || first == "help" { print(overview, terminator: ""); return 0 }
+        if first == "--version" { print("outflow \(Outflow.version)"); return 0 }
+        guard let spec = commands.first(where: { $0.name == first }) else {
+            Log.stderr(UsageError(message: "unknown command '\(first)'", command: nil).description)
+            return ExitStatus.usage.rawValue
+        }
+        let rest = Array(arguments.dropFirst())
+        if rest.contains("--help") || rest.contains("-h") { print(spec.help, terminator: ""); return 0 }
+        do {
+            let parsed = try ArgumentParser.parse(rest, for: spec)
+            return try execute(spec, parsed)
+        } catch let error as UsageError {
+            Log.stderr(error.description)
+            return ExitStatus.usage.rawValue
+        } catch {
+            let status = CommandEntries.exitStatus(of: error)
+            Log.stderr("outflow \(spec.name): \(error)")
+            return status.rawValue
+        }
+    }
+
+    static func execute(_ spec: CommandSpec, _ parsed: ParsedArguments) throws -> Int32 {
+        switch spec.name {
+        case "run", "ingest", "report", "audit":
+            Log.stderr(try CommandEntries.job(JobOptions.Kind(rawValue: spec.name)!, pipeline: parsed.positionals[0],
+                                              asOf: try ArgumentParser.date(parsed, "--as-of", spec),
+                                              output: parsed.value("--out"), verbose: parsed.flag("--verbose")))
+            return 0
+        case "validate":
+            guard let source = SourceKind(rawValue: parsed.value("--source")!) else {
+                throw UsageError(message: "option '--source': unknown source '\(parsed.value("--source")!)' (registrations, questionnaire, decisions, family)", command: spec)
+            }
+            let findings = try CommandEntries.validate(pipeline: parsed.positionals[0], file: parsed.positionals[1], source: source)
+            print(findings.text, terminator: "")
+            return findings.wouldLoad ? 0 : ExitStatus.dataError.rawValue
+        case "pseudonymise":
+            Log.stderr(try CommandEntries.pseudonymise(keyFile: parsed.value("--key-file")!, input: parsed.positionals[0],
+                                                       output: parsed.positionals[1], columns: parsed.all("--column")))
+            return 0
+        case "generate":
+            return try GenerateCommand.execute(spec, parsed)
+        case "erase":
+            Log.stderr(try CommandEntries.erase(pipeline: parsed.positionals[0], pseudonym: parsed.value("--pseudo-id")!))
+            return 0
+        default:
+            throw UsageError(message: "unknown command '\(spec.name)'", command: nil)
+        }
+    }
+}

@@ -1,0 +1,24 @@
+// `outflow generate`: the options of a synthetic inbox, parsed and handed to the generator.
+
+import Foundation
+import OutflowCore
+import OutflowSynthetic
+
+enum GenerateCommand {
+    static func execute(_ spec: CommandSpec, _ parsed: ParsedArguments) throws -> Int32 {
+        var options = SyntheticInbox.Options(asOf: try ArgumentParser.date(parsed, "--as-of", spec) ?? Day(year: 2025, month: 3, day: 31)!)
+        options.persons = try ArgumentParser.int(parsed, "--persons", spec, in: 1...SyntheticInbox.Options.maxPersons) ?? options.persons
+        options.seed = UInt64(try ArgumentParser.int(parsed, "--seed", spec, in: 0...Int.max) ?? Int(options.seed))
+        options.snapshots = try ArgumentParser.int(parsed, "--snapshots", spec, in: 1...24) ?? options.snapshots
+        options.badRows = try ArgumentParser.int(parsed, "--bad-rows", spec, in: 0...1_000_000) ?? options.badRows
+        let out = parsed.value("--out")!
+        let summary: SyntheticInbox.Summary
+        do {
+            summary = try SyntheticInbox.generate(into: out, options: options)
+        } catch let error as SyntheticInboxError {
+            throw UsageError(message: "\(error)", command: spec)
+        }
+        for file in summary.files { Log.stderr("wrote \(out)/\(file.name): \(file.rows) rows") }
+        return 0
+    }
+}

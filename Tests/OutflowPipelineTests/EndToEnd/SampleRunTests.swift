@@ -1,0 +1,153 @@
+// The real binary on the committed sample inbox (sample-data/inbox, made by
+// `outflow generate --persons 600 --seed 7 --snapshots 2 --bad-rows 12`): exact counts
+// per file and per attrition step, exact headline estimates, byte-identical reruns, and
+// no small count or pseudonym in any analyst file.
+
+import Foundation
+import Testing
+import OutflowCore
+import OutflowCSV
+import OutflowStorage
+import OutflowIngest
+import OutflowAnalysis
+import OutflowPublish
+import OutflowPipeline
+import OutflowSynthetic
+import OutflowTestSupport
+
+struct SampleRunTests {
+    /// A pipeline on the sample inbox with its database and outputs in a temp folder.
+    static func samplePipeline() throws -> (root: String, pipeline: String) {
+        let root = NSTemporaryDirectory() + "outflow-sample-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let text = try String(contentsOfFile: Binary.packageRoot + "/pipelines/sample.json", encoding: .utf8)
+            .replacingOccurrences(of: "../var/outflow.sqlite", with: root + "/var/outflow.sqlite")
+            .replacingOccurrences(of: "../sample-data/inbox", with: Binary.packageRoot + "/sample-data/inbox")
+            .replacingOccurrences(of: "\"../out\"", with: "\"\(root)/out\"")
+            .replacingOccurrences(of: "instruments/ervaringwijzer-v1.json", with: Binary.packageRoot + "/pipelines/instruments/ervaringwijzer-v1.json")
+        try text.write(toFile: root + "/sample.json", atomically: true, encoding: .utf8)
+        return (root, root + "/sample.json")
+    }
+
+    static func read(_ root: String, _ name: String) throws -> String {
+        try String(contentsOfFile: root + "/out/latest/" + name, encoding: .utf8)
+    }
+
+    @Test func publishesExactFiguresOnTheSampleInbox() throws {
+        let (root, pipeline) = try Self.samplePipeline()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let run = try Binary.run(["run", pipeline])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.split(separator: "\n").count == 1 && run.stderr.hasPrefix("published \(root)/out/"))
+
+        let manifest = try JSONSerialization.jsonObject(with: Data(try Self.read(root, "manifest.json").utf8)) as! [String: Any]
+        let inputs = (manifest["inputs"] as! [[String: Any]]).map { "\($0["file"]!) \($0["status"]!) \($0["rowsRead"]!) \($0["accepted"]!) \($0["quarantined"]!)" }
+        #expect(inputs == [
+            "registraties_2025-02-28.csv loaded 617 617 0", "registraties_2025-03-31.csv loaded 657 652 5",
+            "ervaringwijzer_2025-02-28.csv loaded 485 485 0", "ervaringwijzer_2025-03-31.csv loaded 5 5 0",
+            "beschikkingen_2025-02-28.csv loaded 1130 1130 0", "beschikkingen_2025-03-31.csv loaded 1147 1142 5",
+            "gezinsrelaties_2025-02-28.csv loaded 1378 1378 0", "gezinsrelaties_2025-03-31.csv loaded 1378 1376 2",
+        ])
+        #expect(manifest["asOf"] as? String == "2025-03-31")
+        #expect((manifest["stages"] as! [[String: Any]]).map { $0["name"] as! String }
+                == ["ingest", "link", "questionnaire", "cohort", "measures", "mart", "audit", "publish"])
+
+        #expect(try Self.read(root, "attrition.csv") == """
+            step,reason,entries,persons,excluded_entries,excluded_persons
+            1,registration episodes started on or before the cut-off,652,598,0,0
+            2,has an end date (not still participating),590,547,62,51
+            3,index date on or before the cut-off,590,547,0,0
+            4,"role is one of jongere, opvoeder",590,547,0,0
+            5,first qualifying episode per person,547,547,43,0
+            6,outcome observable (caregiver has a linked child under 18 at index),,,,
+            7,not aged out (under 18 at index),513,513,,
+            8,not in individual care at index,476,476,37,37
+
+            """)
+        let outflow = try Self.read(root, "outflow.csv").split(separator: "\n")
+        #expect(Array(outflow.prefix(5)) == [
+            "stratum,stratum_value,horizon_days,entries,n_followed,n_events,n_censored,cum_incidence,ci_low,ci_high,suppressed",
+            "all,all,91,476,413,22,41,0.0472,0.0313,0.0708,0",
+            "all,all,182,476,360,31,85,0.0686,0.0487,0.0962,0",
+            "all,all,365,476,296,51,129,0.1240,0.0954,0.1604,0",
+            "all,all,730,476,165,68,243,0.1927,0.1532,0.2408,0",
+        ])
+        #expect(try Self.read(root, "rates.csv").split(separator: "\n")[1] == "all,all,476,71,754.18,9.41,7.35,11.87,0")
+        #expect(try Self.read(root, "before_after.csv").split(separator: "\n")[1] == "all,all,353,0,13,42,298,0.0001,0,0.0368,0.1190")
+        #expect(try Self.read(root, "response.csv") == """
+            wave,role,eligible,respondents,response_rate,suppressed
+            1,jongere,117,53,0.4530,0
+            1,opvoeder,430,216,0.5023,0
+            2,jongere,97,26,0.2680,0
+            2,opvoeder,347,113,0.3256,0
+            3,jongere,92,11,0.1196,0
+            3,opvoeder,310,60,0.1935,0
+
+            """)
+        let quarantine = try String(contentsOfFile: root + "/out/latest/restricted/quarantine.csv", encoding: .utf8)
+        #expect(quarantine.split(separator: "\n").count == 1 + 12)
+
+        // A rerun loads nothing and publishes byte-identical analyst files.
+        let first = try JobTests.analystFiles.map { try Self.read(root, $0) }
+        let again = try Binary.run(["run", pipeline])
+        #expect(again.status == 0)
+        #expect(try JobTests.analystFiles.map { try Self.read(root, $0) } == first)
+        #expect(try Self.read(root, "manifest.json").contains("\"status\": \"already_loaded\""))
+    }
+
+    @Test func analystFilesHoldNoSmallCountAndNoPseudonym() throws {
+        let (root, pipeline) = try Self.samplePipeline()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        #expect(try Binary.run(["run", pipeline]).status == 0)
+        let countColumns: Set<String> = ["entries", "persons", "excluded_entries", "excluded_persons", "n_followed", "n_events",
+                                         "n_censored", "events", "at_risk", "respondents", "eligible", "before_yes_after_yes",
+                                         "before_yes_after_no", "before_no_after_yes", "before_no_after_no"]
+        let hex64 = try Regex("[0-9a-f]{64}")
+        for name in JobTests.analystFiles + ["report.html"] {
+            let text = try Self.read(root, name)
+            #expect(text.firstMatch(of: hex64) == nil, "\(name) holds a pseudonym")
+            guard name.hasSuffix(".csv") else { continue }
+            let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            let header = lines[0]
+            for line in lines.dropFirst() where line.count == header.count {
+                for (column, value) in zip(header, line) where countColumns.contains(column) {
+                    if let n = Int(value) { #expect(n == 0 || n >= 10, "\(name): \(column) = \(n)") }
+                }
+            }
+        }
+    }
+
+    @Test func usageErrorsHelpAndVersion() throws {
+        let bad = try Binary.run(["run", "--frobnicate"])
+        #expect(bad.status == 64)
+        #expect(bad.stderr.contains("Error: unknown option '--frobnicate'"))
+        #expect(bad.stderr.contains("Usage: outflow run PIPELINE.json"))
+        #expect(bad.stderr.contains("See 'outflow run --help'."))
+        for command in ["run", "ingest", "report", "audit", "validate", "pseudonymise", "generate", "erase"] {
+            let help = try Binary.run([command, "--help"])
+            #expect(help.status == 0 && help.stdout.contains("USAGE: outflow \(command)") && help.stderr.isEmpty)
+        }
+        let version = try Binary.run(["--version"])
+        #expect(version.status == 0 && version.stdout == "outflow \(Outflow.version)\n")
+        let tooManyBadRows = try Binary.run(["generate", "--out", NSTemporaryDirectory() + "outflow-gen-" + UUID().uuidString,
+                                             "--persons", "10", "--bad-rows", "5"])
+        #expect(tooManyBadRows.status == 64 && tooManyBadRows.stderr.contains("See 'outflow generate --help'."))
+        let missing = try Binary.run(["run", "/nonexistent/pipeline.json"])
+        #expect(missing.status == 64 && missing.stderr.contains("/nonexistent/pipeline.json: no such file"))
+    }
+
+    @Test func validatePrintsFindingsWithoutLoading() throws {
+        let (root, pipeline) = try Self.samplePipeline()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let file = root + "/beschikkingen_2025-04-30.csv"
+        try (Workspace.decisionHeader + "\n" + (1...20).map { "\(P($0)),X\($0),2025-04-01,31-02-2025,,45,,,0344,," }.joined(separator: "\n"))
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try Binary.run(["validate", pipeline, file, "--source", "decisions"])
+        #expect(result.status == 65)
+        #expect(result.stdout.contains("rows read: 20"))
+        #expect(result.stdout.contains("bad_date: 20"))
+        #expect(result.stdout.contains("verdict: refused"))
+        #expect(!FileManager.default.fileExists(atPath: root + "/var/outflow.sqlite"))
+    }
+}

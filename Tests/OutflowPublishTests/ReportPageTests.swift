@@ -1,0 +1,75 @@
+// The analyst and steward pages: escaped text, suppressed cells as `<k` and never a number,
+// no scripts or network addresses, deterministic charts, Table 1 with statements not asked
+// of a role marked, audit warnings first.
+
+import Testing
+import OutflowCore
+import OutflowCSV
+import OutflowAnalysis
+import OutflowPublish
+import OutflowTestSupport
+
+struct ReportPageTests {
+    static let facts = RunFacts(pipelineName: "test <&>", runId: "20250401T020000Z", version: "0.1.0", asOf: Day(parsing: "2025-03-31")!,
+                                generatedAt: "2025-04-01T02:00:00Z", definitions: [("index date", "end")], inputs: [], minCell: 10)
+
+    static let tables: [String: PublishedTable] = [
+        "outflow": PublishedTable(name: "outflow", columns: ["stratum", "stratum_value", "horizon_days", "entries", "n_followed", "n_events",
+                                                             "n_censored", "cum_incidence", "ci_low", "ci_high", "suppressed"],
+                                  rows: [[.key("all"), .key("all"), .key("91"), .count(40), .count(30), .count(0), .count(10),
+                                          .proportion(0), .proportion(0), .proportion(0)],
+                                         [.key("role"), .key("jongere"), .key("91")] + Array(repeating: Cell.suppressed, count: 7)]),
+        "outflow_curve": PublishedTable(name: "outflow_curve", columns: ["stratum", "stratum_value", "t_days", "at_risk", "cum_incidence", "ci_low", "ci_high"],
+                                        rows: [[.key("all"), .key("all"), .key("0"), .count(40), .proportion(0.1), .proportion(0.05), .proportion(0.2)],
+                                               [.key("all"), .key("all"), .key("30"), .count(30), .proportion(0.2), .proportion(0.1), .proportion(0.3)]]),
+        "questionnaire": PublishedTable(name: "questionnaire", columns: ["wave", "role", "item", "respondents", "pct_disagree", "pct_neutral", "pct_agree", "suppressed"],
+                                        rows: [[.key("1"), .key("jongere"), .key("learned_useful"), .count(12), .percent(8.3), .percent(16.7), .percent(75)],
+                                               [.key("1"), .key("opvoeder"), .key("at_ease"), .suppressed, .suppressed, .suppressed, .suppressed]]),
+    ]
+
+    static let instrument = Instrument(name: "E", version: "1", items: [
+        Instrument.Item(code: "at_ease", text: "Op mijn gemak", roles: [.opvoeder], track: false),
+        Instrument.Item(code: "learned_useful", text: "Iets geleerd", roles: [.jongere], track: false),
+    ])
+
+    @Test func rendersSuppressedCellsAsLessThanKAndEscapesText() {
+        let html = ReportPage.render(facts: Self.facts, tables: Self.tables, instrument: Self.instrument)
+        #expect(html.contains("test &lt;&amp;&gt;"))
+        #expect(html.contains("&lt;10"))
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("http://") && !html.contains("https://"))
+        // The suppressed jongere row shows no number at all.
+        let row = html.components(separatedBy: "<td>jongere</td>").dropFirst().first?.components(separatedBy: "</tr>").first ?? ""
+        let withoutKeys = row.replacingOccurrences(of: "&lt;10", with: "").replacingOccurrences(of: "<td>91</td>", with: "")
+        #expect(row.components(separatedBy: "&lt;10").count - 1 == 5)
+        #expect(withoutKeys.allSatisfy { !$0.isNumber })
+    }
+
+    @Test func chartIsDeterministicAndDrawsSteps() {
+        let chart = StepChart(title: "t", series: [CurveSeries(label: "all", points: [(0, 0.1, 0.05, 0.2), (30, 0.2, 0.1, 0.3)], atRisk: [0: "40", 30: "30"])])
+        #expect(chart.svg() == chart.svg())
+        // maxT 30 spans 532 px from x = 58; the highest bound 0.3 gives a 0.05 grid up to 0.3:
+        // y(0.1) = 20 + 268 * (1 - 0.1 / 0.3) = 198.7, y(0.2) = 109.3.
+        #expect(chart.svg().contains("points=\"58.0,198.7 590.0,198.7 590.0,109.3 590.0,109.3\""))
+        #expect(chart.atRiskTable().contains("<td>40</td><td>30</td>"))
+    }
+
+    @Test func tableOneMarksStatementsNotAskedOfARole() {
+        let html = ReportPage.render(facts: Self.facts, tables: Self.tables, instrument: Self.instrument)
+        #expect(html.contains("Jongeren (N=12)"))
+        #expect(html.contains("Opvoeders (N=&lt;10)"))
+        #expect(html.contains("<td>Iets geleerd</td><td>8.3</td><td>16.7</td><td>75.0</td><td class=\"na\">–</td>"))
+    }
+
+    @Test func auditShowsWarningsFirstAndTablesForLists() {
+        let audit = JSONValue.object([
+            ("warnings", .array([.string("match rate dropped")])),
+            ("matchRates", .array([.object([("name", .string("a")), ("linked", .int(3))])])),
+        ])
+        let html = AuditPage.render(facts: Self.facts, audit: audit)
+        let warning = html.range(of: "match rate dropped")!.lowerBound
+        let rates = html.range(of: "Match rates")!.lowerBound
+        #expect(warning < rates)
+        #expect(html.contains("<th>Name</th><th>Linked</th>"))
+    }
+}
