@@ -36,7 +36,7 @@ let package = Package(
         .testTarget(name: "OutflowStorageTests", dependencies: ["OutflowCore", "OutflowStorage", "OutflowTestSupport"]),
         .testTarget(name: "OutflowIngestTests",
                     dependencies: ["OutflowCore", "OutflowCSV", "OutflowIngest", "OutflowStorage", "OutflowSynthetic", "OutflowTestSupport"]),
-        .testTarget(name: "OutflowAnalysisTests", dependencies: ["OutflowCore", "OutflowAnalysis", "OutflowTestSupport"]),
+        .testTarget(name: "OutflowAnalysisTests", dependencies: ["OutflowCore", "OutflowAnalysis", "OutflowSynthetic", "OutflowTestSupport"]),
         .testTarget(name: "OutflowPublishTests", dependencies: ["OutflowCore", "OutflowCSV", "OutflowPublish", "OutflowAnalysis", "OutflowTestSupport"]),
         .testTarget(name: "OutflowPipelineTests",
                     dependencies: ["OutflowCore", "OutflowCSV", "OutflowPipeline", "OutflowIngest", "OutflowStorage", "OutflowAnalysis", "OutflowPublish", "OutflowSynthetic", "OutflowTestSupport"]),

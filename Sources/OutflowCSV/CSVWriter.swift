@@ -298,4 +298,9 @@ public struct CSVWriteError: Error, CustomStringConvertible, Equatable, Sendable
     public var description: String {
         "cannot \(operation.rawValue) \(path): \(String(cString: strerror(code))) (\(symbol))"
     }
+    package init(path: String, operation: Operation, code: Int32) {
+        self.path = path
+        self.operation = operation
+        self.code = code
+    }
 }

@@ -1,7 +1,7 @@
-// The flat key table behind the person index and duplicate-key detection, checked against
-// Swift's Set and Dictionary: random keys through many growth steps, keys that share a
-// first slot (probing, wrap-around at the end of the table), forgetting the keys of a
-// rolled-back load, and the person index numbering pseudonyms as it did with a Dictionary.
+// The flat tables behind the person index and duplicate-key detection, checked against
+// Swift's Set and Dictionary: random keys through many growth steps, ids that share a first
+// slot (probing, wrap-around at the end of the table), forgetting the keys of a rolled-back
+// load, and the person index numbering pseudonyms as it did with a Dictionary.
 
 import Foundation
 import Testing
@@ -13,92 +13,109 @@ import OutflowSynthetic
 import OutflowTestSupport
 
 struct FlatKeyTableTests {
-    typealias Key = FlatKeyTable.Key
+    func randomPseudonym(_ random: inout SeededRandom) -> Pseudonym {
+        Pseudonym(hex: (0..<4).map { _ in String(repeating: "0", count: 16) + String(random.next() as UInt64, radix: 16) }
+            .map { String($0.suffix(16)) }.joined())!
+    }
 
-    func randomKey(_ random: inout SeededRandom) -> Key { Key(high: random.next(), low: random.next()) }
-
-    @Test func setMatchesSwiftSetThroughGrowth() {
+    @Test func rowKeySetMatchesSwiftSetThroughGrowth() {
         var random = SeededRandom(seed: 11)
-        let table = FlatKeyTable()
-        var reference: Set<[UInt64]> = []
-        var drawn: [Key] = []
+        let set = RowKeySet()
+        var reference: Set<[UInt8]> = []
+        var drawn: [[UInt8]] = []
         for step in 0..<60_000 {
-            // Every fourth insert repeats an earlier key.
-            let key = step % 4 == 3 ? drawn[random.int(0...(drawn.count - 1))] : randomKey(&random)
-            if step % 4 != 3 { drawn.append(key) }
-            let inserted = table.insert(key)
-            #expect(inserted == reference.insert([key.high, key.low]).inserted)
-            if step & 0x0FFF == 0 { #expect(table.count == reference.count) }
+            // Every fourth insert repeats an earlier key; the others are 0 to 40 bytes, many
+            // sharing a prefix with an earlier key or differing from it only in length.
+            let key: [UInt8]
+            if step % 4 == 3 {
+                key = drawn[random.int(0...(drawn.count - 1))]
+            } else if step % 4 == 2 {
+                key = drawn[random.int(0...(drawn.count - 1))] + [UInt8(random.int(0...1))]
+            } else {
+                key = (0..<random.int(0...40)).map { _ in UInt8(random.int(0...255)) }
+            }
+            drawn.append(key)
+            let inserted = key.withUnsafeBytes { set.insert($0) }
+            #expect(inserted == reference.insert(key).inserted)
+            if step & 0x0FFF == 0 { #expect(set.count == reference.count) }
         }
-        #expect(table.count == reference.count)
-        #expect(table.highestId == Int32(reference.count))
-        for key in drawn { #expect(table.id(of: key) != nil) }
-        for _ in 0..<1000 { #expect(table.id(of: randomKey(&random)) == nil) }
+        #expect(set.count == reference.count)
+        for key in drawn { #expect(!key.withUnsafeBytes { set.insert($0) }) }
+        #expect(set.count == reference.count)
     }
 
     @Test func mapMatchesSwiftDictionaryWithGivenIds() {
         var random = SeededRandom(seed: 12)
         let table = FlatKeyTable()
         table.reserve(5000)
-        var reference: [[UInt64]: Int32] = [:]
-        var keys: [Key] = []
+        var reference: [Pseudonym: Int32] = [:]
+        var keys: [Pseudonym] = []
         var nextId: Int32 = 1
         for step in 0..<20_000 {
-            let key = step % 3 == 2 ? keys[random.int(0...(keys.count - 1))] : randomKey(&random)
+            let key = step % 3 == 2 ? keys[random.int(0...(keys.count - 1))] : randomPseudonym(&random)
             if step % 3 != 2 { keys.append(key) }
             // Ids with gaps, as persons removed by an erasure leave them.
             let (id, inserted) = table.insert(key, id: nextId)
-            if let known = reference[[key.high, key.low]] {
+            if let known = reference[key] {
                 #expect(!inserted && id == known)
             } else {
                 #expect(inserted && id == nextId)
-                reference[[key.high, key.low]] = nextId
+                reference[key] = nextId
                 nextId += Int32(random.int(1...3))
             }
         }
         #expect(table.count == reference.count)
-        for key in keys { #expect(table.id(of: key) == reference[[key.high, key.low]]) }
+        #expect(table.highestId == reference.values.max())
+        for key in keys { #expect(table.id(of: key) == reference[key]) }
+        for _ in 0..<1000 { #expect(table.id(of: randomPseudonym(&random)) == nil) }
     }
 
-    @Test func keysSharingASlotProbeAndWrapAround() {
-        let table = FlatKeyTable()
-        // The first slot comes from the top bits of high x 0x9E3779B97F4A7C15. This high makes
-        // that product all ones, so every key with it starts at the last slot whatever the
-        // table's size: the run wraps to the start and is carried through each growth.
-        let lastHigh: UInt64 = 0x0E21_7C1E_66C8_8CC3
-        let last = (0..<300).map { Key(high: lastHigh, low: UInt64($0) << 7 | 1) }
-        // High 0 starts at slot 0, where the wrapped run lands.
-        let first = (0..<50).map { Key(high: 0, low: UInt64($0 + 1) << 32 | 5) }
-        var reference: Set<[UInt64]> = []
-        for (i, key) in zip(0..., last + first + [Key(high: 0, low: 0)]) {
-            #expect(table.insert(key, id: Int32(i + 1)) == (Int32(i + 1), true))
-            reference.insert([key.high, key.low])
+    @Test func idsSharingASlotProbeAndWrapAround() {
+        var slots = FlatSlots()
+        defer { slots.deallocate() }
+        // The first slot is the hash's top bits. Hash ~0 starts at the last slot whatever the
+        // number of slots, so its run wraps to the start, where hash 0 starts, and is carried
+        // through each growth; hash 0xC0... starts three quarters in, clear of that run.
+        // Id n has hash `hashes[n - 1]`.
+        let quarter: UInt64 = 0xC000_0000_0000_0000
+        let hashes: [UInt64] = Array(repeating: ~0, count: 300) + Array(repeating: 0, count: 50) + [quarter]
+        let hashOf = { (id: Int32) in hashes[Int(id) - 1] }
+        for (i, hash) in zip(1..., hashes) {
+            let (found, slot) = slots.find(hash) { _ in false }
+            #expect(found == 0)
+            slots.fill(slot, hash: hash, with: Int32(i), hashOf: hashOf)
         }
-        for key in last + first { #expect(!table.insert(key)) }
-        #expect(table.count == reference.count)
-        for (i, key) in zip(0..., last + first + [Key(high: 0, low: 0)]) { #expect(table.id(of: key) == Int32(i + 1)) }
-        #expect(table.id(of: Key(high: lastHigh, low: 2)) == nil)
-        #expect(table.id(of: Key(high: 0, low: 5)) == nil)
-        #expect(table.id(of: Key(high: 0, low: 1)) == nil)
+        for (slotCount, quarterSlot) in [(512, 384), (8192, 6144)] {
+            if slotCount > 512 { slots.reserve(5000, hashOf: hashOf) }
+            #expect(slots.count == 351 && slots.slotCount == slotCount)
+            // Every id is found on its own hash's run.
+            for (i, hash) in zip(1..., hashes) { #expect(slots.find(hash) { $0 == Int32(i) }.id == Int32(i)) }
+            // The run of ~0 holds the last slot and slots 0...348, shared with hash 0's run.
+            let last = slots.find(~0) { _ in true }
+            #expect(last.slot == slotCount - 1 && hashes[Int(last.id) - 1] == ~0)
+            #expect(slots.find(~0) { _ in false }.slot == 349 && slots.find(0) { _ in false }.slot == 349)
+            #expect(slots.find(quarter) { _ in true }.slot == quarterSlot)
+            #expect(slots.find(quarter) { _ in false }.slot == quarterSlot + 1)
+        }
     }
 
     @Test func removeAllAboveForgetsTheLaterKeysOnly() {
         var random = SeededRandom(seed: 13)
         let table = FlatKeyTable()
-        let keys = (0..<3000).map { _ in randomKey(&random) }
-        for key in keys { #expect(table.insert(key)) }
+        let keys = (0..<3000).map { _ in randomPseudonym(&random) }
+        for (i, key) in keys.enumerated() { #expect(table.insert(key, id: Int32(i + 1)) == (Int32(i + 1), true)) }
         table.removeAll(above: 1000)
         #expect(table.count == 1000 && table.highestId == 1000)
         for (i, key) in keys.prefix(1000).enumerated() { #expect(table.id(of: key) == Int32(i + 1)) }
         for key in keys.dropFirst(1000) { #expect(table.id(of: key) == nil) }
-        // Numbering goes on after the highest id kept, and a forgotten key is new again.
-        #expect(table.insert(keys[2500]) && table.id(of: keys[2500]) == 1001)
-        #expect(!table.insert(keys[5]) && table.count == 1001)
+        // A forgotten key is new again.
+        #expect(table.insert(keys[2500], id: 1001) == (1001, true) && table.id(of: keys[2500]) == 1001)
+        #expect(table.insert(keys[5], id: 1002) == (6, false) && table.count == 1001)
         table.removeAll(above: 2000)
         #expect(table.count == 1001)
         table.removeAll(above: 0)
         #expect(table.count == 0 && table.highestId == 0 && table.id(of: keys[0]) == nil)
-        #expect(table.insert(keys[0]) && table.id(of: keys[0]) == 1)
+        #expect(table.insert(keys[0], id: 1) == (1, true) && table.id(of: keys[0]) == 1)
     }
 
     // MARK: - Person index

@@ -87,6 +87,14 @@ public struct AttritionStep: Sendable, Equatable {
     public var persons: Int
     public var excludedEntries: Int
     public var excludedPersons: Int
+    package init(step: Int, reason: String, entries: Int, persons: Int, excludedEntries: Int, excludedPersons: Int) {
+        self.step = step
+        self.reason = reason
+        self.entries = entries
+        self.persons = persons
+        self.excludedEntries = excludedEntries
+        self.excludedPersons = excludedPersons
+    }
 }
 
 /// The cohort with its attrition flow and follow-up counts.
@@ -98,6 +106,11 @@ public struct Cohort: Sendable {
 
     public var events: Int { entries.filter(\.isEvent).count }
     public func censored(_ reason: CensorReason) -> Int { entries.filter { $0.censorReason == reason }.count }
+    package init(entries: [CohortEntry], attrition: [AttritionStep], inCareAtIndex: Int) {
+        self.entries = entries
+        self.attrition = attrition
+        self.inCareAtIndex = inCareAtIndex
+    }
 }
 
 /// The age-limit day of a birth year: the birthday is taken as 1 July (methods.md section 5).

@@ -13,6 +13,14 @@ public struct StratumMeasures: Sendable {
     public var totalDays: Int
     /// The before/after table; nil for strata that have none (outflow by answer).
     public var beforeAfter: BeforeAfterTable?
+    package init(stratum: Stratum, entries: Int, kaplanMeier: KaplanMeier, rate: PoissonRate, totalDays: Int, beforeAfter: BeforeAfterTable? = nil) {
+        self.stratum = stratum
+        self.entries = entries
+        self.kaplanMeier = kaplanMeier
+        self.rate = rate
+        self.totalDays = totalDays
+        self.beforeAfter = beforeAfter
+    }
 }
 
 /// Computes the measures of all strata of a cohort.

@@ -10,6 +10,10 @@ public struct Stratum: Sendable, Hashable {
     public var value: String
 
     public static let all = Stratum(variable: "all", value: "all")
+    package init(variable: String, value: String) {
+        self.variable = variable
+        self.value = value
+    }
 }
 
 /// Groups items into the strata of a report.

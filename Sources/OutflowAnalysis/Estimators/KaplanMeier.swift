@@ -54,7 +54,12 @@ public struct KaplanMeier: Sendable {
         public let events: Int
         /// Censorings with `T <= h`.
         public let censored: Int
-    }
+            package init(followed: Int, events: Int, censored: Int) {
+            self.followed = followed
+            self.events = events
+            self.censored = censored
+        }
+}
 
     /// The 0.975 quantile of the standard normal distribution, as the spec fixes it.
     public static let z = 1.959963984540054

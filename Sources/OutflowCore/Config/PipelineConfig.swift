@@ -41,6 +41,15 @@ public struct CohortConfig: Sendable {
     public var strata: [String] = ["role", "group_type", "organisation", "index_year"]
     /// The stratum variables a pipeline may name.
     public static let knownStrata = ["role", "group_type", "organisation", "district", "index_year"]
+    package init(index: IndexDate = .end, episodes: Episodes = .first, roles: [Role] = [.jongere, .opvoeder], ageLimit: Int = 18, excludeInCareAtIndex: Bool = true, priorCareDays: Int = 0, strata: [String] = ["role", "group_type", "organisation", "index_year"]) {
+        self.index = index
+        self.episodes = episodes
+        self.roles = roles
+        self.ageLimit = ageLimit
+        self.excludeInCareAtIndex = excludeInCareAtIndex
+        self.priorCareDays = priorCareDays
+        self.strata = strata
+    }
 }
 
 /// The `outcome` block.
@@ -60,6 +69,10 @@ public struct OutcomeConfig: Sendable {
 public struct WaveConfig: Sendable, Equatable {
     public var wave: Int
     public var offsetDays: Int
+    package init(wave: Int, offsetDays: Int) {
+        self.wave = wave
+        self.offsetDays = offsetDays
+    }
 }
 
 /// The `disclosure` block.

@@ -43,7 +43,7 @@ package struct DecisionRows: BatchedSourceRows {
             let changeReason = try r.code(9, digits: 2) { (1...99).contains($0) }
             try context.noteKeyId(r, column: 10)
             let personId = try context.personId(pseudonym, r, column: 0)
-            try context.claim(KeyFingerprint { $0.combine(decisionId) }, r, column: 1)
+            try context.claim(r, column: 1) { $0.append(decisionId) }
             var hash = RowHash()
             hash.add(personId); hash.add(decisionId); hash.add(decisionDay.julian); hash.add(start.julian)
             hash.add(end?.julian); hash.add(category); hash.add(productCode); hash.add(provider)

@@ -31,7 +31,7 @@ package struct FamilyRows: BatchedSourceRows {
             try context.noteKeyId(r, column: 3)
             let parentId = try context.personId(parent, r, column: 0)
             let childId = try context.personId(child, r, column: 1)
-            try context.claim(KeyFingerprint { $0.combine(parent); $0.combine(child) }, r, column: 1)
+            try context.claim(r, column: 1) { $0.append(parentId); $0.append(childId) }
             var hash = RowHash()
             hash.add(parentId); hash.add(childId); hash.add(birthYear)
             return Values(parentId: parentId, childId: childId, birthYear: birthYear, hash: hash.signed)

@@ -1,5 +1,7 @@
 // What the parsing of one file keeps: the person index, the erasure list, the key ids
-// seen, and the keys already delivered in this file (for `duplicate_key`).
+// seen, and the keys already delivered in this file (for `duplicate_key`). Both the person
+// index and the row keys are exact (`FlatKeyTable.swift`): a pseudonym or a row key matches
+// only an equal one, never one that merely hashes alike.
 
 import OutflowCore
 import OutflowCSV
@@ -9,8 +11,8 @@ import OutflowStorage
 /// the next id as their first accepted row is parsed; the inserting thread writes them to
 /// `person` (`takePending`) before the rows that use them. Used by one thread at a time.
 package final class PersonIndex: @unchecked Sendable {
-    /// Person ids by 128 bits mixed from all 256 of a pseudonym: 16 bytes a person plus 4
-    /// a slot, so millions of persons stay within the memory budget.
+    /// Person ids by pseudonym, all 32 bytes compared: 32 bytes a person plus 4 a slot, so
+    /// millions of persons stay within the memory budget.
     private let ids = FlatKeyTable()
     private var nextId = 1
     private var pending: [(id: Int, pseudonym: String)] = []
@@ -22,18 +24,13 @@ package final class PersonIndex: @unchecked Sendable {
         nextId = highest + 1
         let select = try db.prepare("SELECT person_id, pseudo_id FROM person")
         while let row = try select.step() {
-            if let text = row.text(1), let p = Pseudonym(hex: text) { ids.insert(Self.key(p), id: Int32(row.int(0))) }
+            if let text = row.text(1), let p = Pseudonym(hex: text) { ids.insert(p, id: Int32(row.int(0))) }
         }
-    }
-
-    private static func key(_ p: Pseudonym) -> FlatKeyTable.Key {
-        FlatKeyTable.Key(high: KeyFingerprint.mix(p.a ^ KeyFingerprint.mix(p.c, 0x9E37_79B9_7F4A_7C15), 0xFF51_AFD7_ED55_8CCD),
-                         low: KeyFingerprint.mix(p.b ^ KeyFingerprint.mix(p.d, 0xC2B2_AE3D_27D4_EB4F), 0xC4CE_B9FE_1A85_EC53))
     }
 
     /// The id of a pseudonym, assigning the next one when the person is new.
     package func id(for pseudonym: Pseudonym, text: @autoclosure () -> String) -> Int {
-        let (id, inserted) = ids.insert(Self.key(pseudonym), id: Int32(nextId))
+        let (id, inserted) = ids.insert(pseudonym, id: Int32(nextId))
         if inserted {
             pending.append((nextId, text()))
             nextId += 1
@@ -59,44 +56,33 @@ package final class PersonIndex: @unchecked Sendable {
     }
 }
 
-/// A 128-bit fingerprint of a row key, for duplicate detection within one file: two
-/// independent 64-bit multiply-mix hashes, so a false duplicate needs a 128-bit collision.
-package struct KeyFingerprint {
-    package private(set) var high: UInt64 = 0x9E37_79B9_7F4A_7C15
-    package private(set) var low: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+/// A row key as exact bytes, for the duplicate check within one file: its values one after
+/// another, each self-delimiting (a number as LEB128 of its 64 bits, a text as its UTF-8
+/// length and bytes), so two keys built by the same appends are equal exactly when every
+/// value is. Person ids stand for pseudonyms: the person index gives two pseudonyms one id
+/// only when they are equal, and takes 1 to 5 bytes where a pseudonym takes 32.
+package struct RowKey {
+    package private(set) var bytes: [UInt8] = []
 
-    package init(_ combine: (inout KeyFingerprint) -> Void) { combine(&self) }
-
-    package mutating func combine(_ value: UInt64) {
-        high = Self.mix(high ^ value, 0xFF51_AFD7_ED55_8CCD)
-        low = Self.mix(low &+ value, 0xC4CE_B9FE_1A85_EC53)
-    }
-
-    package mutating func combine(_ value: Int) { combine(UInt64(bitPattern: Int64(value))) }
-
-    package mutating func combine(_ p: Pseudonym) { combine(p.a); combine(p.b); combine(p.c); combine(p.d) }
-
-    package mutating func combine(_ text: String) {
-        var copy = text
-        copy.withUTF8 { bytes in
-            var i = 0
-            while i < bytes.count {
-                var word: UInt64 = 0
-                for k in 0..<min(8, bytes.count - i) { word |= UInt64(bytes[i + k]) << (8 * UInt64(k)) }
-                combine(word)
-                i += 8
-            }
+    package mutating func append(_ value: Int) {
+        var v = UInt64(bitPattern: Int64(value))
+        while v >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
         }
-        combine(UInt64(text.utf8.count))
+        bytes.append(UInt8(v))
     }
 
-    @inline(__always)
-    package static func mix(_ x: UInt64, _ k: UInt64) -> UInt64 {
-        var h = x &* k
-        h ^= h >> 33
-        h = h &* 0x9E37_79B9_7F4A_7C15
-        return h ^ (h >> 29)
+    package mutating func append(_ text: String) {
+        var copy = text
+        copy.withUTF8 { utf8 in
+            append(utf8.count)
+            bytes.append(contentsOf: utf8)
+        }
     }
+
+    /// Empties the key, keeping its storage.
+    package mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
 }
 
 /// What the parsing thread keeps while it reads one file.
@@ -110,7 +96,7 @@ package struct ParseContext: @unchecked Sendable {
     /// The last key id noted, as `RecordView.keyIdBytes` packs it.
     package var lastKeyId: UInt64? = nil
     /// The row keys of this file so far. A class: the copies of this context share it.
-    package let seenKeys = FlatKeyTable()
+    package let seenKeys = RowKeySet()
 
     /// The person id for the pseudonym in `column`, or the `erased` rejection for a person
     /// on the erasure list.
@@ -133,9 +119,10 @@ package struct ParseContext: @unchecked Sendable {
 
     package static let maxReservedKeys = 1 << 20
 
-    /// Records a row key; a key seen before in this file is a `duplicate_key` rejection.
-    package func claim(_ key: KeyFingerprint, _ record: RecordView, column: Int) throws {
-        if !seenKeys.insert(FlatKeyTable.Key(high: key.high, low: key.low)) { throw record.reject(.duplicateKey, column) }
+    /// Records the row key `build` appends; a key seen before in this file is a
+    /// `duplicate_key` rejection of `column`.
+    package func claim(_ record: RecordView, column: Int, _ build: (inout RowKey) -> Void) throws {
+        if !seenKeys.insert(build) { throw record.reject(.duplicateKey, column) }
     }
 
     package mutating func noteKeyId(_ record: RecordView, column: Int) throws {

@@ -44,7 +44,7 @@ package struct RegistrationRows: BatchedSourceRows {
             let district = try r.text(9)
             try context.noteKeyId(r, column: 10)
             let personId = try context.personId(pseudonym, r, column: 0)
-            try context.claim(KeyFingerprint { $0.combine(pseudonym); $0.combine(groupId); $0.combine(start.julian) }, r, column: 0)
+            try context.claim(r, column: 0) { $0.append(personId); $0.append(groupId); $0.append(start.julian) }
             var hash = RowHash()
             hash.add(personId); hash.add(groupId); hash.add(groupType); hash.add(organisation); hash.add(role.rawValue)
             hash.add(start.julian); hash.add(end?.julian); hash.add(endReason?.rawValue); hash.add(birthYear); hash.add(district)

@@ -3,6 +3,7 @@
 import Testing
 import OutflowCore
 import OutflowAnalysis
+import OutflowSynthetic
 import OutflowTestSupport
 
 @Suite struct PersonGroupsTests {
