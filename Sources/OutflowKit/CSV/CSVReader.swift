@@ -10,8 +10,10 @@
 // `maxLinesPerField` lines, so one unmatched quote fails at its own row instead of
 // swallowing the rest of the file.
 //
-// A record is held whole in memory, so `maxRecordBytes` caps its values together; a larger
-// record stops the file with a `CSVError`.
+// A record is held whole in memory, so its size is capped twice: `maxRecordBytes` for its
+// values together and `maxFieldsPerRecord` for its field count (each field costs an 8-byte
+// end offset even when empty, so a line of millions of delimiters would otherwise grow
+// memory without bound). Either cap stops the file with a `CSVError`.
 
 import Foundation
 
@@ -46,6 +48,7 @@ public final class CSVReader {
     private var atEOF = false
     private let maxLinesPerField: Int
     private let maxRecordBytes: Int
+    private let maxFieldsPerRecord: Int
     /// The error that stopped the reader; rethrown by every later call.
     private var failure: CSVError?
 
@@ -57,16 +60,19 @@ public final class CSVReader {
     /// Where each field of the current record ends in `fieldBytes`.
     private var fieldEnds: UnsafeMutablePointer<Int>
     private var fieldCount = 0
-    private var fieldEndsCapacity = 64
+    /// At most `maxFieldsPerRecord`, so outgrowing it is what `tooManyFields` checks.
+    private var fieldEndsCapacity: Int
 
     /// `maxRecordBytes` caps the unquoted values of one record together (delimiters and
-    /// quotes not counted).
+    /// quotes not counted); `maxFieldsPerRecord` caps its number of fields. The contracts
+    /// have a few dozen columns, so 65,536 fields is far above any real row.
     public init(path: String, encoding: TextEncoding = .utf8, chunkSize: Int = 1 << 20,
-                maxLinesPerField: Int = 100, maxRecordBytes: Int = 16 << 20) throws {
+                maxLinesPerField: Int = 100, maxRecordBytes: Int = 16 << 20, maxFieldsPerRecord: Int = 1 << 16) throws {
         self.path = path
         self.encoding = encoding
         self.maxLinesPerField = maxLinesPerField
         self.maxRecordBytes = maxRecordBytes
+        self.maxFieldsPerRecord = max(1, maxFieldsPerRecord)
         fd = open(path, O_RDONLY)
         if fd < 0 { throw CSVError(path: path, row: 0, kind: .unreadable(String(cString: strerror(errno)))) }
         var attributes = stat()
@@ -75,6 +81,7 @@ public final class CSVReader {
         chunk = .allocate(capacity: chunkCapacity)
         fieldBytesCapacity = max(1, min(4096, maxRecordBytes))
         fieldBytes = .allocate(capacity: fieldBytesCapacity)
+        fieldEndsCapacity = min(64, self.maxFieldsPerRecord)
         fieldEnds = .allocate(capacity: fieldEndsCapacity)
     }
 
@@ -126,7 +133,7 @@ public final class CSVReader {
 
     /// Advances to the next record, skipping blank lines (they still count as rows).
     /// Returns false at the end of the file. Throws a `CSVError` for a record that breaks the
-    /// grammar or the byte cap, and the same error on every call after that (see the type's notes).
+    /// grammar or a cap, and the same error on every call after that (see the type's notes).
     public func next() throws -> Bool {
         if let failure { throw failure }
         do {
@@ -169,7 +176,7 @@ public final class CSVReader {
                 try fill()
                 if position >= chunkCount {
                     if inQuotes { throw CSVError(path: path, row: startRow, kind: .unterminatedQuote) }
-                    endField()
+                    try endField()
                     return true
                 }
             }
@@ -203,17 +210,17 @@ public final class CSVReader {
             }
             switch c {
             case delimiter:
-                endField()
+                try endField()
                 position += 1
             case CSVByte.lf:
                 position += 1
-                endField()
+                try endField()
                 return true
             case CSVByte.cr:
                 position += 1
                 if position >= chunkCount { try fill() }
                 if position < chunkCount && chunk[position] == CSVByte.lf { position += 1 }
-                endField()
+                try endField()
                 return true
             case CSVByte.quote:
                 position += 1
@@ -257,16 +264,22 @@ public final class CSVReader {
 
     /// Ends the current field where the field bytes end now.
     @inline(__always)
-    private func endField() {
-        if fieldCount == fieldEndsCapacity {
-            let grown = UnsafeMutablePointer<Int>.allocate(capacity: fieldEndsCapacity * 2)
-            grown.update(from: fieldEnds, count: fieldCount)
-            fieldEnds.deallocate()
-            fieldEnds = grown
-            fieldEndsCapacity *= 2
-        }
+    private func endField() throws {
+        if fieldCount == fieldEndsCapacity { try growFieldEnds() }
         fieldEnds[fieldCount] = fieldBytesCount
         fieldCount += 1
+    }
+
+    private func growFieldEnds() throws {
+        if fieldCount >= maxFieldsPerRecord {
+            throw CSVError(path: path, row: row, kind: .tooManyFields(maxFieldsPerRecord))
+        }
+        let capacity = min(fieldEndsCapacity * 2, maxFieldsPerRecord)
+        let grown = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+        grown.update(from: fieldEnds, count: fieldCount)
+        fieldEnds.deallocate()
+        fieldEnds = grown
+        fieldEndsCapacity = capacity
     }
 
     /// Moves the unread tail to the front and reads more bytes behind it.
@@ -325,6 +338,7 @@ public struct CSVError: Error, CustomStringConvertible, Sendable {
         case unterminatedQuote
         /// The record's values together exceed the byte cap.
         case fieldTooLarge(Int)
+        case tooManyFields(Int)
     }
     public let path: String
     public let row: Int
@@ -337,6 +351,7 @@ public struct CSVError: Error, CustomStringConvertible, Sendable {
         case .emptyFile: return "no_header"
         case .unterminatedQuote: return "unterminated_quote"
         case .fieldTooLarge: return "field_too_large"
+        case .tooManyFields: return "too_many_fields"
         }
     }
 
@@ -347,6 +362,7 @@ public struct CSVError: Error, CustomStringConvertible, Sendable {
         case .emptyFile: return "\(file): row 1: no header row (the file is empty)"
         case .unterminatedQuote: return "\(file): row \(row): a quote opened here is never closed"
         case .fieldTooLarge(let limit): return "\(file): row \(row): the record's values are larger than \(limit) bytes together"
+        case .tooManyFields(let limit): return "\(file): row \(row): the record has more than \(limit) fields"
         }
     }
 }

@@ -235,6 +235,7 @@ struct FileLoader {
         case .emptyFile: reason = .noHeader
         case .unterminatedQuote: reason = .unterminatedQuote
         case .fieldTooLarge: reason = .fieldTooLarge
+        case .tooManyFields: reason = .tooManyFields
         }
         let detail = error.description.replacingOccurrences(of: "\(name): ", with: "").replacingOccurrences(of: "row \(error.row): ", with: "")
         return FileRejection(file: name, row: error.row, reason: reason, detail: detail)

@@ -1,7 +1,7 @@
 // The CSV reader against odd and malformed files: quoting, embedded line breaks, BOM,
 // CRLF, `;`, Windows-1252, empty and header-only files, blank lines, ragged rows, a 1 MB
-// field, records split across read chunks, a quote that never closes, a record over the byte
-// cap, and the reader staying failed after an error.
+// field, records split across read chunks, a quote that never closes, records over the byte
+// and field caps, and the reader staying failed after an error.
 
 import Foundation
 import Testing
@@ -98,11 +98,11 @@ struct CSVReaderTests {
     }
 
     /// A reader on a file that is unlinked at once (the open descriptor keeps it readable).
-    static func reader(_ text: String, maxRecordBytes: Int = 16 << 20) throws -> CSVReader {
+    static func reader(_ text: String, maxRecordBytes: Int = 16 << 20, maxFieldsPerRecord: Int = 1 << 16) throws -> CSVReader {
         let path = NSTemporaryDirectory() + "csv-\(UUID().uuidString).csv"
         _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        return try CSVReader(path: path, maxRecordBytes: maxRecordBytes)
+        return try CSVReader(path: path, maxRecordBytes: maxRecordBytes, maxFieldsPerRecord: maxFieldsPerRecord)
     }
 
     @Test func recordOverTheByteCapFailsAtItsRowAndEveryLaterCallRethrows() throws {
@@ -126,6 +126,25 @@ struct CSVReaderTests {
         #expect(first.row == 2 && first.kind == .unterminatedQuote)
         let second = try #require(throws: CSVError.self) { try reader.next() }
         #expect(second.row == 2 && second.kind == .unterminatedQuote)
+    }
+
+    @Test func recordWithMoreFieldsThanTheCapFailsAtItsRow() throws {
+        let reader = try Self.reader("a,b\n1,2,3,4\n1,2,3,4,5\n6,7\n", maxFieldsPerRecord: 4)
+        _ = try reader.readHeader()
+        #expect(try reader.next() && reader.count == 4 && reader.string(at: 3) == "4")
+        let error = try #require(throws: CSVError.self) { try reader.next() }
+        #expect(error.row == 3 && error.kind == .tooManyFields(4) && error.reason == "too_many_fields")
+        let again = try #require(throws: CSVError.self) { try reader.next() }
+        #expect(again.row == 3 && again.kind == .tooManyFields(4))
+    }
+
+    @Test func lineOfFourMillionDelimitersStopsTheFileUnderTheDefaultCap() throws {
+        let header = "group_id;pseudo_id;role"
+        let reader = try Self.reader(header + "\nG1;p;jongere\n" + String(repeating: ";", count: 4_000_000) + "\nG2;q;opvoeder\n")
+        #expect(try reader.readHeader() == ["group_id", "pseudo_id", "role"])
+        #expect(try reader.next() && reader.string(at: 0) == "G1")
+        let error = try #require(throws: CSVError.self) { try reader.next() }
+        #expect(error.row == 3 && error.kind == .tooManyFields(65_536))
     }
 
     @Test func wideRecordsAndTheOffsetReachTheEnd() throws {
