@@ -110,7 +110,7 @@ struct FileLoader {
         var superseding = false
         if source.isSnapshot {
             guard let extraction else {
-                throw FileRejection(file: name, reason: .noExtractionDate, detail: "a snapshot file needs its extraction date in its name (YYYY-MM-DD or YYYYMMDD)")
+                throw FileRejection(file: name, reason: .noExtractionDate, detail: "a snapshot file needs its extraction date in its name (YYYY-MM-DD, DD-MM-YYYY or YYYYMMDD)")
             }
             if let newest = try registry.newestExtraction(source: source) {
                 if extraction < newest {
