@@ -9,11 +9,21 @@
 // `\r\n`; a last line without line end is a normal row. A quoted field may span at most
 // `maxLinesPerField` lines, so one unmatched quote fails at its own row instead of
 // swallowing the rest of the file.
+//
+// A record is held whole in memory, so its size is capped twice: `maxRecordBytes` for its
+// values together and `maxFieldsPerRecord` for its field count (each field costs an 8-byte
+// end offset even when empty, so a line of millions of delimiters would otherwise grow
+// memory without bound). Either cap stops the file with a `CSVError`.
 
 import Foundation
 import OutflowCore
 
 /// Reads one CSV file record by record.
+///
+/// Errors are final: once `readHeader()` or `next()` has thrown a `CSVError`, every later
+/// call throws that same error again, and `count` is 0. The reader never resumes in the
+/// middle of the record that failed, so a caller that catches and calls again cannot mistake
+/// the tail of a broken record for a row, nor a broken file for one that ended cleanly.
 public final class CSVReader {
     /// The delimiter found in the header line.
     public private(set) var delimiter: UInt8 = CSVByte.comma
@@ -38,32 +48,41 @@ public final class CSVReader {
     private var position = 0
     private var atEOF = false
     private let maxLinesPerField: Int
-    private let maxFieldBytes: Int
+    private let maxRecordBytes: Int
+    private let maxFieldsPerRecord: Int
+    /// The error that stopped the reader; rethrown by every later call.
+    private var failure: CSVError?
 
     /// The current record's field bytes, unquoted, end to end.
     private var fieldBytes: UnsafeMutablePointer<UInt8>
     private var fieldBytesCount = 0
-    /// At most `maxFieldBytes`, so outgrowing it is what `fieldTooLarge` checks.
+    /// At most `maxRecordBytes`, so outgrowing it is what `fieldTooLarge` checks.
     private var fieldBytesCapacity: Int
     /// Where each field of the current record ends in `fieldBytes`.
     private var fieldEnds: UnsafeMutablePointer<Int>
     private var fieldCount = 0
-    private var fieldEndsCapacity = 64
+    /// At most `maxFieldsPerRecord`, so outgrowing it is what `tooManyFields` checks.
+    private var fieldEndsCapacity: Int
 
+    /// `maxRecordBytes` caps the unquoted values of one record together (delimiters and
+    /// quotes not counted); `maxFieldsPerRecord` caps its number of fields. The contracts
+    /// have a few dozen columns, so 65,536 fields is far above any real row.
     public init(path: String, encoding: TextEncoding = .utf8, chunkSize: Int = 1 << 20,
-                maxLinesPerField: Int = 100, maxFieldBytes: Int = 16 << 20) throws {
+                maxLinesPerField: Int = 100, maxRecordBytes: Int = 16 << 20, maxFieldsPerRecord: Int = 1 << 16) throws {
         self.path = path
         self.encoding = encoding
         self.maxLinesPerField = maxLinesPerField
-        self.maxFieldBytes = maxFieldBytes
+        self.maxRecordBytes = maxRecordBytes
+        self.maxFieldsPerRecord = max(1, maxFieldsPerRecord)
         fd = open(path, O_RDONLY)
         if fd < 0 { throw CSVError(path: path, row: 0, kind: .unreadable(String(cString: strerror(errno)))) }
         var attributes = stat()
         fileSize = fstat(fd, &attributes) == 0 ? Int(attributes.st_size) : 0
         chunkCapacity = max(chunkSize, 16)
         chunk = .allocate(capacity: chunkCapacity)
-        fieldBytesCapacity = max(1, min(4096, maxFieldBytes))
+        fieldBytesCapacity = max(1, min(4096, maxRecordBytes))
         fieldBytes = .allocate(capacity: fieldBytesCapacity)
+        fieldEndsCapacity = min(64, self.maxFieldsPerRecord)
         fieldEnds = .allocate(capacity: fieldEndsCapacity)
     }
 
@@ -79,12 +98,13 @@ public final class CSVReader {
     /// Reads the header line, detects the delimiter, and returns the column names as
     /// delivered (trimmed of surrounding spaces).
     public func readHeader() throws -> [String] {
-        try fill()
+        if let failure { throw failure }
+        do { try fill() } catch let error as CSVError { throw fail(error) }
         if chunkCount >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF { position = 3 }
         delimiter = detectDelimiter()
-        guard try next() else { throw CSVError(path: path, row: 1, kind: .emptyFile) }
+        guard try next() else { throw fail(CSVError(path: path, row: 1, kind: .emptyFile)) }
         let names = (0..<count).map { string(at: $0).trimmingCharacters(in: .whitespaces) }
-        if names.allSatisfy(\.isEmpty) { throw CSVError(path: path, row: 1, kind: .emptyFile) }
+        if names.allSatisfy(\.isEmpty) { throw fail(CSVError(path: path, row: 1, kind: .emptyFile)) }
         return names
     }
 
@@ -113,13 +133,27 @@ public final class CSVReader {
     public var count: Int { fieldCount }
 
     /// Advances to the next record, skipping blank lines (they still count as rows).
-    /// Returns false at the end of the file.
+    /// Returns false at the end of the file. Throws a `CSVError` for a record that breaks the
+    /// grammar or a cap, and the same error on every call after that (see the type's notes).
     public func next() throws -> Bool {
-        while true {
-            guard try parseRecord() else { return false }
-            if fieldCount == 1 && fieldEnds[0] == 0 && !lastRecordHadQuotes { continue }
-            return true
+        if let failure { throw failure }
+        do {
+            while true {
+                guard try parseRecord() else { return false }
+                if fieldCount == 1 && fieldEnds[0] == 0 && !lastRecordHadQuotes { continue }
+                return true
+            }
+        } catch let error as CSVError {
+            throw fail(error)
         }
+    }
+
+    /// Makes `error` final: no field of the broken record stays readable.
+    private func fail(_ error: CSVError) -> CSVError {
+        failure = error
+        fieldCount = 0
+        fieldBytesCount = 0
+        return error
     }
 
     private var lastRecordHadQuotes = false
@@ -143,7 +177,7 @@ public final class CSVReader {
                 try fill()
                 if position >= chunkCount {
                     if inQuotes { throw CSVError(path: path, row: startRow, kind: .unterminatedQuote) }
-                    endField()
+                    try endField()
                     return true
                 }
             }
@@ -177,17 +211,17 @@ public final class CSVReader {
             }
             switch c {
             case delimiter:
-                endField()
+                try endField()
                 position += 1
             case CSVByte.lf:
                 position += 1
-                endField()
+                try endField()
                 return true
             case CSVByte.cr:
                 position += 1
                 if position >= chunkCount { try fill() }
                 if position < chunkCount && chunk[position] == CSVByte.lf { position += 1 }
-                endField()
+                try endField()
                 return true
             case CSVByte.quote:
                 position += 1
@@ -219,9 +253,9 @@ public final class CSVReader {
     }
 
     private func growFieldBytes(to needed: Int) throws {
-        if needed > maxFieldBytes { throw CSVError(path: path, row: row, kind: .fieldTooLarge(maxFieldBytes)) }
+        if needed > maxRecordBytes { throw CSVError(path: path, row: row, kind: .fieldTooLarge(maxRecordBytes)) }
         var capacity = fieldBytesCapacity
-        while capacity < needed { capacity = min(capacity * 2, maxFieldBytes) }
+        while capacity < needed { capacity = min(capacity * 2, maxRecordBytes) }
         let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         grown.update(from: fieldBytes, count: fieldBytesCount)
         fieldBytes.deallocate()
@@ -231,16 +265,22 @@ public final class CSVReader {
 
     /// Ends the current field where the field bytes end now.
     @inline(__always)
-    private func endField() {
-        if fieldCount == fieldEndsCapacity {
-            let grown = UnsafeMutablePointer<Int>.allocate(capacity: fieldEndsCapacity * 2)
-            grown.update(from: fieldEnds, count: fieldCount)
-            fieldEnds.deallocate()
-            fieldEnds = grown
-            fieldEndsCapacity *= 2
-        }
+    private func endField() throws {
+        if fieldCount == fieldEndsCapacity { try growFieldEnds() }
         fieldEnds[fieldCount] = fieldBytesCount
         fieldCount += 1
+    }
+
+    private func growFieldEnds() throws {
+        if fieldCount >= maxFieldsPerRecord {
+            throw CSVError(path: path, row: row, kind: .tooManyFields(maxFieldsPerRecord))
+        }
+        let capacity = min(fieldEndsCapacity * 2, maxFieldsPerRecord)
+        let grown = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
+        grown.update(from: fieldEnds, count: fieldCount)
+        fieldEnds.deallocate()
+        fieldEnds = grown
+        fieldEndsCapacity = capacity
     }
 
     /// Moves the unread tail to the front and reads more bytes behind it.
@@ -297,7 +337,9 @@ public struct CSVError: Error, CustomStringConvertible, Sendable {
         case unreadable(String)
         case emptyFile
         case unterminatedQuote
+        /// The record's values together exceed the byte cap.
         case fieldTooLarge(Int)
+        case tooManyFields(Int)
     }
     public let path: String
     public let row: Int
@@ -310,6 +352,7 @@ public struct CSVError: Error, CustomStringConvertible, Sendable {
         case .emptyFile: return "no_header"
         case .unterminatedQuote: return "unterminated_quote"
         case .fieldTooLarge: return "field_too_large"
+        case .tooManyFields: return "too_many_fields"
         }
     }
 
@@ -319,7 +362,8 @@ public struct CSVError: Error, CustomStringConvertible, Sendable {
         case .unreadable(let why): return "\(file): cannot read the file: \(why)"
         case .emptyFile: return "\(file): row 1: no header row (the file is empty)"
         case .unterminatedQuote: return "\(file): row \(row): a quote opened here is never closed"
-        case .fieldTooLarge(let limit): return "\(file): row \(row): a field is larger than \(limit) bytes"
+        case .fieldTooLarge(let limit): return "\(file): row \(row): the record's values are larger than \(limit) bytes together"
+        case .tooManyFields(let limit): return "\(file): row \(row): the record has more than \(limit) fields"
         }
     }
 }

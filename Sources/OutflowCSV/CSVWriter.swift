@@ -1,8 +1,10 @@
-// The buffered RFC 4180 writer behind every CSV the project produces: analyst reports and
-// generated inboxes. It owns a POSIX file descriptor and a 1 MiB buffer, so a hot loop can
-// write millions of rows through `writeField`, `writeInt`, `writeDay` and `endRow` without
-// building a String per value. A field is quoted only when it holds the delimiter, a quote,
-// CR or LF; quotes inside are doubled; every row ends with `\n`.
+// The RFC 4180 writer. Its streaming side owns a POSIX file descriptor and a 1 MiB buffer,
+// so a hot loop can write millions of rows through `writeField`, `writeInt`, `writeDay` and
+// `endRow` without building a String per value: the generated inboxes and the pseudonymiser's
+// output and rejects go through it. The published files (analyst tables, the quarantine
+// export, the linkage lists) are small and built in memory with `encode(rows:)` under the
+// same rules. A field is quoted only when it holds the delimiter, a quote, CR or LF; quotes
+// inside are doubled; every row ends with `\n`; no BOM is written.
 
 import Glibc
 import OutflowCore
@@ -165,8 +167,8 @@ public final class CSVWriter {
 
     // MARK: - In memory
 
-    /// Encodes a small table as CSV text with the same quoting rules, for tests and small
-    /// in-memory outputs.
+    /// Encodes a small table as CSV text with the same quoting rules: the published tables
+    /// and lists, and tests.
     public static func encode(rows: [[String]], delimiter: UInt8 = UInt8(ascii: ",")) -> String {
         var out: [UInt8] = []
         for row in rows {

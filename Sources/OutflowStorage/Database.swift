@@ -1,7 +1,9 @@
 // The SQLite connection: opening the file with the pragmas the pipeline relies on (WAL,
 // foreign keys, owner-only mode), running SQL, and transactions as closures that commit
-// on return and roll back on throw. Each connection is owned by the thread that opened
-// it; a run opens further ones (`companion`) on worker threads.
+// on return and roll back on throw. A connection is used by one thread only (it is opened
+// without SQLite's mutex); besides the main one, a run opens companion connections on worker
+// threads (`companion(path:)`: the linkage audit, the cohort mart, the WAL checkpoint), which
+// WAL lets read while another connection writes.
 
 import CSQLite
 import Foundation

@@ -36,7 +36,10 @@ public final class Statement {
 
     // MARK: - Binding
 
-    /// Binds all parameters from position 1, after clearing earlier bindings.
+    /// Binds `values` to parameters 1, 2, ... in order. Earlier bindings are not cleared: a
+    /// parameter past `values.count` keeps its last value (NULL on a fresh statement) until
+    /// `reset()`. SQLite refuses a binding while the statement is mid-step, so bind before
+    /// the first `step()` or after `run()`/`reset()`.
     public func bind(_ values: [SQLValue]) throws {
         for (index, value) in values.enumerated() {
             switch value {
@@ -48,6 +51,7 @@ public final class Statement {
         }
     }
 
+    /// Binds one value to parameter `index`, counted from 1 as SQLite counts.
     public func bind(_ value: Int, at index: Int) throws {
         try check(sqlite3_bind_int64(handle, Int32(index), Int64(value)))
     }
@@ -56,6 +60,7 @@ public final class Statement {
         try check(sqlite3_bind_double(handle, Int32(index), value))
     }
 
+    /// SQLite copies the text (`SQLITE_TRANSIENT`), so `value` need not outlive the call.
     public func bind(_ value: String, at index: Int) throws {
         var text = value
         let rc = text.withUTF8 { bytes in

@@ -1,7 +1,6 @@
-// The `outflow` executable: hands the command line to the library and exits with the
-// status it returns. All logic lives in OutflowKit.
+// The `outflow` executable: parses the command line, calls the one library entry of the
+// command, and exits with the status it maps to. All logic lives in the library targets.
 
 import Foundation
-import OutflowKit
 
 exit(CommandLineInterface.main(Array(CommandLine.arguments.dropFirst())))

@@ -1,6 +1,7 @@
 // The CSV reader against odd and malformed files: quoting, embedded line breaks, BOM,
 // CRLF, `;`, Windows-1252, empty and header-only files, blank lines, ragged rows, a 1 MB
-// field, records split across read chunks, and a quote that never closes.
+// field, records split across read chunks, a quote that never closes, records over the byte
+// and field caps, and the reader staying failed after an error.
 
 import Foundation
 import Testing
@@ -98,15 +99,54 @@ struct CSVReaderTests {
         #expect(split.rows == [["1", "a \"quoted\"\r\nvalue"], ["2", "plain"], ["3", ""]])
     }
 
-    @Test func recordsLargerThanTheLimitFailAtTheirRow() throws {
+    /// A reader on a file that is unlinked at once (the open descriptor keeps it readable).
+    static func reader(_ text: String, maxRecordBytes: Int = 16 << 20, maxFieldsPerRecord: Int = 1 << 16) throws -> CSVReader {
         let path = NSTemporaryDirectory() + "csv-\(UUID().uuidString).csv"
-        _ = FileManager.default.createFile(atPath: path, contents: Data("a,b\n12345,678\n123456,789\n".utf8))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let reader = try CSVReader(path: path, maxFieldBytes: 8)
+        return try CSVReader(path: path, maxRecordBytes: maxRecordBytes, maxFieldsPerRecord: maxFieldsPerRecord)
+    }
+
+    @Test func recordOverTheByteCapFailsAtItsRowAndEveryLaterCallRethrows() throws {
+        // Row 2 holds exactly 8 value bytes, row 3 holds 9. A reader that resumed after the
+        // error would return the tail of row 3 ("789") as a record of its own.
+        let reader = try Self.reader("a,b\n12345,678\n123456,789\n4,5\n", maxRecordBytes: 8)
         _ = try reader.readHeader()
-        #expect(try reader.next() && reader.string(at: 1) == "678")
-        #expect(throws: CSVError.self) { try reader.next() }
-        do { _ = try reader.next() } catch let error as CSVError { #expect(error.row == 3 && error.reason == "field_too_large") }
+        #expect(try reader.next() && reader.string(at: 0) == "12345" && reader.string(at: 1) == "678")
+        let first = try #require(throws: CSVError.self) { try reader.next() }
+        #expect(first.row == 3 && first.kind == .fieldTooLarge(8) && first.reason == "field_too_large")
+        #expect(reader.count == 0)
+        let second = try #require(throws: CSVError.self) { try reader.next() }
+        #expect(second.row == 3 && second.kind == .fieldTooLarge(8))
+        #expect(reader.count == 0)
+    }
+
+    @Test func unterminatedQuoteIsRethrownInsteadOfEndingTheFile() throws {
+        let reader = try Self.reader("a,b\n1,\"open\n2,3\n")
+        _ = try reader.readHeader()
+        let first = try #require(throws: CSVError.self) { try reader.next() }
+        #expect(first.row == 2 && first.kind == .unterminatedQuote)
+        let second = try #require(throws: CSVError.self) { try reader.next() }
+        #expect(second.row == 2 && second.kind == .unterminatedQuote)
+    }
+
+    @Test func recordWithMoreFieldsThanTheCapFailsAtItsRow() throws {
+        let reader = try Self.reader("a,b\n1,2,3,4\n1,2,3,4,5\n6,7\n", maxFieldsPerRecord: 4)
+        _ = try reader.readHeader()
+        #expect(try reader.next() && reader.count == 4 && reader.string(at: 3) == "4")
+        let error = try #require(throws: CSVError.self) { try reader.next() }
+        #expect(error.row == 3 && error.kind == .tooManyFields(4) && error.reason == "too_many_fields")
+        let again = try #require(throws: CSVError.self) { try reader.next() }
+        #expect(again.row == 3 && again.kind == .tooManyFields(4))
+    }
+
+    @Test func lineOfFourMillionDelimitersStopsTheFileUnderTheDefaultCap() throws {
+        let header = "group_id;pseudo_id;role"
+        let reader = try Self.reader(header + "\nG1;p;jongere\n" + String(repeating: ";", count: 4_000_000) + "\nG2;q;opvoeder\n")
+        #expect(try reader.readHeader() == ["group_id", "pseudo_id", "role"])
+        #expect(try reader.next() && reader.string(at: 0) == "G1")
+        let error = try #require(throws: CSVError.self) { try reader.next() }
+        #expect(error.row == 3 && error.kind == .tooManyFields(65_536))
     }
 
     @Test func wideRecordsAndTheOffsetReachTheEnd() throws {

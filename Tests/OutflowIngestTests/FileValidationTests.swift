@@ -40,6 +40,8 @@ struct FileValidationTests {
         Refusal(name: "header only", file: "beschikkingen_2024-07-31.csv", content: header + "\n", reason: "no_rows"),
         Refusal(name: "unterminated quote at end", file: "beschikkingen_2024-07-31.csv",
                 content: header + "\n\(P(1)),\"D1,2024-04-01,2024-04-10,,45,,,0344,,\n", reason: "unterminated_quote"),
+        Refusal(name: "a line of four million delimiters", file: "beschikkingen_2024-07-31.csv",
+                content: decisions(1...21) + String(repeating: ",", count: 4_000_000) + "\n", reason: "too_many_fields"),
         Refusal(name: "raw citizen numbers in a pseudonym column", file: "beschikkingen_2024-07-31.csv",
                 content: ([header] + ["111222333", "123456782", "999999990"].enumerated().map { "\($1),D\($0),2024-04-01,2024-04-10,,45,,,0344,," }).joined(separator: "\n"),
                 reason: "citizen_number"),

@@ -45,13 +45,26 @@ struct ReportPageTests {
         #expect(withoutKeys.allSatisfy { !$0.isNumber })
     }
 
-    @Test func chartIsDeterministicAndDrawsSteps() {
-        let chart = StepChart(title: "t", series: [CurveSeries(label: "all", points: [(0, 0.1, 0.05, 0.2), (30, 0.2, 0.1, 0.3)], atRisk: [0: "40", 30: "30"])])
-        #expect(chart.svg() == chart.svg())
-        // maxT 30 spans 532 px from x = 58; the highest bound 0.3 gives a 0.05 grid up to 0.3:
-        // y(0.1) = 20 + 268 * (1 - 0.1 / 0.3) = 198.7, y(0.2) = 109.3.
-        #expect(chart.svg().contains("points=\"58.0,198.7 590.0,198.7 590.0,109.3 590.0,109.3\""))
-        #expect(chart.atRiskTable().contains("<td>40</td><td>30</td>"))
+    @Test func chartsOfEqualInputsAreIdenticalAndDrawTheKnownSteps() {
+        // Built separately, the numbers at risk inserted in opposite orders: a chart that
+        // followed dictionary order would differ between the two, or between runs.
+        func chart(atRisk: [(Int, String)]) -> StepChart {
+            var byDay: [Int: String] = [:]
+            for (day, n) in atRisk { byDay[day] = n }
+            return StepChart(title: "t", series: [CurveSeries(label: "all", points: [(0, 0.1, 0.05, 0.2), (30, 0.2, 0.1, 0.3)], atRisk: byDay)])
+        }
+        let first = chart(atRisk: [(0, "40"), (30, "30")])
+        let second = chart(atRisk: [(30, "30"), (0, "40")])
+        #expect(first.svg() == second.svg())
+        #expect(first.atRiskTable() == second.atRiskTable())
+        let svg = first.svg()
+        // maxT 30 spans 532 px from x = 58; the highest bound 0.3 gives a 0.05 grid up to 0.3,
+        // y(f) = 20 + 268 * (1 - f / 0.3): y(0.05) = 243.3, y(0.1) = 198.7, y(0.2) = 109.3, y(0.3) = 20.
+        #expect(svg.contains("<polyline points=\"58.0,198.7 590.0,198.7 590.0,109.3 590.0,109.3\" fill=\"none\" stroke=\"#1b6ca8\" stroke-width=\"2\"/>"))
+        // The band runs along the upper bounds and back along the lower ones.
+        #expect(svg.contains("<polygon points=\"58.0,109.3 590.0,109.3 590.0,20.0 590.0,20.0 590.0,198.7 590.0,198.7 590.0,243.3 58.0,243.3\""))
+        #expect((0...6).map { "\($0 * 5)%</text>" }.allSatisfy(svg.contains) && !svg.contains(">35%<"))
+        #expect(first.atRiskTable().contains("<td>40</td><td>30</td>"))
     }
 
     @Test func tableOneMarksStatementsNotAskedOfARole() {

@@ -78,7 +78,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         if let d = Day(bytes: &bytes) { self = d } else { return nil }
     }
 
-    /// Parses a date from ASCII bytes without building a String (the CSV hot path).
+    /// Parses exactly 10 ASCII bytes as `YYYY-MM-DD` or `DD-MM-YYYY` without building a String
+    /// (the CSV hot path); nil for other lengths, other forms and impossible dates.
     public init?(bytes: UnsafeBufferPointer<UInt8>) {
         guard bytes.count == 10 else { return nil }
         func digits(_ from: Int, _ count: Int) -> Int? {

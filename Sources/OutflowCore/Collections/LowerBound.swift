@@ -1,5 +1,7 @@
-// Binary search over values kept in ascending order of an integer key (person ids, mostly):
-// one implementation for the person groups, the audit's participant list and the episodes.
+// Binary search over values kept in ascending order of an integer key (person ids, mostly),
+// shared by the person groups, the audit's participant list and the episodes. It is not the
+// project's only binary search: the Kaplan-Meier estimator keeps a private one
+// (`partitionPoint`) over a predicate rather than a key.
 
 extension RandomAccessCollection where Index == Int {
     /// The first index whose element's key is at least `value` (`endIndex` when none is); the

@@ -23,6 +23,7 @@ public enum FileReason: String, Sendable, CaseIterable {
     case noHeader = "no_header"
     case unterminatedQuote = "unterminated_quote"
     case fieldTooLarge = "field_too_large"
+    case tooManyFields = "too_many_fields"
     case missingColumn = "missing_column"
     case duplicateColumn = "duplicate_column"
     case noRows = "no_rows"

@@ -97,7 +97,7 @@ package struct FileLoader {
         var superseding = false
         if source.isSnapshot {
             guard let extraction else {
-                throw FileRejection(file: name, reason: .noExtractionDate, detail: "a snapshot file needs its extraction date in its name (YYYY-MM-DD or YYYYMMDD)")
+                throw FileRejection(file: name, reason: .noExtractionDate, detail: "a snapshot file needs its extraction date in its name (YYYY-MM-DD, DD-MM-YYYY or YYYYMMDD)")
             }
             if let newest = try registry.newestExtraction(source: source) {
                 if extraction < newest {
@@ -222,6 +222,7 @@ package struct FileLoader {
         case .emptyFile: reason = .noHeader
         case .unterminatedQuote: reason = .unterminatedQuote
         case .fieldTooLarge: reason = .fieldTooLarge
+        case .tooManyFields: reason = .tooManyFields
         }
         let detail = error.description.replacingOccurrences(of: "\(name): ", with: "").replacingOccurrences(of: "row \(error.row): ", with: "")
         return FileRejection(file: name, row: error.row, reason: reason, detail: detail)
