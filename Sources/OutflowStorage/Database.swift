@@ -124,8 +124,24 @@ public final class Database {
     /// connection of its own in one read transaction (`VACUUM INTO`): a writer on the same
     /// file is neither blocked nor disturbed, and nothing is written to the original.
     public static func copy(of path: String, to copy: String) throws {
-        let source = try Database(path: path, migrate: false)
-        try source.run("VACUUM INTO ?", [.text(copy)])
+        var handle: OpaquePointer?
+        let rc = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
+        defer { sqlite3_close_v2(handle) }
+        guard rc == SQLITE_OK, let handle else {
+            throw SQLiteError(code: rc, message: "cannot open \(path) to read")
+        }
+        sqlite3_extended_result_codes(handle, 1)
+        sqlite3_busy_timeout(handle, 5000)
+        let sql = "VACUUM INTO ?"
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else {
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        }
+        defer { sqlite3_finalize(statement) }
+        sqlite3_bind_text(statement, 1, copy, -1, csqlite_transient())
+        guard sqlite3_step(statement) == SQLITE_DONE else {
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        }
     }
 
     /// Copies the WAL into the database file and truncates it.

@@ -4,7 +4,10 @@ import Foundation
 
 /// The built `outflow` executable.
 package enum Binary {
+    /// `OUTFLOW_BIN` names the binary to test (scripts/test points it at the release build);
+    /// without it, the build beside the test bundle.
     package static var path: String {
+        if let chosen = ProcessInfo.processInfo.environment["OUTFLOW_BIN"], !chosen.isEmpty { return chosen }
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("outflow").path
     }
@@ -12,7 +15,7 @@ package enum Binary {
     /// The package root (for sample-data and pipelines).
     package static var packageRoot: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().path
+            .deletingLastPathComponent().path
     }
 
     package struct Result {
