@@ -4,7 +4,7 @@
 // exposed as byte slices that stay valid until the next call to `next()`. The buffers are
 // raw allocations owned by the reader, so the per-byte loop touches no reference counts.
 //
-// Rules (spec/inputs.md): header row required; `,` or `;` detected from the header; RFC
+// Rules (docs/delivery-contract.md): header row required; `,` or `;` detected from the header; RFC
 // 4180 quoting with `""` and line breaks inside quotes; a leading BOM dropped; `\n` or
 // `\r\n`; a last line without line end is a normal row. A quoted field may span at most
 // `maxLinesPerField` lines, so one unmatched quote fails at its own row instead of

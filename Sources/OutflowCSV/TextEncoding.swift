@@ -1,6 +1,6 @@
 // Text encodings of delivered files. Suppliers export UTF-8, but an Excel export on a
 // Dutch Windows machine arrives as Windows-1252; such a file is read as that and the
-// audit says so (spec/inputs.md).
+// audit says so (docs/delivery-contract.md).
 
 import OutflowCore
 

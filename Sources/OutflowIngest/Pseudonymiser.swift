@@ -1,4 +1,4 @@
-// `outflow pseudonymise`, the suppliers' tool (spec/inputs.md): every named citizen-number
+// `outflow pseudonymise`, the suppliers' tool (docs/delivery-contract.md): every named citizen-number
 // column is replaced by the HMAC-SHA256 of the zero-padded 9-digit BSN under the shared key
 // and renamed (`bsn` to `pseudo_id`, `X_bsn` to `X_pseudo_id`); a `key_id` column is added.
 // Numbers that fail the elfproef go to a reject file with row and reason, never the

@@ -1,4 +1,4 @@
-// manifest.json (spec/outputs.md): the run id, tool version, pipeline file and its hash,
+// manifest.json (docs/outputs.md): the run id, tool version, pipeline file and its hash,
 // the cut-off, every input file the data comes from with its counts and status, and
 // every stage with rows and seconds. Written last, so a folder with a manifest is whole.
 

@@ -1,4 +1,4 @@
-// The run folder (spec/outputs.md): written under a temporary sibling name, every file
+// The run folder (docs/outputs.md): written under a temporary sibling name, every file
 // fsynced, renamed into place only when complete, then `latest` switched atomically by
 // renaming a fresh symlink over it. A failed or killed run leaves no folder under a final
 // name and `latest` where it was. Old runs beyond `keepRuns` are removed oldest first.

@@ -1,5 +1,5 @@
 // Malformed rows planted in the newest deliveries (`Options.badRows`), so the loader's
-// quarantine has real work: each kind is a row error of spec/inputs.md. Kinds rotate over
+// quarantine has real work: each kind is a row error of docs/delivery-contract.md. Kinds rotate over
 // the row count and over the files that can carry them, and within a file they are spread
 // at a fixed spacing of at least 20 rows, so no file is ever more than 5% malformed.
 

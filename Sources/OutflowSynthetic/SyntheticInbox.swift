@@ -1,4 +1,4 @@
-// A synthetic inbox: the four deliveries of spec/inputs.md (registrations, Ervaringwijzer
+// A synthetic inbox: the four deliveries of docs/delivery-contract.md (registrations, Ervaringwijzer
 // answers, youth-care decisions, family links) for a made-up municipality, realistic enough
 // that the cohort and outflow analysis has something to measure, for demos, tests and
 // benchmarks. The same options give byte-identical files. People are generated one group at

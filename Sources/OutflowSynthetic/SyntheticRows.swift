@@ -10,7 +10,7 @@ import OutflowCSV
 
 /// One participation episode as the registration system exports it (`;`, Dutch dates).
 package struct RegistrationRow {
-    // Deliberately not the order of spec/inputs.md: the loader matches columns by name.
+    // Deliberately not the order of docs/delivery-contract.md: the loader matches columns by name.
     package static let header = ["group_id", "organisation", "group_type", "pseudo_id", "role", "birth_year",
                          "district", "start_date", "end_date", "end_reason", "key_id"]
 

@@ -1,4 +1,4 @@
-// The elfproef on citizen service numbers (spec/inputs.md, "Pseudonyms and keys"), and the
+// The elfproef on citizen service numbers (docs/delivery-contract.md, "Pseudonyms and keys"), and the
 // column screen that keeps raw BSNs out of the database. 111222333 and 123456782 are the
 // example numbers in common use; every weighted sum is worked out in the comments.
 

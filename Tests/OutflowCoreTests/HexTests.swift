@@ -1,5 +1,5 @@
 // Hex encoding and decoding, and the lowercase-hex check that pseudonym and key_id columns
-// pass through (spec/inputs.md, "Pseudonyms and keys").
+// pass through (docs/delivery-contract.md, "Pseudonyms and keys").
 
 import Testing
 import OutflowCore

@@ -1,4 +1,4 @@
-// Strata of the published tables (spec/outputs.md): the whole cohort first, as
+// Strata of the published tables (docs/outputs.md): the whole cohort first, as
 // `all`/`all`, then one block per configured variable with its values in ascending order
 // (numbers numerically, text by code points, so the order never depends on the locale).
 

@@ -1,5 +1,5 @@
 // Kaplan-Meier cumulative incidence with Greenwood variance and the log(-log) interval,
-// exactly as spec/methods.md section 6 defines them, so that R `survival` (conf.type
+// exactly as docs/methods.md section 6 defines them, so that R `survival` (conf.type
 // "log-log") and Python `lifelines` reproduce every published figure.
 //
 // A stratum can hold a whole municipality's history (a million entries), so the times are
@@ -61,7 +61,7 @@ public struct KaplanMeier: Sendable {
         }
 }
 
-    /// The 0.975 quantile of the standard normal distribution, as the spec fixes it.
+    /// The 0.975 quantile of the standard normal distribution, as docs/methods.md fixes it.
     public static let z = 1.959963984540054
 
     /// Number of entries in the stratum.
@@ -96,7 +96,7 @@ public struct KaplanMeier: Sendable {
     // MARK: - Queries
 
     /// Cumulative incidence at `t` from the largest event time `<= t` (0 with `[0, 0]` before
-    /// the first event); nil when `t` lies past the largest observed time, which the spec calls
+    /// the first event); nil when `t` lies past the largest observed time, which docs/methods.md calls
     /// not estimable, or the stratum is empty.
     public func estimate(at t: Int) -> Estimate? {
         guard let maxTime, t <= maxTime else { return nil }

@@ -17,7 +17,7 @@ public struct PoissonRate: Sendable, Hashable {
     /// Garwood upper bound, `chi2inv(0.975, 2k + 2) / 2` per 100 person-years.
     public let ciHigh: Double?
 
-    /// Days per year in the person-time denominator, as the spec fixes it.
+    /// Days per year in the person-time denominator, as docs/methods.md fixes it.
     public static let daysPerYear = 365.25
 
     /// The rate for `events` over `personYears`; rate and interval are nil when there is no

@@ -10,7 +10,7 @@ public enum Clock {
         format(date, "%04d-%02d-%02dT%02d:%02d:%02dZ")
     }
 
-    /// Run id `YYYYMMDDTHHMMSSZ` (spec/outputs.md).
+    /// Run id `YYYYMMDDTHHMMSSZ` (docs/outputs.md).
     public static func runId(_ date: Date = Date()) -> String {
         format(date, "%04d%02d%02dT%02d%02d%02dZ")
     }

@@ -1,4 +1,4 @@
-// The small code lists of the delivery contract (spec/inputs.md): roles, end reasons, the
+// The small code lists of the delivery contract (docs/delivery-contract.md): roles, end reasons, the
 // iJw product categories (JZ020 release 3.2 plus legacy 2015 codes) and their built-in
 // sets, and the change reasons the analysis treats specially. Stored as small integers.
 

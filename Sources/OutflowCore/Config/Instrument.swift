@@ -1,4 +1,4 @@
-// The questionnaire instrument file (spec/pipeline.md): items, scale, bands and the roles
+// The questionnaire instrument file (docs/pipeline-file.md): items, scale, bands and the roles
 // each item is asked of. A new item is a change to that file, not to the code.
 
 import Foundation

@@ -1,5 +1,5 @@
 // Strict reading of the pipeline and instrument JSON files: every key must be known, so a
-// typo in a key never silently changes a report (spec/pipeline.md).
+// typo in a key never silently changes a report (docs/pipeline-file.md).
 
 import Foundation
 

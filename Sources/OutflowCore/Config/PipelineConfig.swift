@@ -1,11 +1,11 @@
-// The pipeline file (spec/pipeline.md): where the data is, what each source looks like,
+// The pipeline file (docs/pipeline-file.md): where the data is, what each source looks like,
 // who is in the cohort and how outputs are protected. Every key but `database`, `inbox`,
 // `output` and `sources` has a default; unknown keys are refused; relative paths are
 // resolved against the folder of the pipeline file so cron can start the job anywhere.
 
 import Foundation
 
-/// The four delivery sources of spec/inputs.md.
+/// The four delivery sources of docs/delivery-contract.md.
 public enum SourceKind: String, CaseIterable, Sendable, Comparable {
     case registrations, questionnaire, decisions, family
 

@@ -1,5 +1,5 @@
 // Errors of the pipeline file and the run as a whole, each with the one line an operator
-// reads and the exit status of spec/outputs.md (sysexits).
+// reads and the exit status of docs/outputs.md (sysexits).
 
 /// Exit statuses of `outflow` (sysexits.h).
 public enum ExitStatus: Int32, Sendable {

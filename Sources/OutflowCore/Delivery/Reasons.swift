@@ -1,4 +1,4 @@
-// The stable reason codes of spec/inputs.md. Row reasons go to the quarantine table with
+// The stable reason codes of docs/delivery-contract.md. Row reasons go to the quarantine table with
 // the row; file reasons go to the file registry when a whole file is refused. Both are
 // documented in docs/schema.md and never renamed.
 

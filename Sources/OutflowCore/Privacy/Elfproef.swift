@@ -1,7 +1,7 @@
 // The elfproef (eleven test) on Dutch citizen service numbers (BSN), used twice: by
 // `outflow pseudonymise` to reject mistyped numbers before they become pseudonyms, and by the
 // loader to refuse any column that looks like raw citizen numbers, which must never be loaded
-// (spec/inputs.md, "Pseudonyms and keys"). Both run on raw bytes, once per value.
+// (docs/delivery-contract.md, "Pseudonyms and keys"). Both run on raw bytes, once per value.
 
 /// The BSN check: 9 ASCII digits d1..d9 whose sum 9*d1 + 8*d2 + ... + 2*d8 - d9 is a
 /// non-zero multiple of 11.

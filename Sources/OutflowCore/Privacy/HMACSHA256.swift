@@ -1,6 +1,6 @@
 // HMAC-SHA256 (RFC 2104, FIPS 198-1), the function that turns a citizen service number into
 // a pseudonym, and the key id that lets the loader tell files pseudonymised under different
-// keys apart (spec/inputs.md, "Pseudonyms and keys"). `outflow pseudonymise` authenticates
+// keys apart (docs/delivery-contract.md, "Pseudonyms and keys"). `outflow pseudonymise` authenticates
 // millions of rows under one key, so the hashers already fed with the padded key are built
 // once and copied per message; SHA256 keeps its state inline, so a copy costs no allocation.
 

@@ -1,6 +1,6 @@
-// Known answers for the Kaplan-Meier estimator of methods.md section 6: the spec's own
-// worked example row by row, then small hand-worked strata for each edge the spec names.
-// Interval values were computed from the spec's formulas in python3 and agree with
+// Known answers for the Kaplan-Meier estimator of methods.md section 6: docs/methods.md's own
+// worked example row by row, then small hand-worked strata for each edge docs/methods.md names.
+// Interval values were computed from the formulas of docs/methods.md in python3 and agree with
 // lifelines 0.30.3 `KaplanMeierFitter` (exponential Greenwood) to 1e-15.
 
 import Testing
