@@ -20,6 +20,8 @@ import OutflowPublish
 package struct AnalysisOutput {
     /// Analyst tables, each already through the disclosure gate.
     package var tables: [PublishedTable] = []
+    /// The same tables with true counts, for `restricted/exact/`.
+    package var exactTables: [PublishedTable] = []
     package var audit: LinkageAudit.Result?
 }
 
@@ -42,21 +44,27 @@ package struct Analysis {
         let audit = Background { [path = db.path, config, asOf, runId] in
             try LinkageAudit(db: try Database.companion(path: path), config: config, asOf: asOf).compute(linked: linked, runId: runId)
         }
-        let gate = CohortTables(minCell: config.disclosure.minCell, horizons: config.outcome.horizonsDays,
-                                gridDays: config.disclosure.curveGridDays)
+        // Every table is built twice through the same code: protected for analysts, and with
+        // protection off for the stewards' exact copy (restricted/exact/).
+        let protection = DisclosureProtection(minCell: config.disclosure.minCell, roundTo: config.disclosure.roundTo)
+        let gates = [protection, .off].map {
+            CohortTables(protection: $0, horizons: config.outcome.horizonsDays, gridDays: config.disclosure.curveGridDays)
+        }
         if analyst {
             // The questionnaire goes first: its responses are freed before the cohort is built,
             // keeping only each person's wave-1 band on the outflow-by-answer items.
-            var questionnaireTables: [PublishedTable] = []
+            var questionnaireTables: [[PublishedTable]] = [[], []]
             var waveOneBands: [(item: String, bands: PersonBands)]?
             if let instrument = config.instrument {
-                questionnaireTables = try stages.run("questionnaire", rows: { $0.reduce(0) { $0 + $1.rows.count } }) { () -> [PublishedTable] in
+                questionnaireTables = try stages.run("questionnaire", rows: { $0[0].reduce(0) { $0 + $1.rows.count } }) { () -> [[PublishedTable]] in
                     let responses = try QuestionnaireData.load(db: db, instrument: instrument, asOf: asOf)
-                    let questionnaire = QuestionnaireTables(instrument: instrument, waves: config.waves, minCell: config.disclosure.minCell)
-                    waveOneBands = OutflowByAnswer.waveOneBands(responses, items: config.outcome.byAnswer, questionnaire: questionnaire)
-                    return [questionnaire.items(responses),
-                            questionnaire.response(responses, episodes: inputs.episodes, index: config.cohort.index, asOf: asOf),
-                            questionnaire.persistence(responses)]
+                    return gates.map { gate in
+                        let questionnaire = QuestionnaireTables(instrument: instrument, waves: config.waves, protection: gate.protection)
+                        waveOneBands = OutflowByAnswer.waveOneBands(responses, items: config.outcome.byAnswer, questionnaire: questionnaire)
+                        return [questionnaire.items(responses),
+                                questionnaire.response(responses, episodes: inputs.episodes, index: config.cohort.index, asOf: asOf),
+                                questionnaire.persistence(responses)]
+                    }
                 }
             }
             try releaseFreeMemory()
@@ -70,15 +78,17 @@ package struct Analysis {
                 return cohort.entries.count
             }
             defer { _ = try? mart.wait() }
-            output.tables += try stages.run("measures", rows: { $0.reduce(0) { $0 + $1.rows.count } }) { () -> [PublishedTable] in
+            let built = try stages.run("measures", rows: { $0[0].reduce(0) { $0 + $1.rows.count } }) { () -> [[PublishedTable]] in
                 let measures = CohortMeasures.compute(cohort: cohort, care: inputs.care, config: config, asOf: asOf)
-                return [gate.attrition(cohort.attrition), gate.outflow(measures), gate.curve(measures),
-                        gate.rates(measures), gate.beforeAfter(measures)]
-                    + (waveOneBands.map { [OutflowByAnswer.table(cohort: cohort, bands: $0, gate: gate)] } ?? [])
+                return gates.map { gate in
+                    [gate.attrition(cohort.attrition), gate.outflow(measures), gate.curve(measures),
+                     gate.rates(measures), gate.beforeAfter(measures)]
+                        + (waveOneBands.map { [OutflowByAnswer.table(cohort: cohort, bands: $0, gate: gate)] } ?? [])
+                }
             }
-            output.tables += questionnaireTables
-            let rule = SuppressionRule(minCell: config.disclosure.minCell)
-            for table in output.tables { try rule.verify(table) }
+            output.tables = built[0] + questionnaireTables[0]
+            output.exactTables = built[1] + questionnaireTables[1]
+            for table in output.tables { try protection.verify(table) }
             try stages.join("mart", mart, rows: { $0 })
         }
         let result = try stages.join("audit", audit, rows: { $0.matchRates.reduce(0) { $0 + $1.total } })

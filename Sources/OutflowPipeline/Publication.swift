@@ -19,7 +19,7 @@ package struct Publication {
 
     package var facts: RunFacts {
         RunFacts(pipelineName: config.name, runId: runId, version: Outflow.version, asOf: asOf, generatedAt: Clock.timestamp(),
-                 definitions: definitions, inputs: inputs, minCell: config.disclosure.minCell)
+                 definitions: definitions, inputs: inputs, minCell: config.disclosure.minCell, roundTo: config.disclosure.roundTo)
     }
 
     /// The cohort and outcome definition in words, for the page headings.
@@ -36,7 +36,7 @@ package struct Publication {
             ("outcome", "first decision in \(o.productCategoriesLabel), by \(o.eventDate.rawValue); withdrawn (13) excluded, extensions (04) never an event"),
             ("horizons", o.horizonsDays.map { "\($0) days" }.joined(separator: ", ")),
             ("before/after window", "\(o.beforeAfterWindowDays) days; history from \(o.historyFrom.iso)"),
-            ("disclosure control", "counts 1-\(config.disclosure.minCell - 1) suppressed; curves on a \(config.disclosure.curveGridDays)-day grid while at least \(config.disclosure.minCell) at risk"),
+            ("disclosure control", "k = \(config.disclosure.minCell), b = \(config.disclosure.roundTo): survival counts as midpoints of blocks of k, table counts under k suppressed and the rest rounded to multiples of b; curves on a \(config.disclosure.curveGridDays)-day grid while at least k are at risk"),
         ]
     }
 
@@ -46,9 +46,11 @@ package struct Publication {
             let byName = Dictionary(uniqueKeysWithValues: analysis.tables.map { ($0.name, $0) })
             files.append(PublishedFile(name: "report.html", content: ReportPage.render(facts: facts, tables: byName, instrument: config.instrument)))
         }
+        files += analysis.exactTables.map { PublishedFile(name: "exact/" + $0.name + ".csv", content: $0.csv(), restricted: true) }
         if let audit = analysis.audit {
-            files.append(PublishedFile(name: "audit.json", content: audit.json.encoded()))
-            files.append(PublishedFile(name: "audit.html", content: AuditPage.render(facts: facts, audit: audit.json)))
+            // The audit holds unprotected breakdowns: a steward output, never beside the analyst files.
+            files.append(PublishedFile(name: "audit.json", content: audit.json.encoded(), restricted: true))
+            files.append(PublishedFile(name: "audit.html", content: AuditPage.render(facts: facts, audit: audit.json), restricted: true))
             files += audit.restricted
         }
         files.append(PublishedFile(name: "quarantine.csv", content: try QuarantineExport.csv(db: db), restricted: true))

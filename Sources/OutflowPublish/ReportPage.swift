@@ -12,13 +12,16 @@ import OutflowAnalysis
 public enum ReportPage {
     public static func render(facts: RunFacts, tables: [String: PublishedTable], instrument: Instrument?) -> String {
         let k = facts.minCell
-        var body = HTML.element("h1", "Outflow report: \(facts.pipelineName)")
+        var body = facts.isUnprotected ? unprotectedBanner : ""
+        body += HTML.element("h1", "Outflow report: \(facts.pipelineName)")
         body += "<p class=\"lead\">Cut-off date <b>\(facts.asOf.iso)</b> · run \(HTML.escape(facts.runId)) · generated \(HTML.escape(facts.generatedAt)) · outflow \(HTML.escape(facts.version))</p>"
-        body += "<p class=\"note\">Cumulative incidence is the share of entries with a first decision for individual youth care by day <i>t</i> after the index date (Kaplan-Meier, 95% log-log interval), with follow-up censored at the cut-off or when the subject turns the age limit. Cells marked <b>&lt;\(k)</b> hold fewer than \(k) persons (or a figure based on fewer than \(k)) and are withheld for privacy; cells marked <b>withheld</b> are hidden so that such a number cannot be derived from the others; – means not estimable or not applicable.</p>"
+        body += protectionNote(facts)
+        body += "<p class=\"note\">Cumulative incidence is the share of entries with a first decision for individual youth care by day <i>t</i> after the index date (Kaplan-Meier, 95% log-log interval), with follow-up censored at the cut-off or when the subject turns the age limit. – means not estimable or not applicable.</p>"
         body += HTML.element("h2", "Definitions and deliveries")
         body += HTML.table(header: ["setting", "value"], rows: facts.definitions.map { [HTML.escape($0.0), HTML.escape($0.1)] }, class: "facts")
-        body += HTML.table(header: ["source", "file", "status", "rows read", "accepted", "quarantined"], rows: facts.inputs.map {
-            [HTML.escape($0.source.rawValue), HTML.escape($0.fileName), HTML.escape($0.status.rawValue), String($0.rowsRead), String($0.accepted), String($0.quarantined)]
+        // Row counts per file are a steward's figure (manifest.json and the audit), not shown here.
+        body += HTML.table(header: ["source", "file", "status"], rows: facts.inputs.map {
+            [HTML.escape($0.source.rawValue), HTML.escape($0.fileName), HTML.escape($0.status.rawValue)]
         }, class: "facts")
         if let t = tables["attrition"] { body += attrition(t, k) }
         if let t = tables["outflow_curve"] { body += curves(t) }
@@ -30,6 +33,21 @@ public enum ReportPage {
         if let t = tables["persistence"] { body += persistence(t, k) }
         if let t = tables["outflow_by_answer"] { body += horizons(t, k, title: "Outflow by wave-1 answer", key: "band") }
         return HTML.page(title: "Outflow report \(facts.pipelineName) \(facts.asOf.iso)", body: body)
+    }
+
+    // MARK: - Protection
+
+    /// The banner every page of an unprotected report carries.
+    package static let unprotectedBanner = "<p class=\"warn\"><b>UNPROTECTED</b>: disclosure control is off (minCell = 1, roundTo = 1). These are true counts for internal work on a closed machine; never publish this page.</p>"
+
+    /// The opening note on how the numbers are protected, in plain words.
+    package static func protectionNote(_ facts: RunFacts) -> String {
+        let k = facts.minCell, b = facts.roundTo
+        if facts.isUnprotected { return "<p class=\"note\">All counts on this page are true counts: nothing is protected.</p>" }
+        return "<p class=\"note\"><b>How the numbers are protected.</b> No number on this page is a true count of people, and none can be found by subtracting one published number from another. "
+            + "In the outflow figures (curves, horizons, rates, outflow by answer) the group size and the running totals of events and of ended follow-up are each replaced by the middle of their block of \(k): 1 to \(k) becomes \(k - k / 2), \(k + 1) to \(2 * k) becomes \(2 * k - k / 2), and so on; the curves and their intervals are then computed from those protected totals, so every step of a curve holds at least \(k) events. "
+            + "In the other tables (cohort flow, before and after, questionnaire, response, persistence) counts under \(k) are not shown (<b>&lt;\(k)</b>) and the others are rounded to a multiple of \(b); percentages are computed from the rounded counts shown. "
+            + "A cell marked <b>withheld</b> is hidden so that a small number elsewhere cannot be worked out. Figures may therefore differ slightly from the true ones; stewards hold the exact tables.</p>"
     }
 
     // MARK: - Cells

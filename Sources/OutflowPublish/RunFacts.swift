@@ -16,10 +16,15 @@ public struct RunFacts: Sendable {
     public var definitions: [(String, String)]
     /// Input files with their source, status and row counts.
     public var inputs: [FileOutcome]
+    /// Disclosure control: k and b (methods.md section 10).
     public var minCell: Int
+    public var roundTo: Int
+
+    /// True when protection is off (k = b = 1): every page says "unprotected".
+    public var isUnprotected: Bool { minCell == 1 && roundTo == 1 }
 
     public init(pipelineName: String, runId: String, version: String, asOf: Day, generatedAt: String,
-                definitions: [(String, String)], inputs: [FileOutcome], minCell: Int) {
+                definitions: [(String, String)], inputs: [FileOutcome], minCell: Int, roundTo: Int) {
         self.pipelineName = pipelineName
         self.runId = runId
         self.version = version
@@ -28,5 +33,6 @@ public struct RunFacts: Sendable {
         self.definitions = definitions
         self.inputs = inputs
         self.minCell = minCell
+        self.roundTo = roundTo
     }
 }

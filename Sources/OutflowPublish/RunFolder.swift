@@ -25,20 +25,29 @@ public struct RunFolder {
         try RunFolder.makeDirectory(staging, mode: 0o755)
     }
 
-    /// Writes one file of the run (restricted files go under `restricted/`, owner-only).
+    /// Writes one file of the run (restricted files go under `restricted/`, owner-only, in
+    /// owner-only subfolders when the name has one: `exact/outflow.csv`).
     public func write(_ name: String, _ content: String, restricted: Bool = false) throws {
         var folder = staging
+        var file = name
         if restricted {
             folder += "/restricted"
             if !FileManager.default.fileExists(atPath: folder) { try RunFolder.makeDirectory(folder, mode: 0o700) }
+            if let slash = name.lastIndex(of: "/") {
+                folder += "/" + name[..<slash]
+                file = String(name[name.index(after: slash)...])
+                if !FileManager.default.fileExists(atPath: folder) { try RunFolder.makeDirectory(folder, mode: 0o700) }
+            }
         }
-        try RunFolder.writeFile(folder + "/" + name, Array(content.utf8), mode: restricted ? 0o600 : 0o644)
+        try RunFolder.writeFile(folder + "/" + file, Array(content.utf8), mode: restricted ? 0o600 : 0o644)
     }
 
     /// Renames the finished folder into place and points `latest` at it; returns the final path.
     public func commit() throws -> String {
         try RunFolder.syncDirectory(staging)
-        if FileManager.default.fileExists(atPath: staging + "/restricted") { try RunFolder.syncDirectory(staging + "/restricted") }
+        for sub in ["/restricted/exact", "/restricted"] where FileManager.default.fileExists(atPath: staging + sub) {
+            try RunFolder.syncDirectory(staging + sub)
+        }
         let final = output + "/" + runId
         guard rename(staging, final) == 0 else {
             throw OutflowError(.cannotCreate, "\(final): cannot move the run folder into place: \(String(cString: strerror(errno)))")

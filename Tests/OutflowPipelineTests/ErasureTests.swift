@@ -65,7 +65,7 @@ struct ErasureTests {
         #expect(try ws.open().scalarInt("SELECT count(*) FROM quarantine WHERE reason = 'erased' AND raw_value IS NULL") == 1)
         #expect(!Self.rawBytes(ws).contains(target))
         _ = try ws.job(.audit)
-        #expect(try ws.read("audit.json").contains("\"rowsDroppedAsErased\": 1"))
+        #expect(try ws.read("restricted/audit.json").contains("\"rowsDroppedAsErased\": 1"))
     }
 
     @Test func refusesAMalformedPseudonym() throws {

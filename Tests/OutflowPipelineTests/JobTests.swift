@@ -41,7 +41,11 @@ struct JobTests {
         #expect(first.folder != second.folder)
         #expect(try Self.analystFiles.map { try ws.read($0) } == firstFiles)
         let names = try FileManager.default.contentsOfDirectory(atPath: second.folder!)
-        #expect(Set(names) == Set(Self.analystFiles + ["report.html", "audit.html", "audit.json", "manifest.json", "restricted"]))
+        #expect(Set(names) == Set(Self.analystFiles + ["report.html", "manifest.json", "restricted"]))
+        let restrictedNames = try FileManager.default.contentsOfDirectory(atPath: second.folder! + "/restricted")
+        #expect(Set(restrictedNames).isSuperset(of: ["audit.html", "audit.json", "exact", "quarantine.csv"]))
+        let exactNames = try FileManager.default.contentsOfDirectory(atPath: second.folder! + "/restricted/exact")
+        #expect(Set(exactNames) == Set(Self.analystFiles))
         let restricted = try FileManager.default.attributesOfItem(atPath: second.folder! + "/restricted")[.posixPermissions] as? Int
         #expect(restricted == 0o700)
         let database = try FileManager.default.attributesOfItem(atPath: ws.database)[.posixPermissions] as? Int

@@ -18,7 +18,7 @@ struct LinkageAuditTests {
         let ws = try Workspace()
         try ws.deliverSmallInbox()
         _ = try ws.job()
-        let json = try JSONSerialization.jsonObject(with: Data(try ws.read("audit.json").utf8)) as! [String: Any]
+        let json = try JSONSerialization.jsonObject(with: Data(try ws.read("restricted/audit.json").utf8)) as! [String: Any]
         let rates = json["matchRates"] as! [[String: Any]]
         let caregivers = try #require(rates.first { $0["name"] as? String == "caregivers_with_children" })
         #expect(caregivers["linked"] as? Int == 40 && caregivers["unlinked"] as? Int == 0)
@@ -29,7 +29,7 @@ struct LinkageAuditTests {
         let anomalies = json["anomalies"] as! [String: Any]
         #expect(anomalies["bothYouthAndCaregiver"] as? Int == 0)
         for name in ["audit.json", "audit.html"] {
-            #expect(try ws.read(name).firstMatch(of: try Regex("[0-9a-f]{64}")) == nil)
+            #expect(try ws.read("restricted/" + name).firstMatch(of: try Regex("[0-9a-f]{64}")) == nil)
         }
         let unmatched = try String(contentsOfFile: ws.output + "/latest/restricted/unmatched_registrations_family.csv", encoding: .utf8)
         #expect(unmatched == "pseudo_id\n")
@@ -45,7 +45,7 @@ struct LinkageAuditTests {
         for i in 41...76 { family.append("\(P(i)),\(P(1000 + i)),2014,1a2b3c4d") }
         try ws.deliver("gezinsrelaties_2025-04-30.csv", family.joined(separator: "\n") + "\n")
         _ = try ws.job()
-        let json = try JSONSerialization.jsonObject(with: Data(try ws.read("audit.json").utf8)) as! [String: Any]
+        let json = try JSONSerialization.jsonObject(with: Data(try ws.read("restricted/audit.json").utf8)) as! [String: Any]
         let warnings = json["warnings"] as! [String]
         #expect(warnings.contains("match rate caregivers_with_children dropped from 100.0% to 90.0% since the previous run"))
         let unmatched = try String(contentsOfFile: ws.output + "/latest/restricted/unmatched_registrations_family.csv", encoding: .utf8)

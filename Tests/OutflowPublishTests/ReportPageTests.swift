@@ -11,7 +11,7 @@ import OutflowTestSupport
 
 struct ReportPageTests {
     static let facts = RunFacts(pipelineName: "test <&>", runId: "20250401T020000Z", version: "0.1.0", asOf: Day(parsing: "2025-03-31")!,
-                                generatedAt: "2025-04-01T02:00:00Z", definitions: [("index date", "end")], inputs: [], minCell: 10)
+                                generatedAt: "2025-04-01T02:00:00Z", definitions: [("index date", "end")], inputs: [], minCell: 10, roundTo: 5)
 
     static let tables: [String: PublishedTable] = [
         "outflow": PublishedTable(name: "outflow", columns: ["stratum", "stratum_value", "horizon_days", "entries", "n_followed", "n_events",

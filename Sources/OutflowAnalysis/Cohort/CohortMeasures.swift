@@ -13,6 +13,8 @@ public struct StratumMeasures: Sendable {
     public var totalDays: Int
     /// The before/after table; nil for strata that have none (outflow by answer).
     public var beforeAfter: BeforeAfterTable?
+    /// The exact per-day counts; the disclosure gate protects them before estimating.
+    public var tally: SurvivalTally { kaplanMeier.tally }
     package init(stratum: Stratum, entries: Int, kaplanMeier: KaplanMeier, rate: PoissonRate, totalDays: Int, beforeAfter: BeforeAfterTable? = nil) {
         self.stratum = stratum
         self.entries = entries

@@ -1,141 +1,184 @@
-// The disclosure gate for the cohort outputs: attrition.csv, outflow.csv,
-// outflow_curve.csv, rates.csv and before_after.csv, built from the raw measures with
-// the rules of methods.md section 10.
+// The disclosure gate for the cohort outputs (attrition.csv, outflow.csv,
+// outflow_curve.csv, rates.csv, before_after.csv and outflow_by_answer.csv), built with the
+// rules of docs/methods.md section 10: every number in a table is computed from protected
+// counts, so no difference of published figures is a true count. The survival family runs
+// the estimator on the protected tally (block midpoints); tables show rounded counts and
+// compute their shares from what they show. Built once with the configured protection for
+// analysts and once with `DisclosureProtection.off` for the stewards' exact copy.
 
 import OutflowCore
 
 /// Builds the protected cohort tables.
 public struct CohortTables: Sendable {
-    public var rule: SuppressionRule
-    public var horizons: [Int]
-    public var gridDays: Int
+    public let protection: DisclosureProtection
+    public let horizons: [Int]
+    public let gridDays: Int
 
-    public init(minCell: Int, horizons: [Int], gridDays: Int) {
-        rule = SuppressionRule(minCell: minCell)
+    public init(protection: DisclosureProtection, horizons: [Int], gridDays: Int) {
+        self.protection = protection
         self.horizons = horizons
         self.gridDays = gridDays
     }
 
-    /// The attrition flow. Remaining counts chain (entries before a step = entries after it +
-    /// its exclusions), so a small exclusion is protected by pairing it with a second non-zero
-    /// exclusion and suppressing the remaining counts between them: only their sum can be derived.
+    private var k: Int { protection.minCell }
+
+    // MARK: - Attrition
+
+    /// The attrition flow: rounded remaining entries and persons after each step; the
+    /// excluded counts are the differences of the published values, so the flow adds up on
+    /// the page and no exclusion is a true count.
     public func attrition(_ steps: [AttritionStep]) -> PublishedTable {
-        var rows: [[Cell]] = steps.map { s in
-            [.key(String(s.step)), .key(s.reason), rule.count(s.entries), rule.count(s.persons),
-             rule.count(s.excludedEntries), rule.count(s.excludedPersons)]
-        }
-        protectChain(&rows, remaining: 2, excluded: 4, exclusions: steps.map(\.excludedEntries))
-        protectChain(&rows, remaining: 3, excluded: 5, exclusions: steps.map(\.excludedPersons))
-        return PublishedTable(name: "attrition", columns: ["step", "reason", "entries", "persons", "excluded_entries", "excluded_persons"],
-                              rows: rows)
-    }
-
-    private func protectChain(_ rows: inout [[Cell]], remaining: Int, excluded: Int, exclusions: [Int]) {
-        var paired: Set<Int> = []
-        for i in exclusions.indices where rule.isSmall(exclusions[i]) && !paired.contains(i) {
-            let partners = exclusions.indices.filter { $0 != i && exclusions[$0] > 0 && !paired.contains($0) }
-            guard let j = partners.min(by: { (exclusions[$0], abs($0 - i)) < (exclusions[$1], abs($1 - i)) }) else { continue }
-            paired.formUnion([i, j])
-            rows[j][excluded] = .withheld
-            for k in min(i, j)..<max(i, j) { rows[k][remaining] = .withheld }
-        }
-    }
-
-    public func outflow(_ measures: [StratumMeasures]) -> PublishedTable {
         var rows: [[Cell]] = []
-        var sizes: [Int] = []
-        var groups: [String: [Int]] = [:]
-        for m in measures {
+        var previous: (entries: Cell, persons: Cell)?
+        for s in steps {
+            let entries = rounded(s.entries), persons = rounded(s.persons)
+            let excludedEntries: Cell, excludedPersons: Cell
+            if let previous {
+                excludedEntries = difference(previous.entries, entries)
+                excludedPersons = difference(previous.persons, persons)
+            } else {
+                excludedEntries = rounded(s.excludedEntries)
+                excludedPersons = rounded(s.excludedPersons)
+            }
+            rows.append([.key(String(s.step)), .key(s.reason), entries, persons, excludedEntries, excludedPersons])
+            previous = (entries, persons)
+        }
+        return PublishedTable(name: "attrition", columns: ["step", "reason", "entries", "persons", "excluded_entries", "excluded_persons"],
+                              rows: rows, protection: ["entries": .rounded, "persons": .rounded,
+                                                       "excluded_entries": .derived, "excluded_persons": .derived])
+    }
+
+    private func rounded(_ n: Int) -> Cell { protection.rounded(n).map(Cell.count) ?? .suppressed }
+
+    private func difference(_ before: Cell, _ after: Cell) -> Cell {
+        guard case .count(let a) = before, case .count(let b) = after else { return .withheld }
+        return .count(a - b)
+    }
+
+    // MARK: - Survival family
+
+    /// outflow.csv (and outflow_by_answer.csv): per stratum and horizon, the protected
+    /// counts and the Kaplan-Meier estimate from the protected tally, while at least k are
+    /// (protectedly) at risk on the horizon day.
+    public func outflow(_ measures: [StratumMeasures], name: String = "outflow", keyColumns: [String] = ["stratum", "stratum_value"]) -> PublishedTable {
+        var rows: [[Cell]] = []
+        for (m, visibility) in zip(measures, visibility(measures)) {
+            let tally = m.tally.protected(by: protection)
+            let km = KaplanMeier(tally: tally)
             for h in horizons {
-                let counts = m.kaplanMeier.counts(at: h)
-                let estimate = m.kaplanMeier.estimate(at: h)
-                var row: [Cell] = [.key(m.stratum.variable), .key(m.stratum.value), .key(String(h)), .count(m.entries),
-                                   .count(counts.followed), .count(counts.events), .count(counts.censored)]
-                row += estimate.map { [.proportion($0.cumulativeIncidence), .proportion($0.ciLow), .proportion($0.ciHigh)] }
-                    ?? [.empty, .empty, .empty]
-                if m.entries < rule.minCell || counts.followed < rule.minCell || rule.isSmall(counts.events) || rule.isSmall(counts.censored) {
-                    row = rule.suppressWhole(row)
-                }
-                if m.stratum != .all { groups["\(m.stratum.variable)|\(h)", default: []].append(rows.count) }
-                rows.append(row)
-                sizes.append(m.entries)
+                let keys: [Cell] = [.key(m.stratum.variable), .key(m.stratum.value), .key(String(h))]
+                guard visibility == .shown else { rows.append(keys + Array(repeating: visibility.cell, count: 7)); continue }
+                // Past the gate: fewer than k at risk, or nobody left (not estimable).
+                guard tally.atRisk(at: h) >= k else { rows.append(keys + Array(repeating: .suppressed, count: 7)); continue }
+                let through = tally.cumulative(through: h)
+                let censored = through.censored + through.competing
+                let estimate = km.value(at: h)
+                rows.append(keys + [.count(tally.total), .count(tally.total - through.events - censored), .count(through.events), .count(censored),
+                                    .proportion(estimate.cumulativeIncidence), .proportion(estimate.ciLow), .proportion(estimate.ciHigh)])
             }
         }
-        rule.secondary(rows: &rows, groups: groups.keys.sorted().map { groups[$0]! }) { sizes[$0] }
-        return PublishedTable(name: "outflow", columns: ["stratum", "stratum_value", "horizon_days", "entries", "n_followed", "n_events",
-                                                         "n_censored", "cum_incidence", "ci_low", "ci_high", "suppressed"], rows: rows)
+        return PublishedTable(name: name, columns: keyColumns + ["horizon_days", "entries", "n_followed", "n_events",
+                                                                 "n_censored", "cum_incidence", "ci_low", "ci_high", "suppressed"],
+                              rows: rows, protection: ["entries": .midpoint, "n_events": .midpoint, "n_censored": .midpoint, "n_followed": .derived])
     }
 
-    /// Curve points on the grid while at least k entries are at risk, with secondary
-    /// suppression of a point whose at-risk count could be recovered from the `all` curve.
+    /// Curve points on the grid while at least k are (protectedly) at risk, from the
+    /// protected tally; withheld strata have no points.
     public func curve(_ measures: [StratumMeasures]) -> PublishedTable {
-        var points: [Stratum: [Int: (Int, KaplanMeier.Estimate)]] = [:]
-        for m in measures where m.entries >= rule.minCell {
+        var rows: [[Cell]] = []
+        for (m, visibility) in zip(measures, visibility(measures)) where visibility == .shown {
+            let tally = m.tally.protected(by: protection)
+            let km = KaplanMeier(tally: tally)
             var t = 0
-            while let estimate = m.kaplanMeier.estimate(at: t), m.kaplanMeier.atRisk(at: t) >= rule.minCell {
-                points[m.stratum, default: [:]][t] = (m.kaplanMeier.atRisk(at: t), estimate)
+            while tally.atRisk(at: t) >= k, t <= (tally.lastDay ?? -1) {
+                let e = km.value(at: t)
+                rows.append([.key(m.stratum.variable), .key(m.stratum.value), .key(String(t)), .count(tally.atRisk(at: t)),
+                             .proportion(e.cumulativeIncidence), .proportion(e.ciLow), .proportion(e.ciHigh)])
                 t += gridDays
             }
         }
-        let variables = measures.map(\.stratum.variable).filter { $0 != "all" }
-        for variable in Set(variables) {
-            let strata = measures.filter { $0.stratum.variable == variable }
-            for t in (points[.all] ?? [:]).keys {
-                let hidden = strata.filter { points[$0.stratum]?[t] == nil && $0.kaplanMeier.atRisk(at: t) > 0 }
-                guard hidden.count == 1 else { continue }
-                let shown = strata.filter { points[$0.stratum]?[t] != nil }
-                if let smallest = shown.min(by: { (points[$0.stratum]![t]!.0, $0.stratum.value) < (points[$1.stratum]![t]!.0, $1.stratum.value) }) {
-                    points[smallest.stratum]![t] = nil
-                }
-            }
-        }
-        var rows: [[Cell]] = []
-        for m in measures {
-            for t in (points[m.stratum] ?? [:]).keys.sorted() {
-                let (atRisk, e) = points[m.stratum]![t]!
-                rows.append([.key(m.stratum.variable), .key(m.stratum.value), .key(String(t)), .count(atRisk),
-                             .proportion(e.cumulativeIncidence), .proportion(e.ciLow), .proportion(e.ciHigh)])
-            }
-        }
         return PublishedTable(name: "outflow_curve", columns: ["stratum", "stratum_value", "t_days", "at_risk", "cum_incidence", "ci_low", "ci_high"],
-                              rows: rows)
+                              rows: rows, protection: ["at_risk": .derived])
     }
 
+    /// rates.csv: protected events (block midpoint) over exact person-years, the rate and
+    /// its interval from the protected events.
     public func rates(_ measures: [StratumMeasures]) -> PublishedTable {
         var rows: [[Cell]] = []
-        var groups: [String: [Int]] = [:]
-        for m in measures {
-            let r = m.rate
-            var row: [Cell] = [.key(m.stratum.variable), .key(m.stratum.value), .count(m.entries), .count(r.events),
-                               .number(r.personYears, decimals: 2)]
-            row += [r.ratePer100, r.ciLow, r.ciHigh].map { $0.map { Cell.number($0, decimals: 2) } ?? .empty }
-            if m.entries < rule.minCell || rule.isSmall(r.events) { row = rule.suppressWhole(row) }
-            if m.stratum != .all { groups[m.stratum.variable, default: []].append(rows.count) }
-            rows.append(row)
+        for (m, visibility) in zip(measures, visibility(measures)) {
+            let keys: [Cell] = [.key(m.stratum.variable), .key(m.stratum.value)]
+            guard visibility == .shown else { rows.append(keys + Array(repeating: visibility.cell, count: 6)); continue }
+            let events = protection.midpoint(m.tally.eventCount)
+            let rate = PoissonRate(events: events, personYears: PoissonRate.personYears(fromDays: m.totalDays))
+            rows.append(keys + [.count(protection.midpoint(m.tally.total)), .count(events), .number(rate.personYears, decimals: 2)]
+                        + [rate.ratePer100, rate.ciLow, rate.ciHigh].map { $0.map { Cell.number($0, decimals: 2) } ?? .empty })
         }
-        rule.secondary(rows: &rows, groups: groups.keys.sorted().map { groups[$0]! }) { measures[$0].entries }
         return PublishedTable(name: "rates", columns: ["stratum", "stratum_value", "entries", "events", "person_years",
-                                                       "rate_per_100py", "ci_low", "ci_high", "suppressed"], rows: rows)
+                                                       "rate_per_100py", "ci_low", "ci_high", "suppressed"],
+                              rows: rows, protection: ["entries": .midpoint, "events": .midpoint])
     }
 
+    /// Whether a stratum publishes figures.
+    public enum Visibility: Sendable, Equatable {
+        case shown
+        /// Fewer than k entries.
+        case small
+        /// Hidden so that a small stratum of the same variable cannot be derived.
+        case partner
+
+        var cell: Cell { self == .small ? .suppressed : .withheld }
+    }
+
+    /// Every stratum of at least k entries is shown; when exactly one value of a stratum
+    /// variable is small, the smallest other value is withheld too.
+    public func visibility(_ measures: [StratumMeasures]) -> [Visibility] {
+        var result: [Visibility] = measures.map { $0.entries >= k ? .shown : .small }
+        var byVariable: [String: [Int]] = [:]
+        for (i, m) in measures.enumerated() where m.stratum != .all { byVariable[m.stratum.variable, default: []].append(i) }
+        for variable in byVariable.keys.sorted() {
+            let members = byVariable[variable]!
+            guard members.filter({ result[$0] == .small }).count == 1 else { continue }
+            if let smallest = members.filter({ result[$0] == .shown }).min(by: { (measures[$0].entries, $0) < (measures[$1].entries, $1) }) {
+                result[smallest] = .partner
+            }
+        }
+        return result
+    }
+
+    // MARK: - Before and after
+
+    /// before_after.csv: rounded cells; proportions and the McNemar test from the rounded
+    /// cells shown, empty when a cell they need is suppressed.
     public func beforeAfter(_ measures: [StratumMeasures]) -> PublishedTable {
         var rows: [[Cell]] = []
-        var groups: [String: [Int]] = [:]
         var sizes: [Int] = []
+        var groups: [String: [Int]] = [:]
         for m in measures {
             guard let t = m.beforeAfter else { continue }
-            let cells = [t.yesYes, t.yesNo, t.noYes, t.noNo]
-            var row: [Cell] = [.key(m.stratum.variable), .key(m.stratum.value), .count(t.total)] + cells.map(Cell.count)
-            row.append(t.total > 0 ? .number(t.exactMcNemarP, decimals: 4) : .empty)
-            row += [t.proportionBefore, t.proportionAfter].map { $0.map(Cell.proportion) ?? .empty }
-            if t.total < rule.minCell || cells.contains(where: rule.isSmall) { row = rule.suppressWhole(row) }
+            let cells = [t.yesYes, t.yesNo, t.noYes, t.noNo].map { protection.rounded($0) }
+            var row: [Cell] = [.key(m.stratum.variable), .key(m.stratum.value), rounded(t.total)] + cells.map { $0.map(Cell.count) ?? .suppressed }
+            if cells.allSatisfy({ $0 != nil }) {
+                let shown = BeforeAfterTable(yesYes: cells[0]!, yesNo: cells[1]!, noYes: cells[2]!, noNo: cells[3]!)
+                row.append(shown.total > 0 ? .number(shown.exactMcNemarP, decimals: 4) : .empty)
+                row += [shown.proportionBefore, shown.proportionAfter].map { $0.map(Cell.proportion) ?? .empty }
+            } else {
+                row += [.withheld, .withheld, .withheld]
+            }
+            if t.total < k { row = row.map { if case .key = $0 { return $0 } else { return .withheld } } }
             if m.stratum != .all { groups[m.stratum.variable, default: []].append(rows.count) }
             rows.append(row)
             sizes.append(t.total)
         }
-        rule.secondary(rows: &rows, groups: groups.keys.sorted().map { groups[$0]! }) { sizes[$0] }
+        for variable in groups.keys.sorted() {
+            let members = groups[variable]!
+            let hidden = members.filter { sizes[$0] < k }
+            guard hidden.count == 1, let smallest = members.filter({ sizes[$0] >= k }).min(by: { (sizes[$0], $0) < (sizes[$1], $1) }) else { continue }
+            rows[smallest] = rows[smallest].map { if case .key = $0 { return $0 } else { return .withheld } }
+        }
         return PublishedTable(name: "before_after", columns: ["stratum", "stratum_value", "entries", "before_yes_after_yes", "before_yes_after_no",
                                                               "before_no_after_yes", "before_no_after_no", "p_mcnemar", "suppressed",
-                                                              "prop_before", "prop_after"], rows: rows)
+                                                              "prop_before", "prop_after"],
+                              rows: rows, protection: ["entries": .rounded, "before_yes_after_yes": .rounded, "before_yes_after_no": .rounded,
+                                                       "before_no_after_yes": .rounded, "before_no_after_no": .rounded])
     }
 }

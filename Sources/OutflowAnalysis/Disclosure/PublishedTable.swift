@@ -55,17 +55,33 @@ public enum Cell: Sendable, Equatable {
     }
 }
 
+/// How the counts of one column were protected, for the verifier.
+public enum CountProtection: Sendable, Equatable {
+    /// Block midpoints (survival family): every count is 0 or a midpoint of a block of k.
+    case midpoint
+    /// Rounded table counts: 0, or a multiple of b that is at least k.
+    case rounded
+    /// Computed from other protected counts of the same table (a difference, a number at
+    /// risk): protected by construction, never a true count.
+    case derived
+}
+
 /// A table of an analyst output file. When `columns` holds `suppressed`, rows carry one
-/// cell fewer and the 0/1 flag is derived from the row's cells at that position.
+/// cell fewer and the 0/1 flag is derived from the row's cells at that position. Every
+/// count column names how it was protected; a count column that names nothing fails the
+/// verifier.
 public struct PublishedTable: Sendable {
     public var name: String
     public var columns: [String]
     public var rows: [[Cell]]
+    /// How each count column was protected.
+    public var protection: [String: CountProtection]
 
-    public init(name: String, columns: [String], rows: [[Cell]] = []) {
+    public init(name: String, columns: [String], rows: [[Cell]] = [], protection: [String: CountProtection] = [:]) {
         self.name = name
         self.columns = columns
         self.rows = rows
+        self.protection = protection
     }
 
     /// Position of the `suppressed` flag column, if the table has one.

@@ -9,17 +9,25 @@
 import Foundation
 import OutflowCore
 
-/// One entry's follow-up: days from the index date to the first decision (an event) or to
-/// censoring (methods.md sections 4 and 5).
+/// One entry's follow-up: days from the index date to the first decision (an event), to a
+/// competing event, or to censoring (methods.md sections 4 and 5).
 public struct SurvivalTime: Sendable, Hashable {
     /// Days from the index date; the same day is 0.
     public var days: Int
-    /// True when follow-up ended in an outcome decision, false when it was censored.
-    public var isEvent: Bool
+    /// How follow-up ended.
+    public var ending: Ending
 
-    public init(days: Int, isEvent: Bool) {
+    /// True when follow-up ended in an outcome decision.
+    public var isEvent: Bool { ending == .event }
+
+    public init(days: Int, ending: Ending) {
         self.days = days
-        self.isEvent = isEvent
+        self.ending = ending
+    }
+
+    /// An event or a censoring (no competing events).
+    public init(days: Int, isEvent: Bool) {
+        self.init(days: days, ending: isEvent ? .event : .censored)
     }
 }
 
@@ -70,36 +78,37 @@ public struct KaplanMeier: Sendable {
     public let maxTime: Int?
     /// One step per distinct event time, in time order.
     public let steps: [Step]
-
-    /// Event and censoring times as distinct days with running totals: a few thousand
-    /// values whatever the stratum's size, so the strata of a million entries stay small.
-    private let eventDays: DayTally
-    private let censoringDays: DayTally
+    /// The per-day counts the curve was estimated from.
+    public let tally: SurvivalTally
 
     /// Estimates the curve from entries in any order (any sequence, so a stratum's times need
     /// not be copied out of the cohort first).
     public init(_ times: some Sequence<SurvivalTime>) {
-        var events: [Int] = []
-        var censorings: [Int] = []
-        for time in times {
-            if time.isEvent { events.append(time.days) } else { censorings.append(time.days) }
-        }
-        events.sort()
-        censorings.sort()
-        eventDays = DayTally(sorted: events)
-        censoringDays = DayTally(sorted: censorings)
-        count = events.count + censorings.count
-        maxTime = [events.last, censorings.last].compactMap { $0 }.max()
-        steps = KaplanMeier.steps(events: events, censorings: censorings)
+        self.init(tally: SurvivalTally(times))
+    }
+
+    /// Estimates the curve from per-day counts, exact or protected: competing events count
+    /// as censorings here (section 6).
+    public init(tally: SurvivalTally) {
+        self.tally = tally
+        count = tally.total
+        maxTime = tally.lastDay
+        steps = KaplanMeier.steps(tally)
     }
 
     // MARK: - Queries
 
     /// Cumulative incidence at `t` from the largest event time `<= t` (0 with `[0, 0]` before
-    /// the first event); nil when `t` lies past the largest observed time, which docs/methods.md calls
-    /// not estimable, or the stratum is empty.
+    /// the first event); nil when `t` lies past the largest observed time, which docs/methods.md
+    /// calls not estimable, or the stratum is empty.
     public func estimate(at t: Int) -> Estimate? {
         guard let maxTime, t <= maxTime else { return nil }
+        return value(at: t)
+    }
+
+    /// Cumulative incidence at `t` from the largest event time `<= t`, whatever the follow-up:
+    /// the disclosure gate decides on the (protected) number at risk instead.
+    public func value(at t: Int) -> Estimate {
         let reached = steps.partitionPoint { $0.time > t }
         guard reached > 0 else { return Estimate(cumulativeIncidence: 0, ciLow: 0, ciHigh: 0) }
         let step = steps[reached - 1]
@@ -108,42 +117,40 @@ public struct KaplanMeier: Sendable {
 
     /// Number of entries with `T >= t`, the at-risk count the curve grid is gated on.
     public func atRisk(at t: Int) -> Int {
-        count - eventDays.count(before: t) - censoringDays.count(before: t)
+        tally.atRisk(at: t)
     }
 
-    /// The followed, event and censored counts published beside the estimate at `horizon`.
+    /// The followed, event and censored counts published beside the estimate at `horizon`
+    /// (competing events are counted with the censorings here).
     public func counts(at horizon: Int) -> HorizonCounts {
-        let events = eventDays.count(before: horizon + 1)
-        let censored = censoringDays.count(before: horizon + 1)
-        return HorizonCounts(followed: count - events - censored, events: events, censored: censored)
+        let through = tally.cumulative(through: horizon)
+        let censored = through.censored + through.competing
+        return HorizonCounts(followed: count - through.events - censored, events: through.events, censored: censored)
     }
 
     // MARK: - Estimation
 
-    /// Walks the distinct event times once; censorings are consumed only when strictly
-    /// earlier, because an entry censored at `t` is still at risk at `t`.
-    private static func steps(events: [Int], censorings: [Int]) -> [Step] {
+    /// Walks the tally's days once. The number at risk on a day counts every entry not yet
+    /// ended before it; a protected tally can run out of entries in its tail, where a step
+    /// takes at most the entries left.
+    private static func steps(_ tally: SurvivalTally) -> [Step] {
         var steps: [Step] = []
         var survival = 1.0
         var greenwood = 0.0
-        var first = 0
-        var censoredBefore = 0
-        while first < events.count {
-            let time = events[first]
-            var next = first
-            while next < events.count, events[next] == time { next += 1 }
-            while censoredBefore < censorings.count, censorings[censoredBefore] < time { censoredBefore += 1 }
-            let died = next - first
-            let atRisk = events.count - first + censorings.count - censoredBefore
-            survival *= 1 - Double(died) / Double(atRisk)
-            if atRisk > died {
-                greenwood += Double(died) / (Double(atRisk) * Double(atRisk - died))
+        var atRisk = tally.total
+        for i in tally.days.indices {
+            let died = min(tally.events[i], max(atRisk, 0))
+            if died > 0 {
+                survival *= 1 - Double(died) / Double(atRisk)
+                if atRisk > died {
+                    greenwood += Double(died) / (Double(atRisk) * Double(atRisk - died))
+                }
+                let interval = survivalInterval(survival: survival, greenwood: greenwood)
+                steps.append(Step(
+                    time: tally.days[i], atRisk: atRisk, events: died, survival: survival, greenwood: greenwood,
+                    cumulativeIncidence: 1 - survival, ciLow: 1 - interval.high, ciHigh: 1 - interval.low))
             }
-            let interval = survivalInterval(survival: survival, greenwood: greenwood)
-            steps.append(Step(
-                time: time, atRisk: atRisk, events: died, survival: survival, greenwood: greenwood,
-                cumulativeIncidence: 1 - survival, ciLow: 1 - interval.high, ciHigh: 1 - interval.low))
-            first = next
+            atRisk -= tally.events[i] + tally.competing[i] + tally.censored[i]
         }
         return steps
     }
@@ -156,42 +163,5 @@ public struct KaplanMeier: Sendable {
         let centre = log(-logSurvival)
         let halfWidth = z * greenwood.squareRoot() / abs(logSurvival)
         return (exp(-exp(centre + halfWidth)), exp(-exp(centre - halfWidth)))
-    }
-}
-
-// MARK: - Binary search
-
-extension RandomAccessCollection where Index == Int {
-    /// Index of the first element for which `isAbove` holds, in a collection where it is
-    /// false for a prefix and true for the rest; also the length of that prefix.
-    fileprivate func partitionPoint(where isAbove: (Element) -> Bool) -> Int {
-        var low = startIndex
-        var high = endIndex
-        while low < high {
-            let middle = low + (high - low) / 2
-            if isAbove(self[middle]) { high = middle } else { low = middle + 1 }
-        }
-        return low
-    }
-}
-
-/// Sorted times kept as distinct days and how many times fall on or before each.
-private struct DayTally: Sendable {
-    private var days: [Int] = []
-    private var through: [Int] = []
-
-    init(sorted times: [Int]) {
-        for day in times {
-            if days.last == day { through[through.count - 1] += 1 } else {
-                days.append(day)
-                through.append((through.last ?? 0) + 1)
-            }
-        }
-    }
-
-    /// How many times are earlier than `t`.
-    func count(before t: Int) -> Int {
-        let k = days.partitionPoint { $0 >= t }
-        return k == 0 ? 0 : through[k - 1]
     }
 }

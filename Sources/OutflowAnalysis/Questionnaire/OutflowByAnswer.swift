@@ -40,7 +40,8 @@ public enum OutflowByAnswer {
             }
             rows += gate.outflow(measures).rows
         }
-        return PublishedTable(name: "outflow_by_answer", columns: ["item", "band", "horizon_days", "entries", "n_followed", "n_events",
-                                                                   "n_censored", "cum_incidence", "ci_low", "ci_high", "suppressed"], rows: rows)
+        var table = gate.outflow([], name: "outflow_by_answer", keyColumns: ["item", "band"])
+        table.rows = rows
+        return table
     }
 }

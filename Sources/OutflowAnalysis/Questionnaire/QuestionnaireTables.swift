@@ -9,13 +9,13 @@ import OutflowCore
 public struct QuestionnaireTables: Sendable {
     public var instrument: Instrument
     public var waves: [WaveConfig]
-    public var rule: SuppressionRule
+    public var protection: DisclosureProtection
 
-    public init(instrument: Instrument, waves: [WaveConfig], minCell: Int) {
+    public init(instrument: Instrument, waves: [WaveConfig], protection: DisclosureProtection) {
         self.instrument = instrument
         precondition(waves.allSatisfy { (0..<256).contains($0.wave) }, "wave numbers are bytes (the pipeline file allows 1-20)")
         self.waves = waves.sorted { $0.wave < $1.wave }
-        rule = SuppressionRule(minCell: minCell)
+        self.protection = protection
     }
 
     /// The position in `waves` of each response wave number (0-255; a response's wave is a
@@ -65,16 +65,34 @@ public struct QuestionnaireTables: Sendable {
                         n += c
                         if let band = bands[a] { counts[band, default: 0] += c }
                     }
-                    var row: [Cell] = [.key(String(wave.wave)), .key(role.name), .key(item.code), rule.count(n)]
-                    row += Instrument.Band.allCases.map { band in
-                        n == 0 ? .empty : rule.figure(.percent(Self.percent(counts[band] ?? 0, of: n)), denominator: n)
-                    }
-                    rows.append(row)
+                    rows.append([.key(String(wave.wave)), .key(role.name), .key(item.code), rounded(n)] + shares(of: counts, respondents: n))
                 }
             }
         }
         return PublishedTable(name: "questionnaire", columns: ["wave", "role", "item", "respondents", "pct_disagree", "pct_neutral",
-                                                               "pct_agree", "suppressed"], rows: rows)
+                                                               "pct_agree", "suppressed"], rows: rows, protection: ["respondents": .rounded])
+    }
+
+    /// A rounded count, or suppressed.
+    private func rounded(_ n: Int) -> Cell { protection.rounded(n).map(Cell.count) ?? .suppressed }
+
+    /// The three band shares computed from the rounded band counts over the rounded number of
+    /// respondents shown beside them. A small band is suppressed; when it is the only one, the
+    /// smallest other non-empty band is withheld too, so it cannot be had as 100% minus the rest.
+    private func shares(of counts: [Instrument.Band: Int], respondents n: Int) -> [Cell] {
+        guard n > 0 else { return Instrument.Band.allCases.map { _ in .empty } }
+        guard let shownTotal = protection.rounded(n) else { return Instrument.Band.allCases.map { _ in .suppressed } }
+        var cells: [Cell] = Instrument.Band.allCases.map { band in
+            guard let shown = protection.rounded(counts[band] ?? 0) else { return .suppressed }
+            return .percent(Self.percent(shown, of: shownTotal))
+        }
+        if cells.filter({ $0 == .suppressed }).count == 1 {
+            let others = Instrument.Band.allCases.indices.filter { cells[$0] != .suppressed && (counts[Instrument.Band.allCases[$0]] ?? 0) > 0 }
+            if let smallest = others.min(by: { (counts[Instrument.Band.allCases[$0]] ?? 0, $0) < (counts[Instrument.Band.allCases[$1]] ?? 0, $1) }) {
+                cells[smallest] = .withheld
+            }
+        }
+        return cells
     }
 
     /// Per wave and role: eligible persons (an episode whose index date + the wave's offset is
@@ -101,12 +119,14 @@ public struct QuestionnaireTables: Sendable {
                 let last = (asOf - wave.offsetDays).julian
                 let eligible = earliest[role.rawValue - 1].reduce(0) { $1 <= last ? $0 + 1 : $0 }
                 let respondents = responding[slot[wave.wave] * Role.allCases.count + role.rawValue - 1].count
-                var rate: Cell = eligible > 0 ? .proportion(Double(respondents) / Double(eligible)) : .empty
-                if eligible < rule.minCell || rule.isSmall(respondents) { rate = .suppressed }
-                rows.append([.key(String(wave.wave)), .key(role.name), rule.count(eligible), rule.count(respondents), rate])
+                let shown = (protection.rounded(eligible), protection.rounded(respondents))
+                var rate: Cell = .empty
+                if let e = shown.0, let r = shown.1 { rate = e > 0 ? .proportion(Double(r) / Double(e)) : .empty } else { rate = .withheld }
+                rows.append([.key(String(wave.wave)), .key(role.name), rounded(eligible), rounded(respondents), rate])
             }
         }
-        return PublishedTable(name: "response", columns: ["wave", "role", "eligible", "respondents", "response_rate", "suppressed"], rows: rows)
+        return PublishedTable(name: "response", columns: ["wave", "role", "eligible", "respondents", "response_rate", "suppressed"], rows: rows,
+                              protection: ["eligible": .rounded, "respondents": .rounded])
     }
 
     /// For tracked items: persons who answered in wave w and the next configured wave, by band.
@@ -123,12 +143,13 @@ public struct QuestionnaireTables: Sendable {
                 for a in Instrument.Band.allCases {
                     for b in Instrument.Band.allCases {
                         rows.append([.key(item.code), .key(String(from.wave)), .key(String(to.wave)), .key(a.rawValue), .key(b.rawValue),
-                                     rule.count(table[a]?[b] ?? 0)])
+                                     rounded(table[a]?[b] ?? 0)])
                     }
                 }
             }
         }
-        return PublishedTable(name: "persistence", columns: ["item", "wave_from", "wave_to", "band_from", "band_to", "persons", "suppressed"], rows: rows)
+        return PublishedTable(name: "persistence", columns: ["item", "wave_from", "wave_to", "band_from", "band_to", "persons", "suppressed"], rows: rows,
+                              protection: ["persons": .rounded])
     }
 
     /// Each person's band on an item in a wave, from their earliest response of that wave

@@ -77,7 +77,10 @@ public struct WaveConfig: Sendable, Equatable {
 
 /// The `disclosure` block.
 public struct DisclosureConfig: Sendable {
+    /// k: no count under it is published (methods.md section 10).
     public var minCell = 10
+    /// b: table counts are published rounded to a multiple of it.
+    public var roundTo = 5
     public var curveGridDays = 30
 }
 
@@ -258,8 +261,10 @@ public struct PipelineConfig: Sendable {
 
     private mutating func readDisclosure(_ json: JSONObject?) throws {
         guard let json else { return }
-        try json.rejectUnknownKeys(["minCell", "curveGridDays"])
+        try json.rejectUnknownKeys(["minCell", "roundTo", "curveGridDays"])
         disclosure.minCell = try json.int("minCell") ?? disclosure.minCell
+        disclosure.roundTo = try json.int("roundTo") ?? disclosure.roundTo
+        guard disclosure.roundTo >= 1 else { throw json.fail("roundTo", "must be at least 1") }
         disclosure.curveGridDays = try json.int("curveGridDays") ?? disclosure.curveGridDays
         guard disclosure.minCell >= 1 else { throw json.fail("minCell", "must be at least 1") }
         guard disclosure.curveGridDays >= 1 else { throw json.fail("curveGridDays", "must be at least 1") }

@@ -1,5 +1,7 @@
-// Disclosure control (methods.md section 10): small counts suppressed, whole Kaplan-Meier
-// rows withheld, curves only while enough are at risk, secondary suppression, zero shown.
+// Disclosure control (docs/methods.md section 10), by hand: block midpoints and rounding,
+// the protected tally of the ten-entry worked example with k = 2, the estimator on it, the
+// gate's rows (published only while enough are protectedly at risk), small strata and their
+// partners, tables from rounded counts, and the verifier that stops a run.
 
 import Testing
 import OutflowCore
@@ -7,15 +9,15 @@ import OutflowAnalysis
 import OutflowTestSupport
 
 struct DisclosureTests {
-    static func times(_ events: [Int], _ censored: [Int]) -> [SurvivalTime] {
-        events.map { SurvivalTime(days: $0, isEvent: true) } + censored.map { SurvivalTime(days: $0, isEvent: false) }
-    }
+    /// methods.md section 6: `T = 0*, 3*, 3, 5*, 5*, 5, 8, 10*, 12, 12*`.
+    static let example: [SurvivalTime] = [(0, true), (3, true), (3, false), (5, true), (5, true), (5, false), (8, false),
+                                          (10, true), (12, false), (12, true)].map { SurvivalTime(days: $0.0, isEvent: $0.1) }
 
-    static func measures(_ stratum: Stratum, _ times: [SurvivalTime]) -> StratumMeasures {
+    static func measures(_ stratum: Stratum, _ times: [SurvivalTime], beforeAfter: BeforeAfterTable? = nil) -> StratumMeasures {
         let days = times.reduce(0) { $0 + $1.days }
         return StratumMeasures(stratum: stratum, entries: times.count, kaplanMeier: KaplanMeier(times),
                                rate: PoissonRate(events: times.filter(\.isEvent).count, personYears: PoissonRate.personYears(fromDays: days)),
-                               totalDays: days, beforeAfter: BeforeAfterTable(yesYes: 0, yesNo: 0, noYes: 0, noNo: times.count))
+                               totalDays: days, beforeAfter: beforeAfter)
     }
 
     @Test func roundsHalfAwayFromZero() {
@@ -26,67 +28,165 @@ struct DisclosureTests {
         #expect(Cell.fixed(7, 0) == "7")
     }
 
-    @Test func suppressesSmallCountsButPublishesZero() {
-        let rule = SuppressionRule(minCell: 10)
-        #expect(rule.count(0) == .count(0))
-        #expect(rule.count(1) == .suppressed && rule.count(9) == .suppressed)
-        #expect(rule.count(10) == .count(10))
+    // MARK: - The two protections
+
+    @Test(arguments: [(0, 0), (1, 5), (9, 5), (10, 5), (11, 15), (20, 15), (21, 25), (476, 475)])
+    func blockMidpointsWithKTen(x: Int, expected: Int) {
+        let p = DisclosureProtection(minCell: 10, roundTo: 5)
+        #expect(p.midpoint(x) == expected)
+        #expect(p.isMidpoint(expected))
     }
 
-    @Test func withholdsWholeKaplanMeierRows() {
-        // 30 entries: 5 events at day 10, 25 censored at day 400.
-        let m = Self.measures(.all, Self.times(Array(repeating: 10, count: 5), Array(repeating: 400, count: 25)))
-        let table = CohortTables(minCell: 10, horizons: [5, 91], gridDays: 30).outflow([m])
-        #expect(table.rows[0].map(\.csv) == ["all", "all", "5", "30", "30", "0", "0", "0.0000", "0.0000", "0.0000"])
-        // At day 91 the 5 events are a small count: everything but the keys goes.
-        #expect(table.rows[1] == [.key("all"), .key("all"), .key("91"), .withheld, .withheld, .suppressed, .withheld,
-                                  .withheld, .withheld, .withheld])
-        #expect(table.csv().split(separator: "\n")[2] == "all,all,91,,,,,,,,1")
+    @Test func blockMidpointsWithKTwoAndOddK() {
+        let two = DisclosureProtection(minCell: 2, roundTo: 1)
+        #expect((0...6).map(two.midpoint) == [0, 1, 1, 3, 3, 5, 5])
+        let seven = DisclosureProtection(minCell: 7, roundTo: 5)
+        #expect([1, 7, 8, 14].map(seven.midpoint) == [4, 4, 11, 11])
+        #expect(!seven.isMidpoint(5) && seven.isMidpoint(11))
     }
 
-    @Test func secondarySuppressionProtectsTheLoneSuppressedStratum() {
-        let a = Self.measures(Stratum(variable: "role", value: "jongere"), Self.times([], Array(repeating: 100, count: 5)))
-        let b = Self.measures(Stratum(variable: "role", value: "opvoeder"), Self.times([], Array(repeating: 100, count: 40)))
-        let c = Self.measures(Stratum(variable: "group_type", value: "x"), Self.times([], Array(repeating: 100, count: 20)))
-        let d = Self.measures(Stratum(variable: "group_type", value: "y"), Self.times([], Array(repeating: 100, count: 25)))
-        let all = Self.measures(.all, Self.times([], Array(repeating: 100, count: 45)))
-        let table = CohortTables(minCell: 10, horizons: [50], gridDays: 30).rates([all, a, b, c, d])
-        let flags = table.rows.map { $0.contains(where: \.isSuppressed) }
-        #expect(flags == [false, true, true, false, false])
+    @Test(arguments: [(0, 0 as Int?), (1, nil), (9, nil), (10, 10), (12, 10), (13, 15), (17, 15), (18, 20), (22, 20), (23, 25)])
+    func roundedTableCounts(x: Int, expected: Int?) {
+        #expect(DisclosureProtection(minCell: 10, roundTo: 5).rounded(x) == expected)
     }
 
-    @Test func curveStopsWhenFewerThanKAreAtRisk() {
-        // 12 entries censored at 0, 30, ..., 330: at risk 12 at t=0 down to 10 at t=60, 9 at t=90.
-        let m = Self.measures(.all, Self.times([], (0..<12).map { $0 * 30 }))
-        let table = CohortTables(minCell: 10, horizons: [], gridDays: 30).curve([m])
-        #expect(table.rows.map { $0[2].csv } == ["0", "30", "60"])
-        #expect(table.rows.map { $0[3].csv } == ["12", "11", "10"])
+    @Test func roundingNeverFallsBelowK() {
+        let p = DisclosureProtection(minCell: 7, roundTo: 5)
+        #expect(p.rounded(7) == 10)     // 5 would be under k
+        #expect(p.rounded(12) == 10)
+        #expect(p.isRounded(10) && !p.isRounded(5))
     }
 
-    @Test func gateRefusesATableWithASmallCount() {
-        let table = PublishedTable(name: "t", columns: ["n"], rows: [[.count(3)]])
-        #expect(throws: OutflowError.self) { try SuppressionRule(minCell: 10).verify(table) }
+    @Test func protectionOffIsTheIdentity() {
+        #expect((0...40).allSatisfy { DisclosureProtection.off.midpoint($0) == $0 && DisclosureProtection.off.rounded($0) == $0 })
+        #expect(DisclosureProtection.off.isOff)
     }
 
-    @Test func questionnaireSharesRoundHalfAwayFromZeroExactly() {
-        #expect(QuestionnaireTables.percent(1, of: 8) == 12.5)
-        #expect(QuestionnaireTables.percent(3, of: 2000) == 0.2)     // 0.15 exactly: away from zero
-        #expect(QuestionnaireTables.percent(1, of: 9) == 11.1)
-        #expect(QuestionnaireTables.percent(5, of: 9) == 55.6)      // the seed's Table 1 prints 55,5 (truncated)
-        #expect(QuestionnaireTables.percent(2, of: 3) == 66.7)
-    }
-}
+    // MARK: - The protected tally (worked example, k = 2)
 
-extension DisclosureTests {
-    @Test func smallExclusionCannotBeRecoveredFromTheFlow() {
-        func step(_ n: Int, _ entries: Int, _ excluded: Int) -> AttritionStep {
-            AttritionStep(step: n, reason: "s\(n)", entries: entries, persons: entries, excludedEntries: excluded, excludedPersons: excluded)
+    /// Cumulative events 1,2,4,4,5,6 on days 0,3,5,8,10,12 become 1,1,3,3,5,5; censorings
+    /// 0,1,2,3,3,4 become 0,1,1,3,3,3; N = 10 becomes 9. Day 12 changes nothing and drops out.
+    @Test func protectedTallyOfTheWorkedExample() {
+        let tally = SurvivalTally(Self.example).protected(by: DisclosureProtection(minCell: 2, roundTo: 1))
+        #expect(tally.total == 9)
+        #expect(tally.days == [0, 3, 5, 8, 10])
+        #expect(tally.events == [1, 0, 2, 0, 2])
+        #expect(tally.censored == [0, 1, 0, 2, 0])
+        #expect([0, 3, 5, 8, 10, 12].map(tally.atRisk) == [9, 8, 7, 5, 3, 1])
+    }
+
+    /// S = 8/9, then x 5/7, then x 1/3; Greenwood 1/72, + 2/35, + 2/3.
+    @Test func kaplanMeierOnTheProtectedTally() {
+        let km = KaplanMeier(tally: SurvivalTally(Self.example).protected(by: DisclosureProtection(minCell: 2, roundTo: 1)))
+        #expect(km.steps.map(\.time) == [0, 5, 10])
+        #expect(km.steps.map(\.atRisk) == [9, 7, 3])
+        let expected = [(0.111111, 0.016436, 0.567035), (0.365079, 0.133976, 0.761774), (0.788360, 0.408569, 0.989860)]
+        for (step, (f, low, high)) in zip(km.steps, expected) {
+            #expect(abs(step.cumulativeIncidence - f) < 1e-6)
+            #expect(abs(step.ciLow - low) < 1e-6)
+            #expect(abs(step.ciHigh - high) < 1e-6)
         }
-        // 517 -> 513 (4 excluded, small) -> 476 (37 excluded).
-        let table = CohortTables(minCell: 10, horizons: [], gridDays: 30)
-            .attrition([step(1, 517, 0), step(2, 513, 4), step(3, 476, 37)])
-        #expect(table.rows.map { $0[2].csv } == ["517", "", "476"])
-        #expect(table.rows.map { $0[4].csv } == ["0", "", ""])
-        #expect(table.rows.map { $0[5].csv } == ["0", "", ""])
+    }
+
+    @Test func withKOneTheProtectedEstimatorIsThePlainOne() {
+        let plain = KaplanMeier(Self.example)
+        let protected = KaplanMeier(tally: plain.tally.protected(by: .off))
+        #expect(protected.steps == plain.steps)
+        #expect(protected.tally == plain.tally)
+    }
+
+    // MARK: - The gate
+
+    @Test func horizonRowsComeFromProtectedCountsWhileEnoughAreAtRisk() throws {
+        let gate = CohortTables(protection: DisclosureProtection(minCell: 2, roundTo: 1), horizons: [8, 12], gridDays: 5)
+        let table = gate.outflow([Self.measures(.all, Self.example)])
+        #expect(table.csv() == """
+            stratum,stratum_value,horizon_days,entries,n_followed,n_events,n_censored,cum_incidence,ci_low,ci_high,suppressed
+            all,all,8,9,3,3,3,0.3651,0.1340,0.7618,0
+            all,all,12,,,,,,,,1
+
+            """)
+        let curve = gate.curve([Self.measures(.all, Self.example)])
+        #expect(curve.csv() == """
+            stratum,stratum_value,t_days,at_risk,cum_incidence,ci_low,ci_high
+            all,all,0,9,0.1111,0.0164,0.5670
+            all,all,5,7,0.3651,0.1340,0.7618
+            all,all,10,3,0.7884,0.4086,0.9899
+
+            """)
+        try gate.protection.verify(table)
+        try gate.protection.verify(curve)
+    }
+
+    @Test func exactGateEqualsTheUnprotectedEstimates() {
+        let gate = CohortTables(protection: .off, horizons: [8, 13], gridDays: 5)
+        #expect(gate.outflow([Self.measures(.all, Self.example)]).csv() == """
+            stratum,stratum_value,horizon_days,entries,n_followed,n_events,n_censored,cum_incidence,ci_low,ci_high,suppressed
+            all,all,8,10,3,4,3,0.4286,0.1854,0.7828,0
+            all,all,13,,,,,,,,1
+
+            """)
+    }
+
+    @Test func aSmallStratumAndItsSmallestPartnerAreWithheld() {
+        let gate = CohortTables(protection: DisclosureProtection(minCell: 10, roundTo: 5), horizons: [5], gridDays: 30)
+        let big = (0..<30).map { SurvivalTime(days: $0, isEvent: $0 % 3 == 0) }
+        let measures = [Self.measures(.all, big + Array(big.prefix(5))),
+                        Self.measures(Stratum(variable: "role", value: "jongere"), Array(big.prefix(5))),
+                        Self.measures(Stratum(variable: "role", value: "opvoeder"), big),
+                        Self.measures(Stratum(variable: "group_type", value: "a"), Array(big.prefix(12))),
+                        Self.measures(Stratum(variable: "group_type", value: "b"), Array(big.prefix(23)))]
+        #expect(gate.visibility(measures) == [.shown, .small, .partner, .shown, .shown])
+        let rates = gate.rates(measures)
+        #expect(rates.rows[1].dropFirst(2).allSatisfy { $0 == .suppressed })
+        #expect(rates.rows[2].dropFirst(2).allSatisfy { $0 == .withheld })
+        #expect(rates.rows[3][2] == .count(15) && rates.rows[3][3] == .count(5))
+    }
+
+    @Test func attritionPublishesRoundedRemainingCountsAndTheirDifferences() throws {
+        let gate = CohortTables(protection: DisclosureProtection(minCell: 10, roundTo: 5), horizons: [], gridDays: 30)
+        let steps = [AttritionStep(step: 1, reason: "a", entries: 652, persons: 598, excludedEntries: 0, excludedPersons: 0),
+                     AttritionStep(step: 2, reason: "b", entries: 590, persons: 547, excludedEntries: 62, excludedPersons: 51),
+                     AttritionStep(step: 3, reason: "c", entries: 587, persons: 545, excludedEntries: 3, excludedPersons: 2),
+                     AttritionStep(step: 4, reason: "d", entries: 6, persons: 6, excludedEntries: 581, excludedPersons: 539)]
+        let table = gate.attrition(steps)
+        #expect(table.csv() == """
+            step,reason,entries,persons,excluded_entries,excluded_persons
+            1,a,650,600,0,0
+            2,b,590,545,60,55
+            3,c,585,545,5,0
+            4,d,,,,
+
+            """)
+        try gate.protection.verify(table)
+    }
+
+    @Test func beforeAfterSharesAndMcNemarComeFromTheRoundedCells() {
+        let gate = CohortTables(protection: DisclosureProtection(minCell: 10, roundTo: 5), horizons: [], gridDays: 30)
+        let ba = BeforeAfterTable(yesYes: 12, yesNo: 23, noYes: 31, noNo: 117)
+        let row = gate.beforeAfter([Self.measures(.all, Self.example, beforeAfter: ba)]).rows[0]
+        let shown = BeforeAfterTable(yesYes: 10, yesNo: 25, noYes: 30, noNo: 115)
+        #expect(row == [.key("all"), .key("all"), .count(185), .count(10), .count(25), .count(30), .count(115),
+                        .number(shown.exactMcNemarP, decimals: 4), .proportion(35.0 / 180), .proportion(40.0 / 180)])
+    }
+
+    // MARK: - The verifier
+
+    @Test func verifierStopsATableWithATrueCount() {
+        let p = DisclosureProtection(minCell: 10, roundTo: 5)
+        let survival = PublishedTable(name: "outflow", columns: ["stratum", "entries"], rows: [[.key("all"), .count(476)]],
+                                      protection: ["entries": .midpoint])
+        #expect(throws: OutflowError.self) { try p.verify(survival) }
+        let table = PublishedTable(name: "response", columns: ["wave", "eligible"], rows: [[.key("1"), .count(12)]],
+                                   protection: ["eligible": .rounded])
+        let error = #expect(throws: OutflowError.self) { try p.verify(table) }
+        #expect(error?.status == .internalError)
+        #expect(error?.message.contains("response.csv row 2 column eligible holds 12") == true)
+        let unnamed = PublishedTable(name: "x", columns: ["n"], rows: [[.count(15)]])
+        #expect(throws: OutflowError.self) { try p.verify(unnamed) }
+        #expect(throws: Never.self) {
+            try p.verify(PublishedTable(name: "ok", columns: ["n", "m"], rows: [[.count(475), .count(0)], [.suppressed, .count(15)]],
+                                        protection: ["n": .midpoint, "m": .rounded]))
+        }
     }
 }

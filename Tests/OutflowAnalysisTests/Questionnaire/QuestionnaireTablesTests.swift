@@ -21,17 +21,32 @@ struct QuestionnaireTablesTests {
         Response(personId: person, role: role, wave: wave, completed: day + wave * 10, answers: answers, instrument: instrument)
     }
 
-    @Test func sharesPerBandRoundHalfAwayFromZero() {
+    @Test func sharesPerBandRoundHalfAwayFromZero() throws {
         // 16 youth answer at_ease: one disagrees (6.25 -> 6.3), three neutral (18.75 -> 18.8), twelve agree (75.0);
         // a seventeenth leaves it empty and is not in n.
         var responses = (1...16).map { i in Self.response(i, .jongere, wave: 1, ["at_ease": i == 1 ? 2 : i <= 4 ? 3 : 5]) }
         responses.append(Self.response(17, .jongere, wave: 1, ["learned_useful": 4]))
         // Seven caregivers: 2 disagree (28.6), 1 neutral (14.3), 4 agree (57.1).
         responses += [5, 4, 4, 3, 2, 1, 5].enumerated().map { Self.response(100 + $0.offset, .opvoeder, wave: 1, ["at_ease": $0.element]) }
-        let table = QuestionnaireTables(instrument: Self.instrument, waves: Self.waves, minCell: 5).items(responses)
+        let exact = QuestionnaireTables(instrument: Self.instrument, waves: Self.waves, protection: .off).items(responses)
+        let exactRows = exact.rows.map { $0.map(\.csv) }
+        #expect(exactRows.contains(["1", "jongere", "at_ease", "16", "6.3", "18.8", "75.0"]))
+        #expect(exactRows.contains(["1", "opvoeder", "at_ease", "7", "28.6", "14.3", "57.1"]))
+        // With k = 5, b = 1: the youths' disagree (1) and neutral (3) bands are both under k
+        // and suppressed (only their sum, 4, follows); agree is 12 of 16. Caregivers' bands are
+        // all under 5: all suppressed.
+        let table = QuestionnaireTables(instrument: Self.instrument, waves: Self.waves, protection: DisclosureProtection(minCell: 5, roundTo: 1)).items(responses)
+        let youth = try #require(table.rows.first { $0[1] == .key("jongere") && $0[2] == .key("at_ease") })
+        #expect(youth == [.key("1"), .key("jongere"), .key("at_ease"), .count(16), .suppressed, .suppressed, .percent(75)])
+        // One small band alone is not left to be derived: the smallest other band is withheld.
+        let one = (1...16).map { i in Self.response(i, .jongere, wave: 1, ["at_ease": i == 1 ? 2 : i <= 7 ? 3 : 5]) }
+        let lone = try #require(QuestionnaireTables(instrument: Self.instrument, waves: Self.waves, protection: DisclosureProtection(minCell: 5, roundTo: 1))
+            .items(one).rows.first { $0[1] == .key("jongere") && $0[2] == .key("at_ease") })
+        #expect(lone.map(\.csv) == ["1", "jongere", "at_ease", "16", "", "", "56.3"])
+        #expect(lone[4] == .suppressed && lone[5] == .withheld)
+        let caregivers = try #require(table.rows.first { $0[1] == .key("opvoeder") && $0[2] == .key("at_ease") })
+        #expect(caregivers == [.key("1"), .key("opvoeder"), .key("at_ease"), .count(7), .suppressed, .suppressed, .suppressed])
         let rows = table.rows.map { $0.map(\.csv) }
-        #expect(rows.contains(["1", "jongere", "at_ease", "16", "6.3", "18.8", "75.0"]))
-        #expect(rows.contains(["1", "opvoeder", "at_ease", "7", "28.6", "14.3", "57.1"]))
         // learned_useful: one youth answered, a small count: n and shares suppressed.
         #expect(table.rows.first { $0[2] == .key("learned_useful") && $0[0] == .key("1") }?.dropFirst(3).allSatisfy(\.isSuppressed) == true)
         // Items are listed only for the roles they are asked of.
@@ -50,7 +65,7 @@ struct QuestionnaireTablesTests {
                     start: Day(parsing: "2024-01-01")!, end: Day(parsing: i <= 10 ? "2024-03-01" : "2024-09-01")!)
         }
         let responses = (1...12).map { Self.response($0, .opvoeder, wave: 1, [:]) } + (1...5).map { Self.response($0, .opvoeder, wave: 2, [:]) }
-        let table = QuestionnaireTables(instrument: Self.instrument, waves: Self.waves, minCell: 5)
+        let table = QuestionnaireTables(instrument: Self.instrument, waves: Self.waves, protection: DisclosureProtection(minCell: 5, roundTo: 1))
             .response(responses, episodes: episodes, index: .end, asOf: asOf)
         let rows = table.rows.map { $0.map(\.csv) }
         #expect(rows.contains(["1", "opvoeder", "20", "12", "0.6000"]))
@@ -72,7 +87,7 @@ struct QuestionnaireTablesTests {
         // Wave 5 is not configured: its responses count nowhere; person 1 answering twice counts once.
         let responses = [Self.response(1, .opvoeder, wave: 2, [:]), Self.response(1, .opvoeder, wave: 2, [:]),
                          Self.response(3, .jongere, wave: 1, [:]), Self.response(4, .opvoeder, wave: 5, [:])]
-        let rows = QuestionnaireTables(instrument: Self.instrument, waves: Self.waves, minCell: 1)
+        let rows = QuestionnaireTables(instrument: Self.instrument, waves: Self.waves, protection: .off)
             .response(responses, episodes: episodes, index: .end, asOf: asOf).rows.map { $0.map(\.csv) }
         #expect(rows.map { $0.prefix(4).joined(separator: " ") }
                 == ["1 jongere 1 1", "1 opvoeder 2 0", "2 jongere 1 0", "2 opvoeder 1 1"])
@@ -82,7 +97,7 @@ struct QuestionnaireTablesTests {
         let responses = [Self.response(1, .opvoeder, wave: 1, ["at_ease": 5]), Self.response(1, .opvoeder, wave: 1, ["at_ease": 1]),
                          Self.response(2, .opvoeder, wave: 1, ["at_ease": 3]), Self.response(3, .opvoeder, wave: 1, [:]),
                          Self.response(4, .opvoeder, wave: 2, ["at_ease": 1]), Self.response(70, .jongere, wave: 1, ["at_ease": 2])]
-        let bands = QuestionnaireTables(instrument: Self.instrument, waves: Self.waves, minCell: 1).firstBands(responses, item: "at_ease", wave: 1)
+        let bands = QuestionnaireTables(instrument: Self.instrument, waves: Self.waves, protection: .off).firstBands(responses, item: "at_ease", wave: 1)
         #expect(bands.persons == [1, 2, 70] && bands.count == 3)
         #expect(bands[1] == .agree && bands[2] == .neutral && bands[3] == nil && bands[4] == nil && bands[70] == .disagree)
         #expect(bands[-1] == nil && bands[1000] == nil)
@@ -97,7 +112,7 @@ struct QuestionnaireTablesTests {
             Self.response(5, .opvoeder, wave: 2, ["contact_outside": 5]),                 // only wave 2
             Self.response(6, .opvoeder, wave: 1, ["contact_outside": 5]), Self.response(6, .opvoeder, wave: 2, ["at_ease": 5]), // item unanswered in wave 2
         ]
-        let table = QuestionnaireTables(instrument: Self.instrument, waves: Self.waves, minCell: 1).persistence(responses)
+        let table = QuestionnaireTables(instrument: Self.instrument, waves: Self.waves, protection: .off).persistence(responses)
         let counts = Dictionary(uniqueKeysWithValues: table.rows.map { ("\($0[3].csv)>\($0[4].csv)", $0[5].csv) })
         #expect(table.rows.count == 9)
         #expect(counts["agree>agree"] == "1" && counts["agree>neutral"] == "1" && counts["disagree>disagree"] == "1")
@@ -114,9 +129,9 @@ struct QuestionnaireTablesTests {
         let cohort = Cohort(entries: entries, attrition: [], inCareAtIndex: 0)
         let responses = (1...12).map { Self.response($0, .opvoeder, wave: 1, ["at_ease": 5]) }
             + (13...24).map { Self.response($0, .opvoeder, wave: 1, ["at_ease": 1]) }
-        let questionnaire = QuestionnaireTables(instrument: Self.instrument, waves: Self.waves, minCell: 1)
+        let questionnaire = QuestionnaireTables(instrument: Self.instrument, waves: Self.waves, protection: .off)
         let table = OutflowByAnswer.table(cohort: cohort, responses: responses, items: ["at_ease"], questionnaire: questionnaire,
-                                          gate: CohortTables(minCell: 1, horizons: [100], gridDays: 30))
+                                          gate: CohortTables(protection: .off, horizons: [100], gridDays: 30))
         #expect(table.rows.map { $0.prefix(6).map(\.csv) } == [
             ["at_ease", "disagree", "100", "12", "12", "0"],
             ["at_ease", "agree", "100", "12", "9", "3"],

@@ -1,0 +1,132 @@
+// The per-day counts every estimator of the survival family reads (docs/methods.md sections
+// 6, 7 and 10): a stratum's size and, on each day something ends, its events, competing
+// events and censorings. Kaplan-Meier, horizon counts, at-risk numbers and rates are all
+// functions of a tally, so protecting the tally (block midpoints of the cumulative counts)
+// protects every figure computed from it; the exact tally goes only to the stewards' copy.
+//
+// A stratum can hold a million entries but only a few thousand distinct days, so a tally
+// stays small and its queries are binary searches.
+
+/// How one entry's follow-up ended, for the tally.
+public enum Ending: UInt8, Sendable, Hashable {
+    /// The outcome: a first individual-care decision.
+    case event
+    /// An ending after which the outcome can no longer happen (age limit, death).
+    case competing
+    /// Follow-up stopped without either (end of data, moving out).
+    case censored
+}
+
+/// Per-day endings of one stratum, exact or protected.
+public struct SurvivalTally: Sendable, Equatable {
+    /// The stratum's size (N, or N* when protected).
+    public let total: Int
+    /// Distinct days on which something ends, ascending.
+    public let days: [Int]
+    /// Events, competing events and censorings on each of `days`.
+    public let events: [Int]
+    public let competing: [Int]
+    public let censored: [Int]
+    /// Running totals of the three through each of `days`, for constant-time horizon counts.
+    private let through: [(events: Int, competing: Int, censored: Int)]
+
+    /// The tally of follow-up times in any order.
+    public init(_ times: some Sequence<SurvivalTime>) {
+        var byDay: [Int: (Int, Int, Int)] = [:]
+        var total = 0
+        for time in times {
+            total += 1
+            var counts = byDay[time.days] ?? (0, 0, 0)
+            switch time.ending {
+            case .event: counts.0 += 1
+            case .competing: counts.1 += 1
+            case .censored: counts.2 += 1
+            }
+            byDay[time.days] = counts
+        }
+        let days = byDay.keys.sorted()
+        self.init(total: total, days: days, events: days.map { byDay[$0]!.0 },
+                  competing: days.map { byDay[$0]!.1 }, censored: days.map { byDay[$0]!.2 })
+    }
+
+    /// A tally from its parts; `days` ascending, one count of each kind per day.
+    public init(total: Int, days: [Int], events: [Int], competing: [Int], censored: [Int]) {
+        precondition(days.count == events.count && days.count == competing.count && days.count == censored.count,
+                     "one count of each kind per day")
+        self.total = total
+        self.days = days
+        self.events = events
+        self.competing = competing
+        self.censored = censored
+        var running = (events: 0, competing: 0, censored: 0)
+        through = days.indices.map { i in
+            running.events += events[i]
+            running.competing += competing[i]
+            running.censored += censored[i]
+            return running
+        }
+    }
+
+    public static func == (a: SurvivalTally, b: SurvivalTally) -> Bool {
+        (a.total, a.days, a.events, a.competing, a.censored) == (b.total, b.days, b.events, b.competing, b.censored)
+    }
+
+    /// The protected tally of docs/methods.md section 10: `N* = mid(N)`; the cumulative
+    /// events `D`, competing events `M` and censorings `C` through each day are replaced by
+    /// `mid(D)`, `mid(M)`, `mid(C)`, and the per-day counts are their differences. Days on
+    /// which no protected count changes drop out. With k = 1 the tally is unchanged.
+    public func protected(by protection: DisclosureProtection) -> SurvivalTally {
+        var cumulative = (0, 0, 0), shown = (0, 0, 0)
+        var days: [Int] = [], events: [Int] = [], competing: [Int] = [], censored: [Int] = []
+        for i in self.days.indices {
+            cumulative.0 += self.events[i]
+            cumulative.1 += self.competing[i]
+            cumulative.2 += self.censored[i]
+            let next = (protection.midpoint(cumulative.0), protection.midpoint(cumulative.1), protection.midpoint(cumulative.2))
+            guard next != shown else { continue }
+            days.append(self.days[i])
+            events.append(next.0 - shown.0)
+            competing.append(next.1 - shown.1)
+            censored.append(next.2 - shown.2)
+            shown = next
+        }
+        return SurvivalTally(total: protection.midpoint(total), days: days, events: events, competing: competing, censored: censored)
+    }
+
+    // MARK: - Queries
+
+    /// Events, competing events and censorings on days up to and including `day`.
+    public func cumulative(through day: Int) -> (events: Int, competing: Int, censored: Int) {
+        let end = days.partitionPoint { $0 > day }
+        return end == 0 ? (0, 0, 0) : through[end - 1]
+    }
+
+    /// Entries still at risk on day `t`: the size minus every ending before `t` (an entry
+    /// that ends on `t` is still at risk on `t`). May be negative for a protected tally far
+    /// in its tail, where the midpoints of the parts outgrow the midpoint of the whole.
+    public func atRisk(at t: Int) -> Int {
+        let before = cumulative(through: t - 1)
+        return total - before.events - before.competing - before.censored
+    }
+
+    /// The sum of all follow-up days is not a count and is not part of the tally; the number
+    /// of events is, for rates.
+    public var eventCount: Int { events.reduce(0, +) }
+
+    /// The last day on which anything ends; nil for an empty tally.
+    public var lastDay: Int? { days.last }
+}
+
+extension RandomAccessCollection where Index == Int {
+    /// Index of the first element for which `isAbove` holds, in a collection where it is
+    /// false for a prefix and true for the rest; also the length of that prefix.
+    package func partitionPoint(where isAbove: (Element) -> Bool) -> Int {
+        var low = startIndex
+        var high = endIndex
+        while low < high {
+            let middle = low + (high - low) / 2
+            if isAbove(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+}
