@@ -8,6 +8,7 @@ import OutflowCore
 package struct AuditDeliveryStore {
     package let db: Database
 
+    /// A store working through `db`, used on the thread that owns the connection.
     package init(db: Database) { self.db = db }
 
     /// One registry row as the audit shows it; absent texts are empty.

@@ -5,6 +5,7 @@
 package struct AuditPseudonymStore {
     package let db: Database
 
+    /// A store working through `db`, used on the thread that owns the connection.
     package init(db: Database) { self.db = db }
 
     /// The pseudonyms of `ids` in the order given; ids without a person are skipped.

@@ -9,6 +9,7 @@ import OutflowCore
 package struct CohortMartStore {
     package let db: Database
 
+    /// A store working through `db`, used on the thread that owns the connection.
     package init(db: Database) { self.db = db }
 
     /// One row of `mart_cohort_entry`.
@@ -28,6 +29,7 @@ package struct CohortMartStore {
         package var eventDay: Day?
         package var censorReason: String?
 
+        /// A row from its column values; `eventDay` nil for a censored entry.
         package init(personId: Int, role: Role, groupId: String, groupType: String, organisation: String, district: String?,
                      indexDay: Day, indexYear: Int, subjectCount: Int, followUpEnd: Day, timeDays: Int, eventDay: Day?,
                      censorReason: String?) {
@@ -56,6 +58,7 @@ package struct CohortMartStore {
         package var excludedEntries: Int
         package var excludedPersons: Int
 
+        /// A row from its column values.
         package init(step: Int, reason: String, entries: Int, persons: Int, excludedEntries: Int, excludedPersons: Int) {
             self.step = step
             self.reason = reason

@@ -11,6 +11,7 @@ import OutflowCore
 package struct InForceStore {
     package let db: Database
 
+    /// A store working through `db`, used on the thread that owns the connection.
     package init(db: Database) { self.db = db }
 
     /// The snapshot tables; SQL names a table only through this list.

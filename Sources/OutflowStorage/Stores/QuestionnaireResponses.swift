@@ -10,6 +10,7 @@ import OutflowCore
 package struct QuestionnaireStore {
     package let db: Database
 
+    /// A store working through `db`, used on the thread that owns the connection.
     package init(db: Database) { self.db = db }
 
     private static let table = "stg_questionnaire"

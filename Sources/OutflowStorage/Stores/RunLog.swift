@@ -8,6 +8,7 @@ import OutflowCore
 package struct RunLogStore {
     package let db: Database
 
+    /// A store working through `db`, used on the thread that owns the connection.
     package init(db: Database) { self.db = db }
 
     /// Records a job as running. A rerun under the same id replaces the earlier row.
