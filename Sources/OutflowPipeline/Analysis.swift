@@ -35,7 +35,7 @@ package struct Analysis {
     package func run(stages: inout StageRunner, analyst: Bool) throws -> AnalysisOutput {
         var output = AnalysisOutput()
         // The analysis reads tables front to back: a small page cache per connection does.
-        try db.execute("PRAGMA cache_size = -4096")
+        try db.useScanCache()
         try releaseFreeMemory()
         let linked = try stages.run("link", rows: { $0.inputs.episodes.count }) {
             try LinkedSources.load(db: db, config: config, asOf: asOf)
@@ -106,7 +106,7 @@ extension Analysis {
     /// candidates), so the next stage's peak does not come on top of it: 1M persons peaked at
     /// 322 MiB without it.
     package func releaseFreeMemory() throws {
-        try db.execute("PRAGMA shrink_memory")
+        try db.shrinkMemory()
         MemoryTuning.releaseFreeMemory()
     }
 }
@@ -116,34 +116,17 @@ package struct CohortMart {
     package let db: Database
 
     package func write(_ cohort: Cohort) throws {
-        try db.transaction {
-            try db.execute("DELETE FROM mart_cohort_entry; DELETE FROM mart_attrition;")
-            let insert = BatchInsert<CohortEntry>(db: db, head: """
-                INSERT INTO mart_cohort_entry (person_id, role, group_id, group_type, organisation, district, index_day, index_year,
-                    subject_count, follow_up_end, time_days, event, event_day, censor_reason) VALUES
-                """, columns: 14) { e, s, o in
-                try s.bind(e.episode.personId, at: o + 1)
-                try s.bind(e.episode.role.rawValue, at: o + 2)
-                try s.bind(e.episode.groupId, at: o + 3)
-                try s.bind(e.episode.groupType, at: o + 4)
-                try s.bind(e.episode.organisation, at: o + 5)
-                try s.bind(e.episode.district, at: o + 6)
-                try s.bind(e.index.julian, at: o + 7)
-                try s.bind(e.indexYear, at: o + 8)
-                try s.bind(e.subjects.count, at: o + 9)
-                try s.bind(e.followUpEnd.julian, at: o + 10)
-                try s.bind(e.time, at: o + 11)
-                try s.bind(e.isEvent ? 1 : 0, at: o + 12)
-                try s.bind(e.eventDay?.julian, at: o + 13)
-                try s.bind(e.censorReason?.rawValue, at: o + 14)
-            }
-            for e in cohort.entries { try insert.add(e) }
-            try insert.finish()
-            let step = try db.prepare("INSERT INTO mart_attrition VALUES (?, ?, ?, ?, ?, ?)")
-            for s in cohort.attrition {
-                try step.bind([.int(s.step), .text(s.reason), .int(s.entries), .int(s.persons), .int(s.excludedEntries), .int(s.excludedPersons)])
-                try step.run()
-            }
+        // A lazy view: the million entries are handed over one by one, not copied into rows first.
+        let entries = cohort.entries.lazy.map { e in
+            CohortMartStore.Entry(personId: e.episode.personId, role: e.episode.role, groupId: e.episode.groupId,
+                                  groupType: e.episode.groupType, organisation: e.episode.organisation, district: e.episode.district,
+                                  indexDay: e.index, indexYear: e.indexYear, subjectCount: e.subjects.count, followUpEnd: e.followUpEnd,
+                                  timeDays: e.time, eventDay: e.eventDay, censorReason: e.censorReason?.rawValue)
         }
+        let attrition = cohort.attrition.map {
+            CohortMartStore.AttritionStep(step: $0.step, reason: $0.reason, entries: $0.entries, persons: $0.persons,
+                                          excludedEntries: $0.excludedEntries, excludedPersons: $0.excludedPersons)
+        }
+        try CohortMartStore(db: db).replace(entries: entries, attrition: attrition)
     }
 }

@@ -34,31 +34,12 @@ public struct Erasure {
             throw OutflowError(.usage, "--pseudo-id must be 64 lowercase hex characters")
         }
         var summary = Summary()
-        try db.execute("PRAGMA secure_delete = ON")
         let digest = Hex.encode(SHA256.hash(Array(pseudonym.utf8)))
-        try db.transaction {
-            let id = try db.scalarInt("SELECT person_id FROM person WHERE pseudo_id = ?", [.text(pseudonym)])
-            summary.wasKnown = id != nil
-            let statements: [(String, String)] = [
-                ("stg_questionnaire", "DELETE FROM stg_questionnaire WHERE person_id = ?1"),
-                ("stg_registration", "DELETE FROM stg_registration WHERE person_id = ?1"),
-                ("stg_decision", "DELETE FROM stg_decision WHERE person_id = ?1"),
-                ("stg_family", "DELETE FROM stg_family WHERE parent_id = ?1 OR child_id = ?1"),
-                ("mart_cohort_entry", "DELETE FROM mart_cohort_entry WHERE person_id = ?1"),
-                ("person", "DELETE FROM person WHERE person_id = ?1"),
-            ]
-            if let id {
-                for (table, sql) in statements {
-                    try db.run(sql, [.int(id)])
-                    summary.removed.append((table, db.changes))
-                }
-            }
-            try db.run("DELETE FROM quarantine WHERE lower(raw_value) = ?", [.text(pseudonym)])
-            summary.removed.append(("quarantine", db.changes))
-            try db.run("INSERT OR IGNORE INTO erasure (pseudo_sha256, erased_at) VALUES (?, ?)", [.text(digest), .text(Clock.timestamp())])
-        }
-        try db.execute("VACUUM")
-        try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        let store = ErasureStore(db: db)
+        let outcome = try store.erase(pseudonym: pseudonym, digest: digest)
+        summary.wasKnown = outcome.personKnown
+        summary.removed = outcome.removed
+        try store.compact()
         summary.scrubbedFiles = scrubRestrictedFiles(pseudonym: pseudonym)
         return summary
     }

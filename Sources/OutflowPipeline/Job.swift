@@ -62,7 +62,7 @@ public struct Job {
         let startedAt = Clock.timestamp()
         var stages = StageRunner(log: log)
         var ingest = IngestReport()
-        let runLog = RunLogTable(db: db)
+        let runLog = RunLogStore(db: db)
         try runLog.start(runId: runId, command: options.kind.rawValue, startedAt: startedAt)
 
         do {
@@ -92,7 +92,7 @@ public struct Job {
                 // WAL at the end, when little is left to copy. On failure it is waited for before
                 // the run log records the failure.
                 let checkpoint = options.kind == .run ? Background { [path = db.path] in
-                    try Database.companion(path: path).execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    try Database.companion(path: path).checkpointPassively()
                 } : nil
                 defer { _ = try? checkpoint?.wait() }
                 let analysis = try Analysis(db: db, config: config, asOf: asOf, runId: runId)
@@ -148,21 +148,6 @@ public struct Job {
     }
 }
 
-/// The `run_log` table: one row per job, for the audit's change-since-last-run figures.
-package struct RunLogTable {
-    package let db: Database
-
-    package func start(runId: String, command: String, startedAt: String) throws {
-        try db.run("INSERT OR REPLACE INTO run_log (run_id, command, started_at, status) VALUES (?, ?, ?, 'running')",
-                   [.text(runId), .text(command), .text(startedAt)])
-    }
-
-    package func finish(runId: String, status: String, exit: Int32, asOf: Day?) throws {
-        try db.run("UPDATE run_log SET finished_at = ?, status = ?, exit_status = ?, as_of_day = ? WHERE run_id = ?",
-                   [.text(Clock.timestamp()), .text(status), .int(Int(exit)), asOf.map { .int($0.julian) } ?? .null, .text(runId)])
-    }
-}
-
 /// The cut-off date of a run (methods.md section 1).
 public enum CutOff {
     /// The newest decisions extraction date, or the requested date when it is not later.
@@ -183,10 +168,7 @@ package enum Freshness {
     package static func check(db: Database, config: PipelineConfig, today: Day) throws {
         for kind in SourceKind.allCases {
             guard let source = config.sources[kind], let maxAge = source.maxAgeDays else { continue }
-            let newest = try db.scalarInt("""
-                SELECT max(coalesce(extraction_day, CAST(julianday(substr(loaded_at, 1, 10)) + 0.5 AS INTEGER)))
-                FROM ingest_file WHERE source = ? AND status = 'loaded'
-                """, [.text(kind.rawValue)]).map(Day.init(julian:))
+            let newest = try AuditDeliveryStore(db: db).newestDeliveryDay(source: kind.rawValue)
             guard let newest else {
                 throw OutflowError(.dataError, "source \(kind.rawValue): no delivery loaded yet, but maxAgeDays is \(maxAge)")
             }

@@ -143,32 +143,26 @@ public struct LinkageAudit {
 
     /// Keeps this run's match rates in `run_log`, for the next run's comparison.
     package static func record(_ rates: [MatchRate], runId: String, db: Database) throws {
-        try db.run("UPDATE run_log SET audit_json = ? WHERE run_id = ?",
-                   [.text(JSONValue.object(rates.map { ($0.name, $0.percent.map { .double($0, decimals: 4) } ?? .null) }).encoded()), .text(runId)])
+        try RunLogStore(db: db).recordAudit(JSONValue.object(rates.map { ($0.name, $0.percent.map { .double($0, decimals: 4) } ?? .null) }).encoded(),
+                                            runId: runId)
     }
 
     // MARK: - Sections
 
     private func deliveries() throws -> (json: JSONValue, warnings: [String]) {
-        let reasons = try db.query("SELECT file_id, reason, count(*) FROM quarantine GROUP BY file_id, reason ORDER BY file_id, reason") {
-            ($0.int(0), $0.string(1), $0.int(2))
-        }
+        let store = AuditDeliveryStore(db: db)
+        let reasons = try store.quarantineCounts()
         var warnings: [String] = []
-        let files = try db.query("""
-            SELECT file_id, source, file_name, status, coalesce(error, ''), rows_read, accepted, quarantined, coalesce(encoding, ''),
-                   coalesce(delimiter, ''), coalesce(key_id, ''), coalesce(unknown_columns, ''), coalesce(date(extraction_day), ''), loaded_at
-            FROM ingest_file ORDER BY file_id
-            """) { row -> JSONValue in
-            let id = row.int(0)
-            if row.string(3) == "rejected" { warnings.append("\(row.string(2)) was refused: \(row.string(4))") }
-            if row.string(8) == TextEncoding.windows1252.rawValue { warnings.append("\(row.string(2)) is not UTF-8 and was read as Windows-1252") }
+        let files = try store.deliveries().map { file -> JSONValue in
+            if file.status == "rejected" { warnings.append("\(file.fileName) was refused: \(file.error)") }
+            if file.encoding == TextEncoding.windows1252.rawValue { warnings.append("\(file.fileName) is not UTF-8 and was read as Windows-1252") }
             return .object([
-                ("source", .string(row.string(1))), ("file", .string(row.string(2))), ("status", .string(row.string(3))),
-                ("extractionDate", .string(row.string(12))), ("loadedAt", .string(row.string(13))),
-                ("rowsRead", .int(row.int(5))), ("accepted", .int(row.int(6))), ("quarantined", .int(row.int(7))),
-                ("quarantinedByReason", .object(reasons.filter { $0.0 == id }.map { ($0.1, .int($0.2)) })),
-                ("encoding", .string(row.string(8))), ("delimiter", .string(row.string(9))), ("keyId", .string(row.string(10))),
-                ("unknownColumns", .string(row.string(11))), ("error", .string(row.string(4))),
+                ("source", .string(file.source)), ("file", .string(file.fileName)), ("status", .string(file.status)),
+                ("extractionDate", .string(file.extractionDate)), ("loadedAt", .string(file.loadedAt)),
+                ("rowsRead", .int(file.rowsRead)), ("accepted", .int(file.accepted)), ("quarantined", .int(file.quarantined)),
+                ("quarantinedByReason", .object(reasons.filter { $0.fileId == file.fileId }.map { ($0.reason, .int($0.rows)) })),
+                ("encoding", .string(file.encoding)), ("delimiter", .string(file.delimiter)), ("keyId", .string(file.keyId)),
+                ("unknownColumns", .string(file.unknownColumns)), ("error", .string(file.error)),
             ])
         }
         return (.array(files), warnings)
@@ -179,10 +173,8 @@ public struct LinkageAudit {
     private func questionnaireScan(episodes: [Episode]) throws -> (counts: SourceFacts.Counts, respondents: PersonSet, beforeStart: Int) {
         var respondents = PersonSet()
         var rows = 0, beforeStart = 0
-        let responses = try db.prepare("SELECT person_id, group_id, completed_day FROM stg_questionnaire WHERE completed_day <= ?1")
-        try responses.bind([.int(asOf.julian)])
-        while let row = try responses.step() {
-            let person = row.int(0), group = row.string(1)
+        try QuestionnaireStore(db: db).respondents(completedBy: asOf) { response in
+            let person = Int(response.personId), group = response.groupId
             rows += 1
             respondents.insert(person)
             // The person's earliest start in that group (any group when none is named).
@@ -192,28 +184,23 @@ public struct LinkageAudit {
                 if group.isEmpty || episodes[i].groupId == group { start = min(start ?? episodes[i].start, episodes[i].start) }
                 i += 1
             }
-            if let start, Day(julian: row.int(2)) < start { beforeStart += 1 }
+            if let start, response.completed < start { beforeStart += 1 }
         }
         return (SourceFacts.Counts(rows: rows, persons: respondents.count), respondents, beforeStart)
     }
 
     private func sourceFigures(_ facts: SourceFacts, questionnaire: SourceFacts.Counts) throws -> JSONValue {
-        let keyIds = try db.query("SELECT source, group_concat(DISTINCT key_id) FROM ingest_file WHERE status = 'loaded' GROUP BY source") {
-            ($0.string(0), $0.text(1) ?? "")
-        }
+        let keyIds = try AuditDeliveryStore(db: db).keyIdsBySource()
         // Rows in force and distinct persons per source (the questionnaire: completed by the cut-off).
         let counts = [("registrations", facts.registrations), ("questionnaire", questionnaire), ("decisions", facts.decisions), ("family", facts.family)]
         return .array(counts.map { source, count in
             .object([("source", .string(source)), ("rowsInForce", .int(count.rows)), ("persons", .int(count.persons)),
-                     ("keyIds", .string(keyIds.first { $0.0 == source }?.1 ?? ""))])
+                     ("keyIds", .string(keyIds[source] ?? ""))])
         })
     }
 
     private func anomalies(_ facts: SourceFacts, bothRoles: Int, beforeStart: Int, episodes: [Episode], children: PersonGroups<Child>) throws -> JSONValue {
-        let endBeforeStart = try db.scalarInt("""
-            SELECT count(*) FROM quarantine q JOIN ingest_file f USING (file_id)
-            WHERE f.source = 'decisions' AND q.column_name = 'end_date' AND q.reason = 'out_of_range'
-            """) ?? 0
+        let endBeforeStart = try AuditDeliveryStore(db: db).decisionsEndingBeforeStart()
         // Birth years that disagree: between a person's registration episodes, or between the
         // registrations and the family links (the child's birth year). Episodes come by person.
         var disagreeing = PersonSet()
@@ -252,24 +239,21 @@ public struct LinkageAudit {
 
     private func erasureFigures() throws -> JSONValue {
         .object([
-            ("personsOnErasureList", .int(try db.scalarInt("SELECT count(*) FROM erasure") ?? 0)),
-            ("rowsDroppedAsErased", .int(try db.scalarInt("SELECT count(*) FROM quarantine WHERE reason = 'erased'") ?? 0)),
+            ("personsOnErasureList", .int(try ErasureStore(db: db).listedCount())),
+            ("rowsDroppedAsErased", .int(try AuditDeliveryStore(db: db).rowsDroppedAsErased())),
         ])
     }
 
     /// Rows added and removed by the newest snapshot of each snapshot source.
     private func snapshotChanges() throws -> JSONValue {
         var rows: [JSONValue] = []
-        for (source, table) in [("registrations", "stg_registration"), ("decisions", "stg_decision"), ("family", "stg_family")] {
-            let days = try db.query("SELECT DISTINCT extraction_day FROM ingest_file WHERE source = ? AND status = 'loaded' AND extraction_day <= ? ORDER BY 1 DESC LIMIT 2",
-                                    [.text(source), .int(asOf.julian)]) { $0.int(0) }
+        let deliveries = AuditDeliveryStore(db: db), snapshots = InForceStore(db: db)
+        for (source, table) in [("registrations", InForceStore.Table.registration), ("decisions", .decision), ("family", .family)] {
+            let days = try deliveries.extractionDays(source: source, through: asOf, limit: 2)
             guard let newest = days.first else { continue }
-            // One scan for both counts.
-            let counts = try db.query("SELECT total(valid_from = ?1), total(valid_to = ?1) FROM \(table)", [.int(newest)]) {
-                (Int($0.double(0)), Int($0.double(1)))
-            }.first ?? (0, 0)
-            let added = days.count > 1 ? counts.0 : 0
-            let removed = counts.1
+            let counts = try snapshots.versionChanges(table, on: newest)
+            let added = days.count > 1 ? counts.started : 0
+            let removed = counts.ended
             rows.append(.object([("source", .string(source)), ("snapshot", .string(Day(julian: newest).iso)),
                                  ("previousSnapshot", days.count > 1 ? .string(Day(julian: days[1]).iso) : .null),
                                  ("rowVersionsAdded", .int(added)), ("rowVersionsEnded", .int(removed))]))
@@ -278,10 +262,7 @@ public struct LinkageAudit {
     }
 
     private func previousRates(runId: String) throws -> [String: Double] {
-        guard let text = try db.scalarText("""
-            SELECT audit_json FROM run_log
-            WHERE audit_json IS NOT NULL AND run_id <> ? AND status = 'published' ORDER BY started_at DESC, run_id DESC LIMIT 1
-            """, [.text(runId)]),
+        guard let text = try RunLogStore(db: db).previousAudit(excluding: runId),
               let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return [:] }
         return object.compactMapValues { ($0 as? NSNumber)?.doubleValue }
     }
@@ -289,15 +270,9 @@ public struct LinkageAudit {
     /// For each group of person ids, their pseudonyms one per line, sorted; each is looked
     /// up by its integer id, so only the wanted pseudonyms are read.
     private func pseudonymLists(_ groups: [[Int]]) throws -> [String] {
-        let select = try db.prepare("SELECT pseudo_id FROM person WHERE person_id = ?")
+        let store = AuditPseudonymStore(db: db)
         return try groups.map { ids in
-            var list: [String] = []
-            list.reserveCapacity(ids.count)
-            for id in ids {
-                try select.bind([.int(id)])
-                if let row = try select.step() { list.append(row.string(0)) }
-                select.reset()
-            }
+            let list = try store.pseudonyms(of: ids)
             return CSVWriter.encode(rows: [["pseudo_id"]] + list.sorted().map { [$0] })
         }
     }

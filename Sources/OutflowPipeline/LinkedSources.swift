@@ -36,12 +36,10 @@ public struct LinkedSources: Sendable {
     public var inputs: CohortInputs
     public var facts: SourceFacts
 
-    package static let inForce = "valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1)"
-
     /// Reads the snapshot in force at `asOf` (validity columns) from the staging tables.
     public static func load(db: Database, config: PipelineConfig, asOf: Day) throws -> LinkedSources {
-        let a = [SQLValue.int(asOf.julian)]
-        let maxId = try db.scalarInt("SELECT max(person_id) FROM person") ?? 0
+        let store = InForceStore(db: db)
+        let maxId = try store.maxPersonId()
         var facts = SourceFacts()
 
         // Every episode of a group (and district: the participant's) shares one copy of the
@@ -50,11 +48,11 @@ public struct LinkedSources: Sendable {
         var sharedTexts: Set<String> = []   // group types and organisations: few, each stored once
         func shared(_ text: String) -> String { sharedTexts.insert(text).memberAfterInsert }
         var groups: [GroupKey: GroupTexts] = [:]
-        func group(_ row: Row) -> GroupTexts {
-            let key = GroupKey(id: row.string(1), district: row.text(4))
+        func group(_ row: InForceStore.Registration) -> GroupTexts {
+            let key = GroupKey(id: row.groupId, district: row.district)
             let known = groups[key]
-            if let known, row.textEquals(2, known.groupType), row.textEquals(3, known.organisation) { return known }
-            let texts = GroupTexts(groupId: key.id, groupType: shared(row.string(2)), organisation: shared(row.string(3)), district: key.district)
+            if let known, row.groupTypeEquals(known.groupType), row.organisationEquals(known.organisation) { return known }
+            let texts = GroupTexts(groupId: key.id, groupType: shared(row.groupType), organisation: shared(row.organisation), district: key.district)
             if known == nil { groups[key] = texts }
             return texts
         }
@@ -62,19 +60,14 @@ public struct LinkedSources: Sendable {
         // person, of start date and group: cheaper than SQLite sorting a million rows.
         // Arrays are reserved at the table's row count (its largest rowid, read for free), so a
         // million rows are not copied while the arrays grow.
-        func rows(_ table: String) throws -> Int { try db.scalarInt("SELECT coalesce(max(rowid), 0) FROM \(table)") ?? 0 }
         var episodePersons: [Int32] = [], delivered: [Episode] = []
-        episodePersons.reserveCapacity(try rows("stg_registration"))
-        delivered.reserveCapacity(try rows("stg_registration"))
-        let registrations = try db.prepare("""
-            SELECT person_id, group_id, group_type, organisation, district, role, start_day, end_day, birth_year
-            FROM stg_registration WHERE \(inForce)
-            """)
-        try registrations.bind(a)
-        while let row = try registrations.step() {
-            episodePersons.append(Int32(row.int(0)))
-            delivered.append(Episode(personId: row.int(0), group: group(row), role: Role(rawValue: row.int(5)) ?? .opvoeder,
-                                     start: Day(julian: row.int(6)), end: row.optionalInt(7).map(Day.init(julian:)), birthYear: row.optionalInt(8)))
+        let registrationRows = try store.rowCapacity(.registration)
+        episodePersons.reserveCapacity(registrationRows)
+        delivered.reserveCapacity(registrationRows)
+        try store.registrations(asOf: asOf) { row in
+            episodePersons.append(row.personId)
+            delivered.append(Episode(personId: Int(row.personId), group: group(row), role: Role(rawValue: row.role) ?? .opvoeder,
+                                     start: row.start, end: row.end, birthYear: row.birthYear))
         }
         groups = [:]
         sharedTexts = []
@@ -86,16 +79,15 @@ public struct LinkedSources: Sendable {
         facts.registrations.persons = zip(episodes, episodes.dropFirst()).reduce(episodes.isEmpty ? 0 : 1) { $0 + ($1.0.personId != $1.1.personId ? 1 : 0) }
 
         var parents: [Int32] = [], links: [Child] = []
-        parents.reserveCapacity(try rows("stg_family"))
-        links.reserveCapacity(try rows("stg_family"))
+        let familyRows = try store.rowCapacity(.family)
+        parents.reserveCapacity(familyRows)
+        links.reserveCapacity(familyRows)
         var linked = PersonSet(maxId: maxId)
-        let family = try db.prepare("SELECT parent_id, child_id, child_birth_year FROM stg_family WHERE \(inForce)")
-        try family.bind(a)
-        while let row = try family.step() {
-            parents.append(Int32(row.int(0)))
-            links.append(Child(personId: row.int(1), birthYear: row.optionalInt(2)))
-            linked.insert(row.int(0))
-            linked.insert(row.int(1))
+        try store.familyLinks(asOf: asOf) { link in
+            parents.append(link.parentId)
+            links.append(Child(personId: Int(link.childId), birthYear: link.childBirthYear))
+            linked.insert(Int(link.parentId))
+            linked.insert(Int(link.childId))
         }
         facts.family = SourceFacts.Counts(rows: links.count, persons: linked.count)
         let children = PersonGroups(keys: parents, values: links, maxKey: maxId)
@@ -112,23 +104,17 @@ public struct LinkedSources: Sendable {
         var spellPersons: [Int32] = [], spells: [CareSpell] = []
         var inDecisions = PersonSet(maxId: maxId)
         var byCategory = [Int](repeating: 0, count: 100)
-        let decisions = try db.prepare("""
-            SELECT person_id, decision_day, start_day, end_day, product_category, coalesce(change_reason, 0), valid_from
-            FROM stg_decision WHERE \(inForce)
-            """)
-        try decisions.bind(a)
-        while let row = try decisions.step() {
-            let person = row.int(0), decided = row.int(1), start = row.int(2), category = row.int(4), reason = row.int(5)
+        try store.decisions(asOf: asOf) { d in
+            let person = Int(d.personId), category = d.productCategory, reason = d.changeReason
             facts.decisions.rows += 1
             inDecisions.insert(person)
             byCategory[min(max(category, 0), 99)] += 1
             if reason == ChangeReason.withdrawn { facts.withdrawn += 1 }
             if reason == ChangeReason.extension_ { facts.extensions += 1 }
-            if decided > row.int(6) || start > row.int(6) { facts.datedAfterExtraction += 1 }
-            guard start <= asOf.julian, reason != ChangeReason.withdrawn, categories.contains(category), subjects.contains(person) else { continue }
-            spellPersons.append(Int32(person))
-            spells.append(CareSpell(start: Day(julian: start), end: row.optionalInt(3).map(Day.init(julian:)),
-                                    eventDay: Day(julian: byStart ? start : decided), isExtension: reason == ChangeReason.extension_))
+            if d.decisionDay > d.validFrom || d.start > d.validFrom { facts.datedAfterExtraction += 1 }
+            guard d.start <= asOf, reason != ChangeReason.withdrawn, categories.contains(category), subjects.contains(person) else { return }
+            spellPersons.append(d.personId)
+            spells.append(CareSpell(start: d.start, end: d.end, eventDay: byStart ? d.start : d.decisionDay, isExtension: reason == ChangeReason.extension_))
         }
         facts.decisions.persons = inDecisions.count
         facts.inDecisions = inDecisions

@@ -12,11 +12,9 @@ public enum QuarantineExport {
     public static let header = ["file", "row", "field", "reason", "raw_value"]
 
     public static func csv(db: Database) throws -> String {
-        let rows = try db.query("""
-            SELECT f.file_name, q.row_number, q.column_name, q.reason, q.raw_value
-            FROM quarantine q JOIN ingest_file f USING (file_id)
-            ORDER BY q.file_id, q.row_number
-            """) { [$0.string(0), String($0.int(1)), $0.string(2), $0.string(3), $0.string(4)] }
+        let rows = try AuditDeliveryStore(db: db).quarantinedRows().map {
+            [$0.fileName, String($0.rowNumber), $0.column, $0.reason, $0.rawValue]
+        }
         return CSVWriter.encode(rows: [header] + rows)
     }
 }

@@ -17,26 +17,22 @@ public enum QuestionnaireData {
         // Instrument item index of each `ref_item` position (-1: not in this instrument).
         let index = Dictionary(uniqueKeysWithValues: instrument.items.enumerated().map { ($1.code, $0) })
         var itemAt: [Int] = []
-        let positions = try db.query("SELECT position, item FROM ref_item ORDER BY position") { ($0.int(0), $0.string(1)) }
-        for (position, item) in positions {
-            while itemAt.count < position { itemAt.append(-1) }
-            itemAt[position - 1] = index[item] ?? -1
+        let store = QuestionnaireStore(db: db)
+        for entry in try store.itemPositions() {
+            while itemAt.count < entry.position { itemAt.append(-1) }
+            itemAt[entry.position - 1] = index[entry.item] ?? -1
         }
         // Read in table order (response id), then put in order of person, completion date and
         // response id: a sort of 4-byte positions, applied to the responses in place.
         var responses: [Response] = []
-        responses.reserveCapacity(try db.scalarInt("SELECT coalesce(max(response_id), 0) FROM stg_questionnaire") ?? 0)
-        let rows = try db.prepare("""
-            SELECT person_id, role, wave, completed_day, answers FROM stg_questionnaire WHERE completed_day <= ? ORDER BY response_id
-            """)
-        try rows.bind([.int(asOf.julian)])
-        while let row = try rows.step() {
+        responses.reserveCapacity(try store.responseCapacity())
+        try store.responses(completedBy: asOf) { row in
             var answers = [UInt8](repeating: 0, count: instrument.items.count)
-            row.withBytes(4) { packed in
+            row.withPackedAnswers { packed in
                 for (k, byte) in packed.enumerated() where byte >= 48 && k < itemAt.count && itemAt[k] >= 0 { answers[itemAt[k]] = byte - 48 }
             }
-            responses.append(Response(personId: row.int(0), role: Role(rawValue: row.int(1)) ?? .opvoeder, wave: row.int(2),
-                                      completed: Day(julian: row.int(3)), answers: answers))
+            responses.append(Response(personId: Int(row.personId), role: Role(rawValue: row.role) ?? .opvoeder, wave: row.wave,
+                                      completed: row.completed, answers: answers))
         }
         let order = responses.indices.map { Int32($0) }.sorted { a, b in
             let (x, y) = (responses[Int(a)], responses[Int(b)])

@@ -146,3 +146,41 @@ public struct Row {
         return value.withUTF8 { $0.count == length && memcmp($0.baseAddress!, pointer, length) == 0 }
     }
 }
+
+// Checked narrowing: the analysis keeps person ids and days in 32 bits to fit a national
+// cohort in memory, so a value the database holds outside that range must stop the run as
+// an internal error naming where it came from, never wrap into another person or date.
+extension Row {
+    /// The person id in `column` as the 32 bits the analysis keeps, or an internal error
+    /// (exit 70) naming `table` and the column when it lies outside 1...Int32.max.
+    package func personId(_ column: Int, table: String) throws -> Int32 {
+        let value = int(column)
+        guard value >= 1 && value <= Int(Int32.max) else { throw outOfRange("person id", value, column, table, "1...\(Int32.max)") }
+        return Int32(truncatingIfNeeded: value)
+    }
+
+    /// The day in `column`, or an internal error naming `table` and the column when its
+    /// Julian day number does not fit the 32 bits a `Day` holds (Int32.min is reserved as
+    /// the "no end" marker of an episode).
+    package func day(_ column: Int, table: String) throws -> Day {
+        let value = int(column)
+        guard value > Int(Int32.min) && value <= Int(Int32.max) else {
+            throw outOfRange("day", value, column, table, "\(Int(Int32.min) + 1)...\(Int32.max)")
+        }
+        return Day(julian: value)
+    }
+
+    /// `day(_:table:)` for a nullable column: nil for NULL.
+    package func optionalDay(_ column: Int, table: String) throws -> Day? {
+        isNull(column) ? nil : try day(column, table: table)
+    }
+
+    /// The column's name as the query spells it; only read on the error path.
+    private func columnName(_ column: Int) -> String {
+        sqlite3_column_name(handle, Int32(column)).map { String(cString: $0) } ?? "column \(column)"
+    }
+
+    private func outOfRange(_ what: String, _ value: Int, _ column: Int, _ table: String, _ range: String) -> OutflowError {
+        OutflowError(.internalError, "\(table).\(columnName(column)) holds \(what) \(value), outside \(range): the database holds a value this build cannot represent")
+    }
+}
