@@ -68,8 +68,9 @@ public struct CohortTables: Sendable {
             for h in horizons {
                 let keys: [Cell] = [.key(m.stratum.variable), .key(m.stratum.value), .key(String(h))]
                 guard visibility == .shown else { rows.append(keys + Array(repeating: visibility.cell, count: 7)); continue }
-                // Past the gate: fewer than k at risk, or nobody left (not estimable).
-                guard tally.atRisk(at: h) >= k else { rows.append(keys + Array(repeating: .suppressed, count: 7)); continue }
+                // Past the gate: fewer than k at risk, or nobody left (not estimable). The row is
+                // withheld whole; `<k` would wrongly say the stratum itself is small.
+                guard tally.atRisk(at: h) >= k else { rows.append(keys + Array(repeating: .withheld, count: 7)); continue }
                 let through = tally.cumulative(through: h)
                 let censored = through.censored + through.competing
                 let estimate = km.value(at: h)
@@ -148,7 +149,7 @@ public struct CohortTables: Sendable {
     // MARK: - Before and after
 
     /// before_after.csv: rounded cells; proportions and the McNemar test from the rounded
-    /// cells shown, empty when a cell they need is suppressed.
+    /// cells shown. A row with a small cell shows only its (rounded) size.
     public func beforeAfter(_ measures: [StratumMeasures]) -> PublishedTable {
         var rows: [[Cell]] = []
         var sizes: [Int] = []
@@ -156,7 +157,10 @@ public struct CohortTables: Sendable {
         for m in measures {
             guard let t = m.beforeAfter else { continue }
             let cells = [t.yesYes, t.yesNo, t.noYes, t.noNo].map { protection.rounded($0) }
-            var row: [Cell] = [.key(m.stratum.variable), .key(m.stratum.value), rounded(t.total)] + cells.map { $0.map(Cell.count) ?? .suppressed }
+            // A small cell withholds its whole row: with one cell hidden, the row's total and the
+            // same cell in the other strata of its variable would pin it.
+            let cellCells: [Cell] = cells.contains(nil) ? cells.map { $0 == nil ? .suppressed : .withheld } : cells.map { .count($0!) }
+            var row: [Cell] = [.key(m.stratum.variable), .key(m.stratum.value), rounded(t.total)] + cellCells
             if cells.allSatisfy({ $0 != nil }) {
                 let shown = BeforeAfterTable(yesYes: cells[0]!, yesNo: cells[1]!, noYes: cells[2]!, noNo: cells[3]!)
                 row.append(shown.total > 0 ? .number(shown.exactMcNemarP, decimals: 4) : .empty)

@@ -170,6 +170,13 @@ struct DisclosureTests {
                         .number(shown.exactMcNemarP, decimals: 4), .proportion(35.0 / 180), .proportion(40.0 / 180)])
     }
 
+    @Test func aSmallBeforeAfterCellWithholdsItsRow() {
+        let gate = CohortTables(protection: DisclosureProtection(minCell: 10, roundTo: 5), horizons: [], gridDays: 30)
+        let ba = BeforeAfterTable(yesYes: 0, yesNo: 6, noYes: 28, noNo: 153)
+        let row = gate.beforeAfter([Self.measures(.all, Self.example, beforeAfter: ba)]).rows[0]
+        #expect(row == [.key("all"), .key("all"), .count(185), .withheld, .suppressed, .withheld, .withheld, .withheld, .withheld, .withheld])
+    }
+
     // MARK: - The verifier
 
     @Test func verifierStopsATableWithATrueCount() {
