@@ -85,4 +85,17 @@ struct ReportPageTests {
         #expect(warning < rates)
         #expect(html.contains("<th>Name</th><th>Linked</th>"))
     }
+
+    @Test func opensWithHowNumbersAreProtectedAndSaysUnprotectedWhenOff() {
+        let page = ReportPage.render(facts: Self.facts, tables: Self.tables, instrument: nil)
+        #expect(page.contains("How the numbers are protected."))
+        #expect(page.contains("1 to 10 becomes 5"))
+        #expect(!page.contains("UNPROTECTED"))
+        var off = Self.facts
+        off.minCell = 1
+        off.roundTo = 1
+        let unprotected = ReportPage.render(facts: off, tables: Self.tables, instrument: nil)
+        #expect(unprotected.contains("<b>UNPROTECTED</b>"))
+        #expect(unprotected.range(of: "UNPROTECTED")!.lowerBound < unprotected.range(of: "<h1>")!.lowerBound)
+    }
 }
