@@ -124,11 +124,7 @@ package struct FileLoader {
         let view = Unchecked(RecordView(reader: reader, fieldIndex: mapping.fieldIndex, columns: columns))
         let context = ParseContext(fileId: fileId, extractionDay: extraction, persons: persons, erased: erased)
         var quarantine = try QuarantineWriter(db: db, fileId: fileId)
-        let newPersons = BatchInsert<(id: Int, pseudonym: String)>(db: db, head: "INSERT INTO person (person_id, pseudo_id) VALUES",
-                                                                   columns: 2, rowsPerStatement: 64) { person, statement, offset in
-            try statement.bind(person.id, at: offset + 1)
-            try statement.bind(person.pseudonym, at: offset + 2)
-        }
+        let newPersons = PersonStore(db: db).inserter()
         var counts = (read: 0, accepted: 0, quarantined: 0, erased: 0)
 
         let summary = try RowPipeline.run(reader: reader, fileName: name, headerCount: header.count, context: context,
