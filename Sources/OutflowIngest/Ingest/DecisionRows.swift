@@ -1,7 +1,7 @@
 // Rows of the decisions source (beschikkingen, a snapshot source): the contract of
 // spec/inputs.md with the iJw product categories and change reasons (parsed on the reading
-// thread) and the insert into `stg_decision`. Withdrawn rows (change reason 13) are
-// accepted and kept; the analysis leaves them out.
+// thread) and the hand-over to `DecisionStaging` (`stg_decision`). Withdrawn rows (change
+// reason 13) are accepted and kept; the analysis leaves them out.
 
 import OutflowCore
 import OutflowCSV
@@ -16,14 +16,9 @@ package struct DecisionRows: BatchedSourceRows {
         ColumnSpec("product_code"), ColumnSpec("provider"), ColumnSpec("municipality"),
         ColumnSpec("change_reason"), ColumnSpec("key_id"),
     ]
-    package static let table = "stg_decision"
-    package static let keyColumns = ["decision_id"]
 
-    /// One checked decision row.
-    package struct Values: Sendable {
-        package var personId: Int, decisionId: String, decisionDay: Day, start: Day, end: Day?, category: Int
-        package var productCode: String?, provider: String?, municipality: String?, changeReason: Int?, hash: Int
-    }
+    /// One checked decision row, as staged.
+    package typealias Values = StagedDecision
 
     /// Checks one record against the contract.
     package struct Parser: RowParser {
@@ -54,28 +49,13 @@ package struct DecisionRows: BatchedSourceRows {
         }
     }
 
-    package let batch: BatchInsert<Values>
+    /// The file's rows on their way into staging, in multi-row batches.
+    package let staging: DecisionStaging
 
     package init(db: Database, fileId: Int, validFrom: Int?, config: PipelineConfig) throws {
-        batch = BatchInsert(db: db, head: """
-            INSERT INTO stg_decision (file_id, person_id, decision_id, decision_day, start_day, end_day,
-                product_category, product_code, provider, municipality, change_reason, row_hash, valid_from) VALUES
-            """, columns: 13) { v, s, o in
-            try s.bind(fileId, at: o + 1)
-            try s.bind(v.personId, at: o + 2)
-            try s.bind(v.decisionId, at: o + 3)
-            try s.bind(v.decisionDay.julian, at: o + 4)
-            try s.bind(v.start.julian, at: o + 5)
-            try s.bind(v.end?.julian, at: o + 6)
-            try s.bind(v.category, at: o + 7)
-            try s.bind(v.productCode, at: o + 8)
-            try s.bind(v.provider, at: o + 9)
-            try s.bind(v.municipality, at: o + 10)
-            try s.bind(v.changeReason, at: o + 11)
-            try s.bind(v.hash, at: o + 12)
-            try s.bind(validFrom, at: o + 13)
-        }
+        staging = DecisionStaging(db: db, fileId: fileId, validFrom: validFrom)
     }
 
-    package func versionKey(_ v: Values) -> (key: [SQLValue], hash: Int)? { ([.text(v.decisionId)], v.hash) }
+    /// Looks the row's key and row hash up among the current versions.
+    package func isCurrentVersion(_ v: Values, in match: VersionMatch) throws -> Bool { try match.matches(v) }
 }

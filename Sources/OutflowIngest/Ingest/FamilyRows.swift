@@ -1,5 +1,5 @@
 // Rows of the family source (parent-child links from the population register, a snapshot
-// source): parsing and the insert into `stg_family`.
+// source): parsing and the hand-over to `FamilyStaging` (`stg_family`).
 
 import OutflowCore
 import OutflowCSV
@@ -11,13 +11,9 @@ package struct FamilyRows: BatchedSourceRows {
         ColumnSpec("parent_pseudo_id", required: true), ColumnSpec("child_pseudo_id", required: true),
         ColumnSpec("child_birth_year"), ColumnSpec("key_id"),
     ]
-    package static let table = "stg_family"
-    package static let keyColumns = ["parent_id", "child_id"]
 
-    /// One checked link.
-    package struct Values: Sendable {
-        package var parentId: Int, childId: Int, birthYear: Int?, hash: Int
-    }
+    /// One checked link, as staged.
+    package typealias Values = StagedFamilyLink
 
     /// Checks one record against the contract.
     package struct Parser: RowParser {
@@ -38,20 +34,13 @@ package struct FamilyRows: BatchedSourceRows {
         }
     }
 
-    package let batch: BatchInsert<Values>
+    /// The file's rows on their way into staging, in multi-row batches.
+    package let staging: FamilyStaging
 
     package init(db: Database, fileId: Int, validFrom: Int?, config: PipelineConfig) throws {
-        batch = BatchInsert(db: db, head: """
-            INSERT INTO stg_family (file_id, parent_id, child_id, child_birth_year, row_hash, valid_from) VALUES
-            """, columns: 6) { v, s, o in
-            try s.bind(fileId, at: o + 1)
-            try s.bind(v.parentId, at: o + 2)
-            try s.bind(v.childId, at: o + 3)
-            try s.bind(v.birthYear, at: o + 4)
-            try s.bind(v.hash, at: o + 5)
-            try s.bind(validFrom, at: o + 6)
-        }
+        staging = FamilyStaging(db: db, fileId: fileId, validFrom: validFrom)
     }
 
-    package func versionKey(_ v: Values) -> (key: [SQLValue], hash: Int)? { ([.int(v.parentId), .int(v.childId)], v.hash) }
+    /// Looks the row's key and row hash up among the current versions.
+    package func isCurrentVersion(_ v: Values, in match: VersionMatch) throws -> Bool { try match.matches(v) }
 }

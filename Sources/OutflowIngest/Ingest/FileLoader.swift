@@ -93,7 +93,7 @@ package struct FileLoader {
                                         fingerprint: FileFingerprint, pending: Background<FileFingerprint>?) throws -> FileOutcome {
         let registry = FileRegistry(db: db)
         let extraction = FieldValue.extractionDate(fileName: name)
-        let history = SnapshotHistory(db: db, table: Rows.table, keyColumns: Rows.keyColumns)
+        let history = SnapshotStore(db: db, table: Rows.table)
         var superseding = false
         if source.isSnapshot {
             guard let extraction else {
@@ -107,7 +107,11 @@ package struct FileLoader {
             }
         }
         let previousRows = source.isSnapshot ? try registry.previousSnapshotRows(source: source) : nil
-        if superseding, let extraction { try history.supersede(day: extraction, registry: registry, source: source) }
+        // A corrected delivery of the same extraction date replaces the earlier snapshot.
+        if superseding, let extraction {
+            try history.removeSnapshot(day: extraction)
+            try registry.markSuperseded(source: source, extractionDay: extraction)
+        }
         // A later snapshot is compared with the current versions row by row; the first one of
         // a source has nothing to compare with and loads fastest without any index.
         let comparing = source.isSnapshot && (previousRows != nil || superseding)
@@ -124,11 +128,7 @@ package struct FileLoader {
         let view = Unchecked(RecordView(reader: reader, fieldIndex: mapping.fieldIndex, columns: columns))
         let context = ParseContext(fileId: fileId, extractionDay: extraction, persons: persons, erased: erased)
         var quarantine = try QuarantineWriter(db: db, fileId: fileId)
-        let newPersons = BatchInsert<(id: Int, pseudonym: String)>(db: db, head: "INSERT INTO person (person_id, pseudo_id) VALUES",
-                                                                   columns: 2, rowsPerStatement: 64) { person, statement, offset in
-            try statement.bind(person.id, at: offset + 1)
-            try statement.bind(person.pseudonym, at: offset + 2)
-        }
+        let newPersons = PersonStore(db: db).inserter()
         var counts = (read: 0, accepted: 0, quarantined: 0, erased: 0)
 
         let summary = try RowPipeline.run(reader: reader, fileName: name, headerCount: header.count, context: context,
@@ -137,7 +137,7 @@ package struct FileLoader {
             for row in batch.rows {
                 switch row {
                 case .accepted(let line, let values):
-                    if let match, let version = rows.versionKey(values), try match.matches(key: version.key, hash: version.hash) {
+                    if let match, try rows.isCurrentVersion(values, in: match) {
                         counts.accepted += 1
                         continue
                     }

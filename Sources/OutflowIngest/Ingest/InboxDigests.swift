@@ -26,7 +26,7 @@ package struct InboxFileState {
     }
 }
 
-/// Queries and updates of `inbox_file`.
+/// The inbox digests as the ingest uses them: looked up by a file's state, recorded once it has settled.
 package struct InboxDigests {
     package let db: Database
 
@@ -35,8 +35,7 @@ package struct InboxDigests {
 
     /// The recorded SHA-256 of the file `name` if its size and modification time are the ones recorded.
     package func digest(name: String, state: InboxFileState) throws -> String? {
-        try db.scalarText("SELECT sha256 FROM inbox_file WHERE file_name = ? AND size_bytes = ? AND modified_ns = ?",
-                          [.text(name), .int(state.size), .int(state.modifiedNs)])
+        try InboxFileStore(db: db).sha256(fileName: name, sizeBytes: state.size, modifiedNs: state.modifiedNs)
     }
 
     /// Records the SHA-256 of the file `name` as it was in `state`, looked at `now`; a file
@@ -44,7 +43,6 @@ package struct InboxDigests {
     package func record(name: String, state: InboxFileState, sha256: String, now: Date = Date()) throws {
         let settled = Int(now.timeIntervalSince1970 * 1e9) - Self.settledSeconds * 1_000_000_000
         guard state.modifiedNs <= settled else { return }
-        try db.run("INSERT OR REPLACE INTO inbox_file (file_name, size_bytes, modified_ns, sha256) VALUES (?, ?, ?, ?)",
-                   [.text(name), .int(state.size), .int(state.modifiedNs), .text(sha256)])
+        try InboxFileStore(db: db).record(fileName: name, sizeBytes: state.size, modifiedNs: state.modifiedNs, sha256: sha256)
     }
 }

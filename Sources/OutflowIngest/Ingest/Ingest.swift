@@ -95,7 +95,7 @@ public struct Ingest {
                 fingerprinting = .pending(Background { try FileFingerprint(path: path) })
             }
             if persons == nil { persons = try PersonIndex(db: db) }
-            if erased == nil { erased = Set(try db.query("SELECT pseudo_sha256 FROM erasure") { $0.string(0) }) }
+            if erased == nil { erased = try PersonStore(db: db).erasedPseudonymDigests() }
             let loader = FileLoader(db: db, config: config, persons: persons!, erased: erased!, runId: runId)
             var outcome = try loader.load(path: path, source: source, fingerprinting: fingerprinting)
             outcome.isNew = outcome.status == .loaded || (outcome.status == .rejected && outcome.rejection != nil)

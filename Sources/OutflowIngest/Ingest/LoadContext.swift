@@ -19,12 +19,12 @@ package final class PersonIndex: @unchecked Sendable {
 
     /// The index of the `person` table as it stands.
     package init(db: Database) throws {
-        let (count, highest) = try db.query("SELECT count(*), coalesce(max(person_id), 0) FROM person") { ($0.int(0), $0.int(1)) }[0]
+        let store = PersonStore(db: db)
+        let (count, highest) = try store.extent()
         ids.reserve(count + 1024)
         nextId = highest + 1
-        let select = try db.prepare("SELECT person_id, pseudo_id FROM person")
-        while let row = try select.step() {
-            if let text = row.text(1), let p = Pseudonym(hex: text) { ids.insert(p, id: Int32(row.int(0))) }
+        try store.forEach { id, hex in
+            if let p = Pseudonym(hex: hex) { ids.insert(p, id: Int32(id)) }
         }
     }
 

@@ -9,14 +9,12 @@ import OutflowStorage
 
 /// Inserts quarantine records for one file.
 package struct QuarantineWriter {
-    private let insert: Statement
-    private let fileId: Int
+    private let records: QuarantineInserter
     /// The first quarantined row, as one line, for the message of a refused file.
     package private(set) var first: String?
 
     package init(db: Database, fileId: Int) throws {
-        self.fileId = fileId
-        insert = try db.prepare("INSERT INTO quarantine (file_id, row_number, column_name, reason, raw_value) VALUES (?, ?, ?, ?, ?)")
+        records = try QuarantineStore(db: db).writer(fileId: fileId)
     }
 
     package mutating func add(row: Int, _ rejection: RowRejection) throws {
@@ -24,12 +22,7 @@ package struct QuarantineWriter {
         if first == nil {
             first = "row \(row)" + (rejection.column.map { ", column \($0)" } ?? "") + ": \(rejection.reason.rawValue)"
         }
-        try insert.bind(fileId, at: 1)
-        try insert.bind(row, at: 2)
-        try insert.bind(rejection.column, at: 3)
-        try insert.bind(rejection.reason.rawValue, at: 4)
-        try insert.bind(raw, at: 5)
-        try insert.run()
+        try records.add(row: row, column: rejection.column, reason: rejection.reason.rawValue, rawValue: raw)
     }
 
     /// The value as stored: at most 200 characters, citizen numbers withheld.

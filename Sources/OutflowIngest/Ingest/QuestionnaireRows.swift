@@ -2,7 +2,8 @@
 // columns come from the instrument file; answers are 1-5 or the Dutch labels. A key
 // delivered before is a duplicate, never an update: the unique key of `stg_questionnaire`
 // decides at insert time, so duplicates within one file and across deliveries are caught alike.
-// A response's answers are packed into one text column by item position (`ref_item`).
+// A response's answers are packed into one text column by item position (`ref_item`);
+// `QuestionnaireStaging` keeps the positions and does the insert.
 
 import OutflowCore
 import OutflowCSV
@@ -15,8 +16,7 @@ package struct QuestionnaireRows: SourceRows {
         ColumnSpec("wave", required: true), ColumnSpec("completed_on", required: true), ColumnSpec("key_id"),
     ]
     package static let columns = fixedColumns
-    package static let table = "stg_questionnaire"
-    package static let keyColumns: [String] = []
+    package static let table = StagingTable.questionnaire
 
     /// The Dutch answer labels of the five-point scale: index + 1 is the answer.
     package static let labels = CodeList(["helemaal niet mee eens", "niet mee eens", "neutraal", "mee eens", "helemaal mee eens"])
@@ -77,23 +77,11 @@ package struct QuestionnaireRows: SourceRows {
         }
     }
 
-    package let insertResponse: Statement
-    package let db: Database
-    package let fileId: Int
-    /// The `ref_item` position (1-based) of each instrument item.
-    package let positions: [Int]
+    /// The file's responses on their way into staging, one at a time.
+    package let staging: QuestionnaireStaging
 
     package init(db: Database, fileId: Int, validFrom: Int?, config: PipelineConfig) throws {
-        self.db = db
-        self.fileId = fileId
-        let items = config.instrument?.items ?? []
-        for item in items { try db.run("INSERT OR IGNORE INTO ref_item (item) VALUES (?)", [.text(item.code)]) }
-        let known = Dictionary(uniqueKeysWithValues: try db.query("SELECT item, position FROM ref_item") { ($0.string(0), $0.int(1)) })
-        positions = items.map { known[$0.code]! }
-        insertResponse = try db.prepare("""
-            INSERT OR IGNORE INTO stg_questionnaire (file_id, person_id, group_id, role, wave, completed_day, answers)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
+        staging = try QuestionnaireStaging(db: db, fileId: fileId, items: (config.instrument?.items ?? []).map(\.code))
     }
 
     /// Answers packed by item position: `char(48 + answer)`, '.' when unanswered, trailing
@@ -106,14 +94,8 @@ package struct QuestionnaireRows: SourceRows {
     }
 
     package func insert(_ v: Values, line: Int) throws {
-        try insertResponse.bind(fileId, at: 1)
-        try insertResponse.bind(v.personId, at: 2)
-        try insertResponse.bind(v.groupId, at: 3)
-        try insertResponse.bind(v.role.rawValue, at: 4)
-        try insertResponse.bind(v.wave, at: 5)
-        try insertResponse.bind(v.completed.julian, at: 6)
-        try insertResponse.bind(Self.pack(v.answers, positions: positions), at: 7)
-        try insertResponse.run()
-        guard db.changes == 1 else { throw RowRejection(.duplicateKey, column: "pseudo_id", raw: v.pseudonym.hex) }
+        let inserted = try staging.insert(personId: v.personId, groupId: v.groupId, role: v.role, wave: v.wave, completed: v.completed,
+                                          answers: Self.pack(v.answers, positions: staging.positions))
+        guard inserted else { throw RowRejection(.duplicateKey, column: "pseudo_id", raw: v.pseudonym.hex) }
     }
 }

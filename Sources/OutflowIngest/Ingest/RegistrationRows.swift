@@ -1,6 +1,6 @@
 // Rows of the registrations source (group participation episodes, a snapshot source):
-// the contract of spec/inputs.md (parsed on the reading thread) and the insert into
-// `stg_registration` (on the SQLite thread).
+// the contract of spec/inputs.md (parsed on the reading thread) and the hand-over to
+// `RegistrationStaging`, which inserts into `stg_registration` (on the SQLite thread).
 
 import OutflowCore
 import OutflowCSV
@@ -15,14 +15,9 @@ package struct RegistrationRows: BatchedSourceRows {
         ColumnSpec("end_date"), ColumnSpec("end_reason"), ColumnSpec("birth_year"),
         ColumnSpec("district"), ColumnSpec("key_id"),
     ]
-    package static let table = "stg_registration"
-    package static let keyColumns = ["person_id", "group_id", "start_day"]
 
-    /// One checked registration row.
-    package struct Values: Sendable {
-        package var personId: Int, groupId: String, groupType: String, organisation: String, role: Role
-        package var start: Day, end: Day?, endReason: EndReason?, birthYear: Int?, district: String?, hash: Int
-    }
+    /// One checked registration row, as staged.
+    package typealias Values = StagedRegistration
 
     /// Checks one record against the contract.
     package struct Parser: RowParser {
@@ -53,28 +48,13 @@ package struct RegistrationRows: BatchedSourceRows {
         }
     }
 
-    package let batch: BatchInsert<Values>
+    /// The file's rows on their way into staging, in multi-row batches.
+    package let staging: RegistrationStaging
 
     package init(db: Database, fileId: Int, validFrom: Int?, config: PipelineConfig) throws {
-        batch = BatchInsert(db: db, head: """
-            INSERT INTO stg_registration (file_id, person_id, group_id, group_type, organisation, role,
-                start_day, end_day, end_reason, birth_year, district, row_hash, valid_from) VALUES
-            """, columns: 13) { v, s, o in
-            try s.bind(fileId, at: o + 1)
-            try s.bind(v.personId, at: o + 2)
-            try s.bind(v.groupId, at: o + 3)
-            try s.bind(v.groupType, at: o + 4)
-            try s.bind(v.organisation, at: o + 5)
-            try s.bind(v.role.rawValue, at: o + 6)
-            try s.bind(v.start.julian, at: o + 7)
-            try s.bind(v.end?.julian, at: o + 8)
-            try s.bind(v.endReason?.rawValue, at: o + 9)
-            try s.bind(v.birthYear, at: o + 10)
-            try s.bind(v.district, at: o + 11)
-            try s.bind(v.hash, at: o + 12)
-            try s.bind(validFrom, at: o + 13)
-        }
+        staging = RegistrationStaging(db: db, fileId: fileId, validFrom: validFrom)
     }
 
-    package func versionKey(_ v: Values) -> (key: [SQLValue], hash: Int)? { ([.int(v.personId), .text(v.groupId), .int(v.start.julian)], v.hash) }
+    /// Looks the row's key and row hash up among the current versions.
+    package func isCurrentVersion(_ v: Values, in match: VersionMatch) throws -> Bool { try match.matches(v) }
 }

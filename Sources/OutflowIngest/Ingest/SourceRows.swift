@@ -17,34 +17,38 @@ package protocol RowParser: Sendable {
 package protocol SourceRows {
     associatedtype Parser: RowParser
     static var columns: [ColumnSpec] { get }
-    static var table: String { get }
-    /// Columns that identify a row across snapshot versions (empty for append sources).
-    static var keyColumns: [String] { get }
+    /// The staging table the rows go into.
+    static var table: StagingTable { get }
     static func columns(for config: PipelineConfig) -> [ColumnSpec]
     init(db: Database, fileId: Int, validFrom: Int?, config: PipelineConfig) throws
     /// Inserts one parsed row; may throw a `RowRejection` the database decides (a duplicate).
     func insert(_ values: Parser.Values, line: Int) throws
     /// Inserts rows still held back for a batch.
     func finish() throws
-    /// The key column values and row hash of a parsed row, to find its current version
-    /// (snapshot sources only).
-    func versionKey(_ values: Parser.Values) -> (key: [SQLValue], hash: Int)?
+    /// Whether a parsed row is identical to a current version of its row, which `match` then
+    /// keeps current instead of the row being inserted (snapshot sources only).
+    func isCurrentVersion(_ values: Parser.Values, in match: VersionMatch) throws -> Bool
 }
 
 extension SourceRows {
     package static func columns(for config: PipelineConfig) -> [ColumnSpec] { columns }
     package func finish() throws {}
-    package func versionKey(_ values: Parser.Values) -> (key: [SQLValue], hash: Int)? { nil }
+    /// An append source keeps no versions: every row is new.
+    package func isCurrentVersion(_ values: Parser.Values, in match: VersionMatch) throws -> Bool { false }
 }
 
-/// A source whose rows go in through multi-row inserts.
+/// A snapshot source whose rows go in through the multi-row inserts of its staging writer.
 package protocol BatchedSourceRows: SourceRows {
-    var batch: BatchInsert<Parser.Values> { get }
+    /// The Storage writer of the source's table, taking the parsed values as they are.
+    associatedtype Staging: SnapshotStaging where Staging.Row == Parser.Values
+    var staging: Staging { get }
 }
 
 extension BatchedSourceRows {
-    package func insert(_ values: Parser.Values, line: Int) throws { try batch.add(values) }
-    package func finish() throws { try batch.finish() }
+    /// The table is the staged row's own, so the two cannot disagree.
+    package static var table: StagingTable { Parser.Values.table }
+    package func insert(_ values: Parser.Values, line: Int) throws { try staging.insert(values) }
+    package func finish() throws { try staging.finish() }
 }
 
 /// How a file's header maps onto a source's columns.

@@ -37,12 +37,11 @@ public enum Validation {
         var samples: [String] = []
         var loader = FileLoader(db: db, config: config, persons: try PersonIndex(db: db), erased: [], runId: "validate")
         loader.inspect = { fileId in
-            reasons = try db.query("SELECT reason, count(*) FROM quarantine WHERE file_id = ? GROUP BY reason ORDER BY reason",
-                                   [.int(fileId)]) { ($0.string(0), $0.int(1)) }
-            samples = try db.query("SELECT row_number, column_name, reason, raw_value FROM quarantine WHERE file_id = ? ORDER BY row_number LIMIT ?",
-                                   [.int(fileId), .int(maxListed)]) { row in
-                "  row \(row.int(0))" + (row.text(1).map { ", column \($0)" } ?? "") + ": \(row.string(2))"
-                    + (row.text(3).map { " (value: \(QuarantineWriter.safeRawValue($0)))" } ?? "")
+            let quarantine = QuarantineStore(db: db)
+            reasons = try quarantine.reasonCounts(fileId: fileId).map { ($0.reason, $0.count) }
+            samples = try quarantine.firstRecords(fileId: fileId, limit: maxListed).map { record in
+                "  row \(record.rowNumber)" + (record.column.map { ", column \($0)" } ?? "") + ": \(record.reason)"
+                    + (record.rawValue.map { " (value: \(QuarantineWriter.safeRawValue($0)))" } ?? "")
             }
         }
         let outcome = try loader.load(path: file, source: source, fingerprint: probe)
