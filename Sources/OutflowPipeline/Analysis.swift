@@ -60,7 +60,9 @@ package struct Analysis {
                     let responses = try QuestionnaireData.load(db: db, instrument: instrument, asOf: asOf)
                     return gates.map { gate in
                         let questionnaire = QuestionnaireTables(instrument: instrument, waves: config.waves, protection: gate.protection)
-                        waveOneBands = OutflowByAnswer.waveOneBands(responses, items: config.outcome.byAnswer, questionnaire: questionnaire)
+                        if waveOneBands == nil {
+                            waveOneBands = OutflowByAnswer.waveOneBands(responses, items: config.outcome.byAnswer, questionnaire: questionnaire)
+                        }
                         return [questionnaire.items(responses),
                                 questionnaire.response(responses, episodes: inputs.episodes, index: config.cohort.index, asOf: asOf),
                                 questionnaire.persistence(responses)]
@@ -80,10 +82,11 @@ package struct Analysis {
             defer { _ = try? mart.wait() }
             let built = try stages.run("measures", rows: { $0[0].reduce(0) { $0 + $1.rows.count } }) { () -> [[PublishedTable]] in
                 let measures = CohortMeasures.compute(cohort: cohort, care: inputs.care, config: config, asOf: asOf)
+                let byAnswer = waveOneBands.map { OutflowByAnswer.measures(cohort: cohort, bands: $0) }
                 return gates.map { gate in
                     [gate.attrition(cohort.attrition), gate.outflow(measures), gate.curve(measures),
                      gate.rates(measures), gate.beforeAfter(measures)]
-                        + (waveOneBands.map { [OutflowByAnswer.table(cohort: cohort, bands: $0, gate: gate)] } ?? [])
+                        + (byAnswer.map { [OutflowByAnswer.table($0, gate: gate)] } ?? [])
                 }
             }
             output.tables = built[0] + questionnaireTables[0]
@@ -123,10 +126,6 @@ package struct CohortMart {
                                   indexDay: e.index, indexYear: e.indexYear, subjectCount: e.subjects.count, followUpEnd: e.followUpEnd,
                                   timeDays: e.time, eventDay: e.eventDay, censorReason: e.censorReason?.rawValue)
         }
-        let attrition = cohort.attrition.map {
-            CohortMartStore.AttritionStep(step: $0.step, reason: $0.reason, entries: $0.entries, persons: $0.persons,
-                                          excludedEntries: $0.excludedEntries, excludedPersons: $0.excludedPersons)
-        }
-        try CohortMartStore(db: db).replace(entries: entries, attrition: attrition)
+        try CohortMartStore(db: db).replace(entries: entries, attrition: cohort.attrition)
     }
 }

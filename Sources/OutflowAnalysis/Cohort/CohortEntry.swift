@@ -79,24 +79,6 @@ public struct Subjects: RandomAccessCollection, Equatable, Sendable, Expressible
     public static func == (a: Subjects, b: Subjects) -> Bool { a.elementsEqual(b) }
 }
 
-/// One step of the attrition flow (methods.md section 3).
-public struct AttritionStep: Sendable, Equatable {
-    public var step: Int
-    public var reason: String
-    public var entries: Int
-    public var persons: Int
-    public var excludedEntries: Int
-    public var excludedPersons: Int
-    package init(step: Int, reason: String, entries: Int, persons: Int, excludedEntries: Int, excludedPersons: Int) {
-        self.step = step
-        self.reason = reason
-        self.entries = entries
-        self.persons = persons
-        self.excludedEntries = excludedEntries
-        self.excludedPersons = excludedPersons
-    }
-}
-
 /// The cohort with its attrition flow and follow-up counts.
 public struct Cohort: Sendable {
     public var entries: [CohortEntry]

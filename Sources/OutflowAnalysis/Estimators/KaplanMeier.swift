@@ -109,7 +109,7 @@ public struct KaplanMeier: Sendable {
     /// Cumulative incidence at `t` from the largest event time `<= t`, whatever the follow-up:
     /// the disclosure gate decides on the (protected) number at risk instead.
     public func value(at t: Int) -> Estimate {
-        let reached = steps.partitionPoint { $0.time > t }
+        let reached = steps.lowerBound(t + 1) { $0.time }
         guard reached > 0 else { return Estimate(cumulativeIncidence: 0, ciLow: 0, ciHigh: 0) }
         let step = steps[reached - 1]
         return Estimate(cumulativeIncidence: step.cumulativeIncidence, ciLow: step.ciLow, ciHigh: step.ciHigh)

@@ -97,7 +97,7 @@ public struct SurvivalTally: Sendable, Equatable {
 
     /// Events, competing events and censorings on days up to and including `day`.
     public func cumulative(through day: Int) -> (events: Int, competing: Int, censored: Int) {
-        let end = days.partitionPoint { $0 > day }
+        let end = days.lowerBound(day + 1) { $0 }
         return end == 0 ? (0, 0, 0) : through[end - 1]
     }
 
@@ -115,18 +115,4 @@ public struct SurvivalTally: Sendable, Equatable {
 
     /// The last day on which anything ends; nil for an empty tally.
     public var lastDay: Int? { days.last }
-}
-
-extension RandomAccessCollection where Index == Int {
-    /// Index of the first element for which `isAbove` holds, in a collection where it is
-    /// false for a prefix and true for the rest; also the length of that prefix.
-    package func partitionPoint(where isAbove: (Element) -> Bool) -> Int {
-        var low = startIndex
-        var high = endIndex
-        while low < high {
-            let middle = low + (high - low) / 2
-            if isAbove(self[middle]) { high = middle } else { low = middle + 1 }
-        }
-        return low
-    }
 }

@@ -20,8 +20,9 @@ public enum OutflowByAnswer {
         items.map { ($0, questionnaire.firstBands(responses, item: $0, wave: 1)) }
     }
 
-    public static func table(cohort: Cohort, bands byItem: [(item: String, bands: PersonBands)], gate: CohortTables) -> PublishedTable {
-        var rows: [[Cell]] = []
+    /// The unprotected measures per item and band, computed once for every gate.
+    public static func measures(cohort: Cohort, bands byItem: [(item: String, bands: PersonBands)]) -> [StratumMeasures] {
+        var measures: [StratumMeasures] = []
         for (item, bands) in byItem {
             let order = Instrument.Band.allCases.map(\.rawValue) + [noAnswer]
             // Entry positions per band; the entries themselves are not copied.
@@ -29,7 +30,7 @@ public enum OutflowByAnswer {
             for (position, entry) in cohort.entries.enumerated() {
                 groups[bands[entry.episode.personId]?.rawValue ?? noAnswer, default: []].append(Int32(position))
             }
-            let measures = order.compactMap { band -> StratumMeasures? in
+            measures += order.compactMap { band -> StratumMeasures? in
                 guard let positions = groups[band] else { return nil }
                 let times = positions.lazy.map { cohort.entries[Int($0)].survivalTime }
                 let days = times.reduce(0) { $0 + $1.days }
@@ -38,10 +39,17 @@ public enum OutflowByAnswer {
                                        rate: PoissonRate(events: times.filter(\.isEvent).count, personYears: PoissonRate.personYears(fromDays: days)),
                                        totalDays: days, beforeAfter: nil)
             }
-            rows += gate.outflow(measures).rows
         }
-        var table = gate.outflow([], name: "outflow_by_answer", keyColumns: ["item", "band"])
-        table.rows = rows
-        return table
+        return measures
+    }
+
+    /// outflow_by_answer.csv through `gate`. Each item is a stratum variable of its own, so a
+    /// small band is paired within its item.
+    public static func table(_ measures: [StratumMeasures], gate: CohortTables) -> PublishedTable {
+        gate.outflow(measures, name: "outflow_by_answer", keyColumns: ["item", "band"])
+    }
+
+    public static func table(cohort: Cohort, bands byItem: [(item: String, bands: PersonBands)], gate: CohortTables) -> PublishedTable {
+        table(measures(cohort: cohort, bands: byItem), gate: gate)
     }
 }

@@ -5,9 +5,11 @@
 /// Values grouped by person id: the person ids in ascending order, where each person's
 /// values start, and all values one after another (8 bytes a person plus the values).
 public struct PersonGroups<Element: Sendable>: Sendable {
-    private var persons: [Int32] = []
-    private var starts: [Int32] = [0]
-    private var values: [Element] = []
+    // Readable by the inlinable lookups below: other targets call them in their hot loops,
+    // and an unspecialised generic lookup retains every element it compares.
+    @usableFromInline var persons: [Int32] = []
+    @usableFromInline var starts: [Int32] = [0]
+    @usableFromInline var values: [Element] = []
 
     public init() {}
 
@@ -63,34 +65,39 @@ public struct PersonGroups<Element: Sendable>: Sendable {
     }
 
     /// The values of one person, empty when the person has none.
+    @inlinable
     public subscript(person: Int) -> ArraySlice<Element> {
         guard let k = persons.sortedIndex(of: person) else { return values[0..<0] }
         return values[Int(starts[k])..<Int(starts[k + 1])]
     }
 
     /// The persons with at least one value, ascending.
-    public var personIds: LazyMapSequence<[Int32], Int> { persons.lazy.map { Int($0) } }
+    @inlinable public var personIds: LazyMapSequence<[Int32], Int> { persons.lazy.map { Int($0) } }
     /// All values, person by person.
-    public var allValues: [Element] { values }
-    public var count: Int { values.count }
+    @inlinable public var allValues: [Element] { values }
+    @inlinable public var count: Int { values.count }
 }
 
 /// A set of person ids as a bitmap (person ids are small dense integers): 1 bit a person.
 /// Iterates its members in ascending order.
 public struct PersonSet: Sendable, Sequence {
-    private var words: [UInt64]
-    public private(set) var count = 0
+    @usableFromInline var words: [UInt64]
+    @usableFromInline var members = 0
+    /// How many persons the set holds.
+    @inlinable public var count: Int { members }
 
     /// An empty set for ids up to `maxId` (larger ids grow it).
     public init(maxId: Int = 0) { words = [UInt64](repeating: 0, count: maxId / 64 + 1) }
 
+    @inlinable
     public mutating func insert(_ person: Int) {
         let w = person >> 6
         if w >= words.count { words += [UInt64](repeating: 0, count: w - words.count + 1) }
         let bit: UInt64 = 1 << UInt64(person & 63)
-        if words[w] & bit == 0 { words[w] |= bit; count += 1 }
+        if words[w] & bit == 0 { words[w] |= bit; members += 1 }
     }
 
+    @inlinable
     public func contains(_ person: Int) -> Bool {
         let w = person >> 6
         return w < words.count && words[w] & (1 << UInt64(person & 63)) != 0
@@ -100,18 +107,20 @@ public struct PersonSet: Sendable, Sequence {
     public var sorted: [Int] { Array(self) }
     public var underestimatedCount: Int { count }
 
-    public func makeIterator() -> Iterator { Iterator(words: words) }
+    @inlinable public func makeIterator() -> Iterator { Iterator(words: words) }
 
     public struct Iterator: IteratorProtocol {
-        package let words: [UInt64]
-        package var w = 0
-        package var bits: UInt64 = 0
+        @usableFromInline let words: [UInt64]
+        @usableFromInline var w = 0
+        @usableFromInline var bits: UInt64 = 0
 
-        package init(words: [UInt64]) {
+        @inlinable
+        init(words: [UInt64]) {
             self.words = words
             bits = words.first ?? 0
         }
 
+        @inlinable
         public mutating func next() -> Int? {
             while bits == 0 {
                 w += 1

@@ -49,26 +49,6 @@ package struct CohortMartStore {
         }
     }
 
-    /// One row of `mart_attrition`.
-    package struct AttritionStep {
-        package var step: Int
-        package var reason: String
-        package var entries: Int
-        package var persons: Int
-        package var excludedEntries: Int
-        package var excludedPersons: Int
-
-        /// A row from its column values.
-        package init(step: Int, reason: String, entries: Int, persons: Int, excludedEntries: Int, excludedPersons: Int) {
-            self.step = step
-            self.reason = reason
-            self.entries = entries
-            self.persons = persons
-            self.excludedEntries = excludedEntries
-            self.excludedPersons = excludedPersons
-        }
-    }
-
     /// Replaces both marts with `entries` and `attrition`. `entries` is read once, front to
     /// back, so a lazy view of the cohort is written without an array of rows beside it.
     package func replace(entries: some Sequence<Entry>, attrition: [AttritionStep]) throws {
