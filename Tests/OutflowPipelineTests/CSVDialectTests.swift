@@ -1,6 +1,6 @@
 // `csv.dialect: "nl"`: the analyst CSV files and restricted/exact/ are written for Dutch
 // Excel (`;`, decimal comma, a UTF-8 BOM) with the same figures as the default dialect, and
-// reruns stay byte-identical.
+// reruns stay byte-identical; report.xlsx is the same whichever dialect the CSVs use.
 
 import Foundation
 import Testing
@@ -31,6 +31,8 @@ struct CSVDialectTests {
             #expect(rfc.contains("."), "\(name) has decimals to convert")
         }
         #expect(try dutch.read("attrition.csv").contains(";role is one of jongere, opvoeder;"))
+        #expect(FileManager.default.contents(atPath: plain.output + "/latest/report.xlsx")
+                == FileManager.default.contents(atPath: dutch.output + "/latest/report.xlsx"))
 
         let second = try dutch.job()
         for name in JobTests.analystFiles {
