@@ -2,7 +2,9 @@
 // column is replaced by the HMAC-SHA256 of the zero-padded 9-digit BSN under the shared key
 // and renamed (`bsn` to `pseudo_id`, `X_bsn` to `X_pseudo_id`); a `key_id` column is added.
 // Numbers that fail the elfproef go to a reject file with row and reason, never the
-// number; nothing this file prints or throws contains a citizen number.
+// number; nothing this file prints or throws contains a citizen number. `bsn` itself is
+// required; any other named column is optional, and an empty value in it stays empty (a
+// youth row has no `parent_bsn`).
 
 import Foundation
 import OutflowCore
@@ -16,6 +18,8 @@ public struct Pseudonymiser {
         public var rows = 0
         public var written = 0
         public var rejected = 0
+        /// Empty values of optional columns, written as empty pseudonyms.
+        public var emptyOptional = 0
         public var rejectsPath: String
         public var keyId: String
     }
@@ -54,6 +58,12 @@ public struct Pseudonymiser {
         return Elfproef.isValid(padded) ? (padded, nil) : (nil, "elfproef_failed")
     }
 
+    /// Whether a named column must hold a number in every row: only `bsn`, the person the
+    /// row is about. Other citizen-number columns (`parent_bsn`, ...) may be empty.
+    public static func isRequired(_ column: String) -> Bool {
+        column.lowercased() == "bsn"
+    }
+
     /// The name a pseudonymised column gets.
     public static func renamed(_ column: String) -> String {
         let lower = column.lowercased()
@@ -62,7 +72,8 @@ public struct Pseudonymiser {
         return column + "_pseudo_id"
     }
 
-    /// Pseudonymises `input` into `output`; rejected rows go to `<output>.rejects.csv`.
+    /// Pseudonymises `input` into `output`; rejected rows go to `<output>.rejects.csv`. An
+    /// empty value of an optional column (not `bsn`) is written as an empty pseudonym.
     public func run(input: String, output: String, columns: [String]) throws -> Summary {
         let reader: CSVReader
         let header: [String]
@@ -77,6 +88,7 @@ public struct Pseudonymiser {
             }
             return i
         }
+        let required = header.map(Self.isRequired)
         let keyIdColumn = lower.firstIndex(of: "key_id")
         let rejectsPath = (output.hasSuffix(".csv") ? String(output.dropLast(4)) : output) + ".rejects.csv"
         let writer = try CSVWriter(path: output, delimiter: reader.delimiter, mode: 0o600)
@@ -96,6 +108,11 @@ public struct Pseudonymiser {
                     continue
                 }
                 for i in targets {
+                    if !required[i], fields[i].trimmingCharacters(in: .whitespaces).isEmpty {
+                        fields[i] = ""
+                        summary.emptyOptional += 1
+                        continue
+                    }
                     let (digits, reason) = Self.normalise(fields[i])
                     guard let digits else {
                         try rejects.write(row: [String(reader.row), header[i], reason ?? "invalid"])

@@ -42,6 +42,7 @@ public enum CommandEntries {
         let pseudonymiser = try Pseudonymiser(keyFile: keyFile)
         let summary = try pseudonymiser.run(input: input, output: output, columns: columns)
         return "pseudonymised \(summary.written) of \(summary.rows) rows under key id \(summary.keyId); \(summary.rejected) rejected (see \(summary.rejectsPath))"
+            + (summary.emptyOptional > 0 ? "; \(summary.emptyOptional) empty values of optional columns left empty" : "")
     }
 
     /// `erase`: an erasure request, under the run lock (exit 75 while a run holds it).

@@ -32,7 +32,7 @@ public enum CommandLineInterface {
                     positionals: ["IN.csv", "OUT.csv"],
                     options: [OptionSpec("--key-file", value: "FILE", help: "File holding the secret key (at least 32 bytes).", required: true),
                               OptionSpec("--column", value: "NAME", help: "A citizen-number column to pseudonymise (bsn, parent_bsn, ...).", repeatable: true, required: true)],
-                    discussion: "Rows whose number fails the elfproef go to OUT.rejects.csv with row number and reason, never the number itself."),
+                    discussion: "The column bsn must hold a number in every row; other named columns may be empty and stay empty (a youth row without parent_bsn). Rows whose number fails the elfproef go to OUT.rejects.csv with row number and reason, never the number itself."),
         CommandSpec(name: "generate", abstract: "Write a realistic synthetic inbox (all sources), deterministic for a seed.",
                     positionals: [],
                     options: [OptionSpec("--out", value: "DIR", help: "Folder to write the inbox into.", required: true),
