@@ -24,7 +24,9 @@ public enum CommandEntries {
 
     /// `validate`: a trial load of one delivery into a private copy of the database (read in
     /// one read transaction, so a nightly run beside it is neither blocked nor changed).
-    public static func validate(pipeline: String, file: String, source: SourceKind) throws -> ValidationFindings {
+    /// Without a `source`, the one whose file pattern matches the file's name (exit 64 when
+    /// none or several do).
+    public static func validate(pipeline: String, file: String, source: SourceKind?) throws -> ValidationFindings {
         let config = try PipelineConfig.load(path: pipeline)
         let scratch = NSTemporaryDirectory() + "outflow-validate-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sqlite"
         defer { for suffix in ["", "-wal", "-shm"] { unlink(scratch + suffix) } }
