@@ -4,7 +4,8 @@
 // Numbers that fail the elfproef go to a reject file with row and reason, never the
 // number; nothing this file prints or throws contains a citizen number. `bsn` itself is
 // required; any other named column is optional, and an empty value in it stays empty (a
-// youth row has no `parent_bsn`).
+// youth row has no `parent_bsn`). `outflow erase --bsn-file` pseudonymises one number read
+// from a file here as well.
 
 import Foundation
 import OutflowCore
@@ -62,6 +63,31 @@ public struct Pseudonymiser {
     /// row is about. Other citizen-number columns (`parent_bsn`, ...) may be empty.
     public static func isRequired(_ column: String) -> Bool {
         column.lowercased() == "bsn"
+    }
+
+    /// The pseudonym of the one citizen number in `path` (an erasure request): the file holds
+    /// the number on one line, surrounding spaces and line breaks ignored. Errors name the
+    /// file and what is wrong, never the number.
+    public func pseudonym(ofNumberInFile path: String) throws -> String {
+        guard var bytes = FileManager.default.contents(atPath: path).map(Array.init) else {
+            throw OutflowError(.usage, "citizen-number file \(path): cannot be read")
+        }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.contains(where: \.isNewline) else {
+            throw OutflowError(.dataError, "citizen-number file \(path): holds more than one line; put exactly one citizen number in it")
+        }
+        let (digits, reason) = Self.normalise(text)
+        guard let digits else {
+            let what: String
+            switch reason {
+            case "missing_value": what = "is empty"
+            case "not_9_digits": what = "does not hold a number of 1 to 9 digits"
+            default: what = "holds a number that fails the elfproef (a typing error?)"
+            }
+            throw OutflowError(.dataError, "citizen-number file \(path): \(what) [\(reason ?? "invalid")]")
+        }
+        return pseudonym(ofValidNumber: digits)
     }
 
     /// The name a pseudonymised column gets.

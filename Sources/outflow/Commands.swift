@@ -44,7 +44,21 @@ public enum CommandLineInterface {
                               OptionSpec("--bad-rows", value: "N", help: "Deliberately malformed rows spread over the files (default 0).")]),
         CommandSpec(name: "erase", abstract: "Remove one person from every table for an erasure request, and keep them out of later deliveries.",
                     positionals: ["PIPELINE.json"],
-                    options: [OptionSpec("--pseudo-id", value: "ID", help: "The person's pseudonym (64 hex characters).", required: true)]),
+                    options: [OptionSpec("--pseudo-id", value: "ID", help: "The person's pseudonym (64 hex characters)."),
+                              OptionSpec("--bsn-file", value: "FILE", help: "Instead of --pseudo-id: a file holding the person's citizen number (BSN), one line."),
+                              OptionSpec("--key-file", value: "FILE", help: "With --bsn-file: the suppliers' pseudonymisation key."),
+                              OptionSpec("--not-yet-delivered", help: "Put a person found nowhere yet on the erasure list (otherwise exit 65)."),
+                              OptionSpec("--dry-run", help: "Show what would be removed and scrubbed; change nothing.")],
+                    discussion: """
+                        Give the person as --pseudo-id ID, or as --bsn-file FILE --key-file KEY: the number is read from
+                        the file (never from the command line), checked with the elfproef and pseudonymised like the
+                        suppliers do; neither it nor its pseudonym is printed. The person's rows leave every table
+                        (secure_delete, vacuum), every run folder the pipeline wrote (its output and every --out folder
+                        in the run log) is scrubbed, and the pseudonym's SHA-256 goes on the erasure list so later
+                        deliveries for the person are dropped. Deliveries are never edited: the inbox files that still
+                        hold the person are listed, for the supplier to correct. A pseudonym found nowhere (database,
+                        inbox, run folders, erasure list) is exit 65 unless --not-yet-delivered is given.
+                        """),
     ]
 
     public static var overview: String {
@@ -108,7 +122,21 @@ public enum CommandLineInterface {
         case "generate":
             return try GenerateCommand.execute(spec, parsed)
         case "erase":
-            Log.stderr(try CommandEntries.erase(pipeline: parsed.positionals[0], pseudonym: parsed.value("--pseudo-id")!))
+            let notYetDelivered = parsed.flag("--not-yet-delivered"), dryRun = parsed.flag("--dry-run")
+            switch (parsed.value("--pseudo-id"), parsed.value("--bsn-file"), parsed.value("--key-file")) {
+            case (let pseudonym?, nil, nil):
+                Log.stderr(try CommandEntries.erase(pipeline: parsed.positionals[0], pseudonym: pseudonym,
+                                                    notYetDelivered: notYetDelivered, dryRun: dryRun))
+            case (nil, let bsnFile?, let keyFile?):
+                Log.stderr(try CommandEntries.erase(pipeline: parsed.positionals[0], bsnFile: bsnFile, keyFile: keyFile,
+                                                    notYetDelivered: notYetDelivered, dryRun: dryRun))
+            case (nil, nil, nil):
+                throw UsageError(message: "give the person as --pseudo-id ID or as --bsn-file FILE --key-file KEY", command: spec)
+            case (_?, _, _):
+                throw UsageError(message: "--pseudo-id cannot be combined with --bsn-file or --key-file", command: spec)
+            case (nil, _, _):
+                throw UsageError(message: "--bsn-file and --key-file go together: the number is pseudonymised with the suppliers' key", command: spec)
+            }
             return 0
         default:
             throw UsageError(message: "unknown command '\(spec.name)'", command: nil)

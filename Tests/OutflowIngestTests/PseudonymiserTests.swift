@@ -57,4 +57,24 @@ struct PseudonymiserTests {
         #expect(try String(contentsOfFile: dir + "/out.rejects.csv", encoding: .utf8) == "row,column,reason\n3,BSN,missing_value\n")
         #expect(Pseudonymiser.isRequired("Bsn") && !Pseudonymiser.isRequired("parent_bsn"))
     }
+
+    @Test func readsOneCitizenNumberFromAFileAndNeverRepeatsIt() throws {
+        let path = NSTemporaryDirectory() + "bsn-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let pseudonymiser = Pseudonymiser(key: Self.key)
+        let expected = Hex.encode(HMACSHA256.authenticate(message: Array("012345672".utf8), key: Self.key))
+        for content in ["12345672", "\u{FEFF} 012345672 \r\n"] {
+            try content.write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(try pseudonymiser.pseudonym(ofNumberInFile: path) == expected)
+        }
+        for (content, words) in [("123456789\n", "fails the elfproef"), ("", "is empty"), ("12345672\n111222333\n", "more than one line"),
+                                 ("1234567890", "1 to 9 digits")] {
+            try content.write(toFile: path, atomically: true, encoding: .utf8)
+            let error = try #require(throws: OutflowError.self) { try pseudonymiser.pseudonym(ofNumberInFile: path) }
+            #expect(error.status == .dataError && error.message.contains(words), "\(error.message)")
+            #expect(!error.message.contains("123456789") && !error.message.contains("111222333") && !error.message.contains("12345672"))
+        }
+        let missing = try #require(throws: OutflowError.self) { try pseudonymiser.pseudonym(ofNumberInFile: path + "-missing") }
+        #expect(missing.status == .usage)
+    }
 }

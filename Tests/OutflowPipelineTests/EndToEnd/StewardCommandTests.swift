@@ -1,5 +1,7 @@
-// The data steward's commands as processes: `validate` listing every file error and finding
-// the source from the name; `pseudonymise` leaving an empty optional citizen number empty.
+// The data steward's commands as processes: `erase` by pseudonym or by a citizen number read
+// from a file (never printed, nor its pseudonym), its dry run and its refusal of a pseudonym
+// found nowhere; `validate` listing every file error and finding the source from the name;
+// `pseudonymise` leaving an empty optional citizen number empty.
 
 import Foundation
 import Testing
@@ -12,6 +14,75 @@ import OutflowTestSupport
 struct StewardCommandTests {
     static let key = "a steward's test key of at least 32 bytes\n"
     static let number = "111222333"
+
+    /// A workspace with one decisions delivery under `key`, holding the person with `number`.
+    static func workspace() throws -> (ws: Workspace, keyFile: String, pseudonym: String) {
+        let ws = try Workspace()
+        let keyFile = ws.root + "/key"
+        try key.write(toFile: keyFile, atomically: true, encoding: .utf8)
+        let pseudonymiser = try Pseudonymiser(keyFile: keyFile)
+        let pseudonym = pseudonymiser.pseudonym(ofValidNumber: number)
+        let rows = (1...20).map { "\(P($0)),D\($0),2024-04-01,2024-04-10,,45,,,0344,,\(pseudonymiser.keyId)" }
+            + ["\(pseudonym),D99,2024-04-01,2024-04-10,,45,,,0344,,\(pseudonymiser.keyId)"]
+        try ws.deliver("beschikkingen_2024-06-30.csv", ([Workspace.decisionHeader] + rows).joined(separator: "\n") + "\n")
+        _ = try ws.ingest()
+        return (ws, keyFile, pseudonym)
+    }
+
+    static func personCount(_ ws: Workspace, _ pseudonym: String) throws -> Int? {
+        try ws.open().scalarInt("SELECT count(*) FROM person WHERE pseudo_id = ?", [.text(pseudonym)])
+    }
+
+    @Test func eraseByACitizenNumberFileNeverPrintsTheNumberOrItsPseudonym() throws {
+        let (ws, keyFile, pseudonym) = try Self.workspace()
+        let bsnFile = ws.root + "/bsn.txt"
+        try (Self.number + "\n").write(toFile: bsnFile, atomically: true, encoding: .utf8)
+
+        let dry = try Binary.run(["erase", ws.pipelinePath, "--bsn-file", bsnFile, "--key-file", keyFile, "--dry-run"])
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stderr.hasPrefix("dry run: nothing was changed\nwould erase: stg_decision 1, person 1\n"))
+        #expect(dry.stderr.contains("inbox: 1 deliveries still hold the person") && dry.stderr.contains("\n  beschikkingen_2024-06-30.csv\n"))
+        #expect(try Self.personCount(ws, pseudonym) == 1)
+
+        let real = try Binary.run(["erase", ws.pipelinePath, "--bsn-file", bsnFile, "--key-file", keyFile])
+        #expect(real.status == 0, "\(real.stderr)")
+        #expect(real.stderr.hasPrefix("erased: stg_decision 1, person 1"))
+        #expect(real.stderr.contains("ask the supplier") && real.stderr.contains("erasure list: added"))
+        #expect(try Self.personCount(ws, pseudonym) == 0)
+        #expect(try ws.open().scalarInt("SELECT count(*) FROM stg_decision") == 20)
+        for output in [dry, real] {
+            #expect(!(output.stdout + output.stderr).contains(Self.number) && !(output.stdout + output.stderr).contains(pseudonym))
+        }
+    }
+
+    @Test func eraseRefusesBadNumbersOtherKeysAndUnknownPseudonyms() throws {
+        let (ws, keyFile, _) = try Self.workspace()
+        let bsnFile = ws.root + "/bsn.txt"
+        try "123456789\n".write(toFile: bsnFile, atomically: true, encoding: .utf8)
+        let bad = try Binary.run(["erase", ws.pipelinePath, "--bsn-file", bsnFile, "--key-file", keyFile])
+        #expect(bad.status == 65 && bad.stderr.contains("fails the elfproef") && !bad.stderr.contains("123456789"))
+
+        try Self.number.write(toFile: bsnFile, atomically: true, encoding: .utf8)
+        let otherKey = ws.root + "/other-key"
+        try "another key, also at least 32 bytes long".write(toFile: otherKey, atomically: true, encoding: .utf8)
+        let wrongKey = try Binary.run(["erase", ws.pipelinePath, "--bsn-file", bsnFile, "--key-file", otherKey])
+        #expect(wrongKey.status == 65 && wrongKey.stderr.contains("pseudonymised under key id"))
+
+        let unknown = try Binary.run(["erase", ws.pipelinePath, "--pseudo-id", P(0x999)])
+        #expect(unknown.status == 65)
+        #expect(unknown.stderr.split(separator: "\n").count == 1 && unknown.stderr.contains("pseudonym not found"))
+        #expect(try ws.open().scalarInt("SELECT count(*) FROM erasure") == 0)
+        let listed = try Binary.run(["erase", ws.pipelinePath, "--pseudo-id", P(0x999), "--not-yet-delivered"])
+        #expect(listed.status == 0 && listed.stderr.contains("erasure list: added"))
+        #expect(try ws.open().scalarInt("SELECT count(*) FROM erasure") == 1)
+
+        // Usage: one way to name the person; the key goes with the number file; no number on the command line.
+        for arguments in [[String](), ["--bsn-file", bsnFile], ["--pseudo-id", P(1), "--key-file", keyFile], ["--pseudo-id", Self.number]] {
+            let usage = try Binary.run(["erase", ws.pipelinePath] + arguments)
+            #expect(usage.status == 64, "\(arguments)")
+            #expect(!usage.stderr.contains(Self.number))
+        }
+    }
 
     @Test func validateListsEveryFileErrorAndFindsTheSourceFromTheName() throws {
         let ws = try Workspace()
