@@ -213,4 +213,11 @@ package enum Schema {
             sha256      TEXT NOT NULL
         );
         """
+
+    /// The output folder each job wrote its run folder into (`--out` or the pipeline's
+    /// output), so an erasure can scrub every run folder ever written. Null for jobs before
+    /// this migration and for jobs that write none.
+    package static let v5 = """
+        ALTER TABLE run_log ADD COLUMN output_folder TEXT;
+        """
 }
