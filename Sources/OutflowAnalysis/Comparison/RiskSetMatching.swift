@@ -90,6 +90,12 @@ public struct Matching: Sendable {
     public var unmatched: Int { exposed - sets.count }
     /// Matched with fewer controls than asked.
     public var partlyMatched: Int
+
+    public init(sets: [MatchedSet], exposed: Int, partlyMatched: Int) {
+        self.sets = sets
+        self.exposed = exposed
+        self.partlyMatched = partlyMatched
+    }
 }
 
 /// The rules of eligibility and likeness, and the draw.

@@ -106,3 +106,54 @@ struct ComparisonTests {
         #expect(RiskContrast.ratio(a, (cif: 0, variance: 0)) == nil)
     }
 }
+
+struct ComparisonTablesTests {
+    static func times(_ pairs: [(Int, Ending)]) -> [SurvivalTime] { pairs.map { SurvivalTime(days: $0.0, ending: $0.1) } }
+
+    /// Exposed: events on days 2 and 5 of 4 entries (F(5) = 1 - 3/4 * 2/3 = 0.5); comparison:
+    /// one event on day 3 of 4 (F(5) = 0.25). Difference 0.25, ratio 2. The exposed arm's
+    /// variance at 5 (section 6b): first sum (0.5 - 0.25)^2 * 1/(4*3) + 0 = 0.005208, second
+    /// 1 * 3/64 + 0.5625 * 2/27 = 0.088542, third (0.25 * 1/16 + 0) = 0.015625: 0.0625; the
+    /// log(-log) interval is 0.0578 to 0.8449.
+    @Test func armsDifferenceAndRatioFromTheArmsEstimates() throws {
+        let gate = CohortTables(protection: .off, horizons: [5], gridDays: 5)
+        let stratum = ComparisonStratum(stratum: .all, exposed: Self.times([(2, .event), (5, .event), (9, .censored), (9, .censored)]),
+                                        comparison: Self.times([(3, .event), (9, .censored), (9, .censored), (9, .censored)]))
+        let table = gate.comparison([stratum])
+        let rows = table.rows.map { $0.map(\.csv) }
+        #expect(rows[0].prefix(12) == ["all", "all", "5", "exposed", "4", "2", "2", "0", "0", "0.5000", "0.0578", "0.8449"])
+        #expect(rows[1].prefix(10) == ["all", "all", "5", "comparison", "4", "3", "1", "0", "0", "0.2500"])
+        #expect(rows[2][3] == "difference" && rows[2][9] == "0.2500")
+        #expect(rows[3][3] == "ratio" && rows[3][9] == "2.0000")
+        let aj = (AalenJohansen(stratum.exposed), AalenJohansen(stratum.comparison))
+        let d = RiskContrast.difference((0.5, aj.0.variance(at: 5)), (0.25, aj.1.variance(at: 5)))
+        #expect(rows[2][10] == Cell.fixed(d.low, 4) && rows[2][11] == Cell.fixed(d.high, 4))
+        try gate.protection.verify(table)
+    }
+
+    @Test func aSmallArmWithholdsTheStratum() {
+        let gate = CohortTables(protection: DisclosureProtection(minCell: 10, roundTo: 5), horizons: [5], gridDays: 5)
+        let many = (0..<20).map { SurvivalTime(days: $0, isEvent: $0 % 4 == 0) }
+        let strata = [ComparisonStratum(stratum: .all, exposed: many, comparison: many),
+                      ComparisonStratum(stratum: Stratum(variable: "group_type", value: "a"), exposed: Array(many.prefix(5)), comparison: many),
+                      ComparisonStratum(stratum: Stratum(variable: "group_type", value: "b"), exposed: many, comparison: many)]
+        let table = gate.comparison(strata)
+        #expect(table.rows.filter { $0[1] == .key("a") }.allSatisfy { $0.dropFirst(4).allSatisfy { $0 == .suppressed } })
+        #expect(table.rows.filter { $0[1] == .key("b") }.allSatisfy { $0.dropFirst(4).allSatisfy { $0 == .withheld } })
+        #expect(gate.comparisonCurve(strata).rows.allSatisfy { $0[0] == .key("all") })
+    }
+
+    @Test func balanceSharesComeFromRoundedCounts() {
+        let gate = CohortTables(protection: DisclosureProtection(minCell: 10, roundTo: 5), horizons: [], gridDays: 30)
+        func records(_ girls: Int, _ boys: Int) -> [BalanceRecord] {
+            (0..<girls).map { _ in BalanceRecord(birthYear: 2012, ageAtIndex: 12, sex: "V", district: nil, priorCare: false, earlierDecisions: 0) }
+                + (0..<boys).map { _ in BalanceRecord(birthYear: 2012, ageAtIndex: 12, sex: "M", district: nil, priorCare: false, earlierDecisions: 0) }
+        }
+        let matching = Matching(sets: [], exposed: 0, partlyMatched: 0)
+        let table = gate.balance(exposed: records(12, 13), comparison: records(48, 52), matching: matching, controlsPerEntry: 4)
+        let sex = table.rows.filter { $0[0] == .key("sex") }
+        // Exposed: 12 -> 10, 13 -> 15 of 25; comparison 48 -> 50, 52 -> 50 of 100.
+        // SMD (0.6 - 0.5) / sqrt((0.24 + 0.25) / 2) = 0.1 / 0.494975 = 0.202.
+        #expect(sex.map { $0.map(\.csv) } == [["sex", "M", "0.6000", "0.5000", "0.202", "1"], ["sex", "V", "0.4000", "0.5000", "-0.202", "1"]])
+    }
+}
