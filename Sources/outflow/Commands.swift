@@ -27,7 +27,7 @@ public enum CommandLineInterface {
                     positionals: ["PIPELINE.json"], options: [pipelineOptions[1], pipelineOptions[2]]),
         CommandSpec(name: "validate", abstract: "Check one delivery against its source's contract without loading it; print the findings.",
                     positionals: ["PIPELINE.json", "FILE"],
-                    options: [OptionSpec("--source", value: "NAME", help: "The source the file is for: registrations, questionnaire, decisions or family.", required: true)]),
+                    options: [OptionSpec("--source", value: "NAME", help: "The source the file is for: registrations, questionnaire, decisions, family or population.", required: true)]),
         CommandSpec(name: "pseudonymise", abstract: "For suppliers: replace citizen-number columns by keyed pseudonyms.",
                     positionals: ["IN.csv", "OUT.csv"],
                     options: [OptionSpec("--key-file", value: "FILE", help: "File holding the secret key (at least 32 bytes).", required: true),
@@ -91,7 +91,7 @@ public enum CommandLineInterface {
             return 0
         case "validate":
             guard let source = SourceKind(rawValue: parsed.value("--source")!) else {
-                throw UsageError(message: "option '--source': unknown source '\(parsed.value("--source")!)' (registrations, questionnaire, decisions, family)", command: spec)
+                throw UsageError(message: "option '--source': unknown source '\(parsed.value("--source")!)' (registrations, questionnaire, decisions, family, population)", command: spec)
             }
             let findings = try CommandEntries.validate(pipeline: parsed.positionals[0], file: parsed.positionals[1], source: source)
             print(findings.text, terminator: "")

@@ -45,7 +45,7 @@ struct DatabaseTests {
         #expect(mode == 0o600)
     }
 
-    @Test func aVersion3DatabaseGainsTheInboxDigestsAndKeepsItsRegistry() throws {
+    @Test func aVersion3DatabaseGainsTheInboxDigestsAndThePopulationAndKeepsItsRegistry() throws {
         let path = Self.temporaryPath()
         do {
             let old = try Database(path: path, migrate: false)
@@ -55,8 +55,10 @@ struct DatabaseTests {
             try old.execute("INSERT INTO ingest_file (source, file_name, sha256, size_bytes, status, loaded_at) VALUES ('decisions', 'f', 'x', 1, 'loaded', 'then')")
         }
         let db = try Database(path: path)
-        #expect(try db.query("SELECT version FROM schema_migration ORDER BY version") { $0.int(0) } == [1, 2, 3, 4])
+        #expect(try db.query("SELECT version FROM schema_migration ORDER BY version") { $0.int(0) } == [1, 2, 3, 4, 5])
         #expect(try db.scalarInt("SELECT count(*) FROM inbox_file") == 0)
+        #expect(try db.scalarInt("SELECT count(*) FROM stg_population") == 0)
+        #expect(try db.query("SELECT name FROM ref_sex ORDER BY sex") { $0.string(0) } == ["M", "V", "X"])
         #expect(try db.scalarText("SELECT sha256 FROM ingest_file") == "x")
     }
 

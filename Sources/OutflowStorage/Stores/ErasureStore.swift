@@ -28,6 +28,7 @@ package struct ErasureStore {
         ("stg_registration", "DELETE FROM stg_registration WHERE person_id = ?1"),
         ("stg_decision", "DELETE FROM stg_decision WHERE person_id = ?1"),
         ("stg_family", "DELETE FROM stg_family WHERE parent_id = ?1 OR child_id = ?1"),
+        ("stg_population", "DELETE FROM stg_population WHERE person_id = ?1 OR parent1_id = ?1 OR parent2_id = ?1"),
         ("mart_cohort_entry", "DELETE FROM mart_cohort_entry WHERE person_id = ?1"),
         ("person", "DELETE FROM person WHERE person_id = ?1"),
     ]
