@@ -2,7 +2,9 @@
 // (never recomputing a figure from them): run facts, attrition flow, outflow curves with
 // bands and numbers at risk, horizon tables, rates, before/after, the questionnaire's
 // Table 1 per wave, response, persistence and outflow by answer. Suppressed cells show as
-// `<k`.
+// `<k`. The outflow figures lead with Aalen-Johansen (the share that received care before
+// the age limit, docs/methods.md section 6b) and show Kaplan-Meier (section 6) beside it;
+// tables without the Aalen-Johansen columns show Kaplan-Meier alone.
 
 import OutflowCore
 import OutflowCSV
@@ -16,7 +18,10 @@ public enum ReportPage {
         body += HTML.element("h1", "Outflow report: \(facts.pipelineName)")
         body += "<p class=\"lead\">Cut-off date <b>\(facts.asOf.iso)</b> · run \(HTML.escape(facts.runId)) · generated \(HTML.escape(facts.generatedAt)) · outflow \(HTML.escape(facts.version))</p>"
         body += protectionNote(facts)
-        body += "<p class=\"note\">Cumulative incidence is the share of entries with a first decision for individual youth care by day <i>t</i> after the index date (Kaplan-Meier, 95% log-log interval), with follow-up censored at the cut-off or when the subject turns the age limit. – means not estimable or not applicable.</p>"
+        body += "<p class=\"note\">The outflow figures give the share of entries with a first decision for individual youth care by day <i>t</i> after the index date. "
+            + "The leading figure is the share that received that care before \(ageLimit(facts)) (Aalen-Johansen cumulative incidence, 95% log-log interval): reaching the age limit, or death, ends follow-up as a competing event, after which care under the Jeugdwet can no longer start. "
+            + "Kaplan-Meier, shown beside it, treats those endings as censoring, so it estimates the share that would need care if nobody aged out; it is never lower. "
+            + "Other endings of follow-up, such as the cut-off date, count as censoring in both. – means not estimable or not applicable.</p>"
         body += HTML.element("h2", "Definitions and deliveries")
         body += HTML.table(header: ["setting", "value"], rows: facts.definitions.map { [HTML.escape($0.0), HTML.escape($0.1)] }, class: "facts")
         // Row counts per file are a steward's figure (manifest.json and the audit), not shown here.
@@ -25,14 +30,21 @@ public enum ReportPage {
         }, class: "facts")
         if let t = tables["attrition"] { body += attrition(t, k) }
         if let t = tables["outflow_curve"] { body += curves(t) }
-        if let t = tables["outflow"] { body += horizons(t, k, title: "Outflow at the horizons", key: "stratum_value") }
+        if let t = tables["outflow"] { body += horizons(t, k, title: "Outflow at the horizons", key: "stratum_value", ageLimit: ageLimit(facts)) }
         if let t = tables["rates"] { body += simple(t, k, title: "Rate of outflow per 100 person-years", skip: ["stratum"]) }
         if let t = tables["before_after"] { body += simple(t, k, title: "Care in the year before and after (exact McNemar test)", skip: ["stratum"]) }
         if let t = tables["questionnaire"] { body += tableOne(t, k, instrument: instrument) }
         if let t = tables["response"] { body += simple(t, k, title: "Questionnaire response", skip: []) }
         if let t = tables["persistence"] { body += persistence(t, k) }
-        if let t = tables["outflow_by_answer"] { body += horizons(t, k, title: "Outflow by wave-1 answer", key: "band") }
+        if let t = tables["outflow_by_answer"] { body += horizons(t, k, title: "Outflow by wave-1 answer", key: "band", ageLimit: ageLimit(facts)) }
         return HTML.page(title: "Outflow report \(facts.pipelineName) \(facts.asOf.iso)", body: body)
+    }
+
+    /// "18" when the run's definitions give the age limit (the "age limit" line starts with
+    /// it), else "the age limit".
+    package static func ageLimit(_ facts: RunFacts) -> String {
+        let years = facts.definitions.first { $0.0 == "age limit" }.map { String($0.1.prefix { $0.isNumber }) } ?? ""
+        return years.isEmpty ? "the age limit" : years
     }
 
     // MARK: - Protection
@@ -98,25 +110,34 @@ public enum ReportPage {
         return out + "</div>"
     }
 
+    /// The curves of Aalen-Johansen with their bands and Kaplan-Meier as a thin line beside
+    /// them (Kaplan-Meier alone with its band for a table without the Aalen-Johansen columns).
     package static func curves(_ t: PublishedTable) -> String {
         var out = HTML.element("h2", "Outflow curves")
+        let leading = t.columns.contains("cif_aj") ? ("cif_aj", "cif_aj_low", "cif_aj_high") : ("cum_incidence", "ci_low", "ci_high")
         var order: [String] = []
         var byVariable: [String: [String: CurveSeries]] = [:]
         var valueOrder: [String: [String]] = [:]
         for row in t.rows {
             let c = t.cells(row)
             guard let variable = c["stratum"]?.csv, let value = c["stratum_value"]?.csv, let day = Int(c["t_days"]?.csv ?? ""),
-                  case .proportion(let f)? = c["cum_incidence"], case .proportion(let lo)? = c["ci_low"],
-                  case .proportion(let hi)? = c["ci_high"] else { continue }
+                  case .proportion(let f)? = c[leading.0], case .proportion(let lo)? = c[leading.1],
+                  case .proportion(let hi)? = c[leading.2] else { continue }
             if byVariable[variable] == nil { order.append(variable); byVariable[variable] = [:] }
             if byVariable[variable]![value] == nil {
                 valueOrder[variable, default: []].append(value)
                 byVariable[variable]![value] = CurveSeries(label: value, points: [], atRisk: [:])
             }
             byVariable[variable]![value]!.points.append((day, f, lo, hi))
+            if leading.0 == "cif_aj", case .proportion(let km)? = c["cum_incidence"] {
+                byVariable[variable]![value]!.secondary.append((day, km))
+            }
             byVariable[variable]![value]!.atRisk[day] = c["at_risk"]?.csv ?? ""
         }
         if order.isEmpty { return out + "<p>No curve can be published: fewer entries are at risk than the disclosure threshold.</p>" }
+        if leading.0 == "cif_aj" {
+            out += "<p class=\"lead\">Thick lines with bands: the share that received care (Aalen-Johansen, 95% interval). Thin lines: Kaplan-Meier, with the age limit and death as censoring.</p>"
+        }
         for variable in order {
             let chart = StepChart(title: variable, series: valueOrder[variable]!.map { byVariable[variable]![$0]! })
             out += HTML.element("h3", variable == "all" ? "All entries" : "By \(variable.replacingOccurrences(of: "_", with: " "))")
@@ -125,28 +146,37 @@ public enum ReportPage {
         return out
     }
 
-    package static func horizons(_ t: PublishedTable, _ k: Int, title: String, key: String) -> String {
+    /// A horizon table: the counts, then the share that received care before the age limit
+    /// (Aalen-Johansen) and Kaplan-Meier after it; a table without the Aalen-Johansen columns
+    /// shows Kaplan-Meier alone, as "cumulative incidence".
+    package static func horizons(_ t: PublishedTable, _ k: Int, title: String, key: String, ageLimit: String = "the age limit") -> String {
+        let withAJ = t.columns.contains("cif_aj")
         var out = HTML.element("h2", title)
         var group = ""
         var rows: [[String]] = []
         func flush() {
             guard !rows.isEmpty else { return }
             out += HTML.element("h3", group == "all" ? "All entries" : "By \(group.replacingOccurrences(of: "_", with: " "))")
-            out += HTML.table(header: [key == "band" ? "wave-1 band" : "value", "horizon (days)", "entries", "followed", "events", "censored",
-                                       "cumulative incidence (95% CI)"], rows: rows)
+            let counts = withAJ ? ["entries", "followed", "events", "competing", "censored"] : ["entries", "followed", "events", "censored"]
+            let estimates = withAJ ? ["received care before \(ageLimit) (Aalen-Johansen, 95% CI)", "Kaplan-Meier (95% CI)"]
+                                   : ["cumulative incidence (95% CI)"]
+            out += HTML.table(header: [key == "band" ? "wave-1 band" : "value", "horizon (days)"] + counts + estimates, rows: rows)
             rows = []
+        }
+        func estimate(_ c: [String: Cell], _ value: String, _ low: String, _ high: String) -> String {
+            var text = cell(c[value] ?? .empty, k)
+            if case .proportion = c[value] { text += " (\(cell(c[low] ?? .empty, k)) – \(cell(c[high] ?? .empty, k)))" }
+            return text
         }
         let groupColumn = t.columns[0]
         for row in t.rows {
             let c = t.cells(row)
             let g = c[groupColumn]?.csv ?? ""
             if g != group { flush(); group = g }
-            var estimate = cell(c["cum_incidence"] ?? .empty, k)
-            if case .proportion = c["cum_incidence"] {
-                estimate += " (\(cell(c["ci_low"] ?? .empty, k)) – \(cell(c["ci_high"] ?? .empty, k)))"
-            }
-            rows.append([cell(c[key] ?? .empty, k), cell(c["horizon_days"] ?? .empty, k), cell(c["entries"] ?? .empty, k),
-                         cell(c["n_followed"] ?? .empty, k), cell(c["n_events"] ?? .empty, k), cell(c["n_censored"] ?? .empty, k), estimate])
+            let counts = (withAJ ? ["entries", "n_followed", "n_events", "n_competing", "n_censored"] : ["entries", "n_followed", "n_events", "n_censored"])
+                .map { cell(c[$0] ?? .empty, k) }
+            let estimates = (withAJ ? [estimate(c, "cif_aj", "cif_aj_low", "cif_aj_high")] : []) + [estimate(c, "cum_incidence", "ci_low", "ci_high")]
+            rows.append([cell(c[key] ?? .empty, k), cell(c["horizon_days"] ?? .empty, k)] + counts + estimates)
         }
         flush()
         return out

@@ -1,6 +1,8 @@
 // Step curves of cumulative incidence with their confidence bands, as inline SVG, and the
 // numbers-at-risk table under them (KMunicate style). Only published points are drawn:
-// the curve table already stopped where fewer than minCell were at risk.
+// the curve table already stopped where fewer than minCell were at risk. A curve may carry
+// a secondary estimate (Kaplan-Meier beside Aalen-Johansen), drawn as a thin line without
+// a band in the same colour.
 
 import OutflowCore
 import OutflowCSV
@@ -13,11 +15,16 @@ public struct CurveSeries: Sendable {
     public var points: [(t: Int, f: Double, low: Double, high: Double)]
     /// Numbers at risk by day, as published.
     public var atRisk: [Int: String]
+    /// A secondary estimate on the same days (day, cumulative incidence), drawn thin and
+    /// without a band; empty for none.
+    public var secondary: [(t: Int, f: Double)]
 
-    package init(label: String, points: [(t: Int, f: Double, low: Double, high: Double)], atRisk: [Int: String]) {
+    package init(label: String, points: [(t: Int, f: Double, low: Double, high: Double)], atRisk: [Int: String],
+                 secondary: [(t: Int, f: Double)] = []) {
         self.label = label
         self.points = points
         self.atRisk = atRisk
+        self.secondary = secondary
     }
 }
 
@@ -25,6 +32,8 @@ public struct CurveSeries: Sendable {
 public struct StepChart: Sendable {
     public var title: String
     public var series: [CurveSeries]
+    /// The legend's words for the secondary lines, when any series has them.
+    public var secondaryLabel = "thin lines: Kaplan-Meier"
 
     package static let palette = ["#1b6ca8", "#d9822b", "#2e8b57", "#8e44ad", "#c0392b", "#7f8c8d", "#b8860b", "#16a085"]
     package static let dashes = ["", "6 3", "2 3", "8 3 2 3", "4 4", "1 2", "10 4", "3 6"]
@@ -34,7 +43,7 @@ public struct StepChart: Sendable {
         let width = 800.0, height = 330.0, left = 58.0, right = 210.0, top = 20.0, bottom = 42.0
         let plotW = width - left - right, plotH = height - top - bottom
         let maxT = max(series.flatMap { $0.points.map(\.t) }.max() ?? 1, 1)
-        let highest = max(0.01, series.flatMap { $0.points.map(\.high) }.max() ?? 0.01)
+        let highest = max(0.01, series.flatMap { $0.points.map(\.high) + $0.secondary.map(\.f) }.max() ?? 0.01)
         let yStep = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25].first { highest / $0 <= 6 } ?? 0.25
         let yTicks = Int((highest / yStep).rounded(.up))
         let maxF = Double(yTicks) * yStep
@@ -70,9 +79,21 @@ public struct StepChart: Sendable {
             }
             let dash = Self.dashes[i % Self.dashes.count]
             out += "<polyline points=\"\(line.joined(separator: " "))\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>"
+            if !s.secondary.isEmpty {
+                var thin: [String] = []
+                for (k, p) in s.secondary.enumerated() {
+                    let next = k + 1 < s.secondary.count ? s.secondary[k + 1].t : p.t
+                    thin += ["\(x(p.t)),\(y(p.f))", "\(x(next)),\(y(p.f))"]
+                }
+                out += "<polyline points=\"\(thin.joined(separator: " "))\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1\" stroke-opacity=\"0.7\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>"
+            }
             let ly = top + 14 + Double(i) * 18
             out += "<line x1=\"\(fmt(width - right + 12))\" x2=\"\(fmt(width - right + 36))\" y1=\"\(fmt(ly))\" y2=\"\(fmt(ly))\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>"
             out += "<text x=\"\(fmt(width - right + 42))\" y=\"\(fmt(ly))\" font-size=\"11\" dominant-baseline=\"middle\">\(HTML.escape(String(s.label.prefix(28))))</text>"
+        }
+        if series.contains(where: { !$0.secondary.isEmpty }) {
+            let ly = top + 14 + Double(series.count) * 18
+            out += "<text x=\"\(fmt(width - right + 12))\" y=\"\(fmt(ly))\" font-size=\"11\" fill=\"#555\" dominant-baseline=\"middle\">\(HTML.escape(secondaryLabel))</text>"
         }
         return out + "</svg>"
     }

@@ -11,17 +11,22 @@ import OutflowTestSupport
 
 struct ReportPageTests {
     static let facts = RunFacts(pipelineName: "test <&>", runId: "20250401T020000Z", version: "0.1.0", asOf: Day(parsing: "2025-03-31")!,
-                                generatedAt: "2025-04-01T02:00:00Z", definitions: [("index date", "end")], inputs: [], minCell: 10, roundTo: 5)
+                                generatedAt: "2025-04-01T02:00:00Z", definitions: [("index date", "end"), ("age limit", "18 (birthday taken as 1 July of the birth year)")],
+                                inputs: [], minCell: 10, roundTo: 5)
 
     static let tables: [String: PublishedTable] = [
         "outflow": PublishedTable(name: "outflow", columns: ["stratum", "stratum_value", "horizon_days", "entries", "n_followed", "n_events",
-                                                             "n_censored", "cum_incidence", "ci_low", "ci_high", "suppressed"],
-                                  rows: [[.key("all"), .key("all"), .key("91"), .count(40), .count(30), .count(0), .count(10),
-                                          .proportion(0), .proportion(0), .proportion(0)],
-                                         [.key("role"), .key("jongere"), .key("91")] + Array(repeating: Cell.suppressed, count: 7)]),
-        "outflow_curve": PublishedTable(name: "outflow_curve", columns: ["stratum", "stratum_value", "t_days", "at_risk", "cum_incidence", "ci_low", "ci_high"],
-                                        rows: [[.key("all"), .key("all"), .key("0"), .count(40), .proportion(0.1), .proportion(0.05), .proportion(0.2)],
-                                               [.key("all"), .key("all"), .key("30"), .count(30), .proportion(0.2), .proportion(0.1), .proportion(0.3)]]),
+                                                             "n_censored", "cum_incidence", "ci_low", "ci_high", "suppressed",
+                                                             "n_competing", "cif_aj", "cif_aj_low", "cif_aj_high"],
+                                  rows: [[.key("all"), .key("all"), .key("91"), .count(45), .count(15), .count(15), .count(5),
+                                          .proportion(0.5), .proportion(0.31), .proportion(0.72), .count(10), .proportion(0.4), .proportion(0.25), .proportion(0.6)],
+                                         [.key("role"), .key("jongere"), .key("91")] + Array(repeating: Cell.suppressed, count: 11)]),
+        "outflow_curve": PublishedTable(name: "outflow_curve", columns: ["stratum", "stratum_value", "t_days", "at_risk", "cum_incidence", "ci_low", "ci_high",
+                                                                         "cif_aj", "cif_aj_low", "cif_aj_high"],
+                                        rows: [[.key("all"), .key("all"), .key("0"), .count(40), .proportion(0.1), .proportion(0.05), .proportion(0.2),
+                                                .proportion(0.1), .proportion(0.05), .proportion(0.2)],
+                                               [.key("all"), .key("all"), .key("30"), .count(30), .proportion(0.25), .proportion(0.1), .proportion(0.35),
+                                                .proportion(0.2), .proportion(0.1), .proportion(0.3)]]),
         "questionnaire": PublishedTable(name: "questionnaire", columns: ["wave", "role", "item", "respondents", "pct_disagree", "pct_neutral", "pct_agree", "suppressed"],
                                         rows: [[.key("1"), .key("jongere"), .key("learned_useful"), .count(12), .percent(8.3), .percent(16.7), .percent(75)],
                                                [.key("1"), .key("opvoeder"), .key("at_ease"), .suppressed, .suppressed, .suppressed, .suppressed]]),
@@ -41,7 +46,8 @@ struct ReportPageTests {
         // The suppressed jongere row shows no number at all.
         let row = html.components(separatedBy: "<td>jongere</td>").dropFirst().first?.components(separatedBy: "</tr>").first ?? ""
         let withoutKeys = row.replacingOccurrences(of: "&lt;10", with: "").replacingOccurrences(of: "<td>91</td>", with: "")
-        #expect(row.components(separatedBy: "&lt;10").count - 1 == 5)
+        // entries, followed, events, competing, censored and both estimates
+        #expect(row.components(separatedBy: "&lt;10").count - 1 == 7)
         #expect(withoutKeys.allSatisfy { !$0.isNumber })
     }
 
@@ -65,6 +71,31 @@ struct ReportPageTests {
         #expect(svg.contains("<polygon points=\"58.0,109.3 590.0,109.3 590.0,20.0 590.0,20.0 590.0,198.7 590.0,198.7 590.0,243.3 58.0,243.3\""))
         #expect((0...6).map { "\($0 * 5)%</text>" }.allSatisfy(svg.contains) && !svg.contains(">35%<"))
         #expect(first.atRiskTable().contains("<td>40</td><td>30</td>"))
+    }
+
+    @Test func horizonsLeadWithAalenJohansenAndShowKaplanMeierBeside() {
+        let html = ReportPage.render(facts: Self.facts, tables: Self.tables, instrument: nil)
+        #expect(html.contains("<th>value</th><th>horizon (days)</th><th>entries</th><th>followed</th><th>events</th><th>competing</th><th>censored</th>"
+                              + "<th>received care before 18 (Aalen-Johansen, 95% CI)</th><th>Kaplan-Meier (95% CI)</th>"))
+        #expect(html.contains("<td>all</td><td>91</td><td>45</td><td>15</td><td>15</td><td>10</td><td>5</td>"
+                              + "<td>40.0% (25.0% – 60.0%)</td><td>50.0% (31.0% – 72.0%)</td>"))
+        #expect(html.contains("the share that received that care before 18 (Aalen-Johansen"))
+        // A table from before competing events shows Kaplan-Meier alone.
+        let old = PublishedTable(name: "outflow", columns: ["stratum", "stratum_value", "horizon_days", "entries", "n_followed", "n_events",
+                                                            "n_censored", "cum_incidence", "ci_low", "ci_high", "suppressed"],
+                                 rows: [[.key("all"), .key("all"), .key("91"), .count(45), .count(15), .count(15), .count(15),
+                                         .proportion(0.5), .proportion(0.31), .proportion(0.72)]])
+        let page = ReportPage.horizons(old, 10, title: "t", key: "stratum_value")
+        #expect(page.contains("<th>censored</th><th>cumulative incidence (95% CI)</th></tr>") && !page.contains("competing"))
+    }
+
+    @Test func curvesDrawAalenJohansenWithItsBandAndKaplanMeierThin() {
+        let html = ReportPage.curves(Self.tables["outflow_curve"]!)
+        // Highest drawn value 0.3 (the Aalen-Johansen bound and the Kaplan-Meier line 0.25 are
+        // under it): y(f) = 20 + 268 * (1 - f / 0.3), y(0.1) = 198.7, y(0.2) = 109.3, y(0.25) = 64.7.
+        #expect(html.contains("<polyline points=\"58.0,198.7 590.0,198.7 590.0,109.3 590.0,109.3\" fill=\"none\" stroke=\"#1b6ca8\" stroke-width=\"2\"/>"))
+        #expect(html.contains("<polyline points=\"58.0,198.7 590.0,198.7 590.0,64.7 590.0,64.7\" fill=\"none\" stroke=\"#1b6ca8\" stroke-width=\"1\" stroke-opacity=\"0.7\"/>"))
+        #expect(html.contains("thin lines: Kaplan-Meier"))
     }
 
     @Test func tableOneMarksStatementsNotAskedOfARole() {

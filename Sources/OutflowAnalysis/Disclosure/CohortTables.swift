@@ -2,9 +2,10 @@
 // outflow_curve.csv, rates.csv, before_after.csv and outflow_by_answer.csv), built with the
 // rules of docs/methods.md section 10: every number in a table is computed from protected
 // counts, so no difference of published figures is a true count. The survival family runs
-// the estimator on the protected tally (block midpoints); tables show rounded counts and
-// compute their shares from what they show. Built once with the configured protection for
-// analysts and once with `DisclosureProtection.off` for the stewards' exact copy.
+// its estimators (Kaplan-Meier, Aalen-Johansen) on the protected tally (block midpoints);
+// tables show rounded counts and compute their shares from what they show. Built once with
+// the configured protection for analysts and once with `DisclosureProtection.off` for the
+// stewards' exact copy.
 
 import OutflowCore
 
@@ -58,47 +59,59 @@ public struct CohortTables: Sendable {
     // MARK: - Survival family
 
     /// outflow.csv (and outflow_by_answer.csv): per stratum and horizon, the protected
-    /// counts and the Kaplan-Meier estimate from the protected tally, while at least k are
-    /// (protectedly) at risk on the horizon day.
+    /// counts, the Kaplan-Meier estimate and, after the `suppressed` flag, the competing events
+    /// and the Aalen-Johansen estimate (methods.md sections 6, 6b and 10), all from the
+    /// protected tally, while at least k are (protectedly) at risk on the horizon day:
+    /// `entries = N*`, `n_events = D*(h)`, `n_censored = C*(h)`, `n_competing = M*(h)` and
+    /// `n_followed = N* - D*(h) - M*(h) - C*(h)`.
     public func outflow(_ measures: [StratumMeasures], name: String = "outflow", keyColumns: [String] = ["stratum", "stratum_value"]) -> PublishedTable {
         var rows: [[Cell]] = []
+        let figures = 11
         for (m, visibility) in zip(measures, visibility(measures)) {
             let tally = m.tally.protected(by: protection)
             let km = KaplanMeier(tally: tally)
+            let aj = AalenJohansen(tally: tally)
             for h in horizons {
                 let keys: [Cell] = [.key(m.stratum.variable), .key(m.stratum.value), .key(String(h))]
-                guard visibility == .shown else { rows.append(keys + Array(repeating: visibility.cell, count: 7)); continue }
+                guard visibility == .shown else { rows.append(keys + Array(repeating: visibility.cell, count: figures)); continue }
                 // Past the gate: fewer than k at risk, or nobody left (not estimable). The row is
                 // withheld whole; `<k` would wrongly say the stratum itself is small.
-                guard tally.atRisk(at: h) >= k else { rows.append(keys + Array(repeating: .withheld, count: 7)); continue }
+                guard tally.atRisk(at: h) >= k else { rows.append(keys + Array(repeating: .withheld, count: figures)); continue }
                 let through = tally.cumulative(through: h)
-                let censored = through.censored + through.competing
+                let followed = tally.total - through.events - through.competing - through.censored
                 let estimate = km.value(at: h)
-                rows.append(keys + [.count(tally.total), .count(tally.total - through.events - censored), .count(through.events), .count(censored),
-                                    .proportion(estimate.cumulativeIncidence), .proportion(estimate.ciLow), .proportion(estimate.ciHigh)])
+                let cif = aj.value(at: h)
+                rows.append(keys + [.count(tally.total), .count(followed), .count(through.events), .count(through.censored),
+                                    .proportion(estimate.cumulativeIncidence), .proportion(estimate.ciLow), .proportion(estimate.ciHigh),
+                                    .count(through.competing), .proportion(cif.cif), .proportion(cif.low), .proportion(cif.high)])
             }
         }
-        return PublishedTable(name: name, columns: keyColumns + ["horizon_days", "entries", "n_followed", "n_events",
-                                                                 "n_censored", "cum_incidence", "ci_low", "ci_high", "suppressed"],
-                              rows: rows, protection: ["entries": .midpoint, "n_events": .midpoint, "n_censored": .midpoint, "n_followed": .derived])
+        return PublishedTable(name: name, columns: keyColumns + ["horizon_days", "entries", "n_followed", "n_events", "n_censored",
+                                                                 "cum_incidence", "ci_low", "ci_high", "suppressed",
+                                                                 "n_competing", "cif_aj", "cif_aj_low", "cif_aj_high"],
+                              rows: rows, protection: ["entries": .midpoint, "n_events": .midpoint, "n_censored": .midpoint,
+                                                       "n_competing": .midpoint, "n_followed": .derived])
     }
 
     /// Curve points on the grid while at least k are (protectedly) at risk, from the
-    /// protected tally; withheld strata have no points.
+    /// protected tally: Kaplan-Meier, then Aalen-Johansen; withheld strata have no points.
     public func curve(_ measures: [StratumMeasures]) -> PublishedTable {
         var rows: [[Cell]] = []
         for (m, visibility) in zip(measures, visibility(measures)) where visibility == .shown {
             let tally = m.tally.protected(by: protection)
             let km = KaplanMeier(tally: tally)
+            let aj = AalenJohansen(tally: tally)
             var t = 0
             while tally.atRisk(at: t) >= k, t <= (tally.lastDay ?? -1) {
-                let e = km.value(at: t)
+                let e = km.value(at: t), c = aj.value(at: t)
                 rows.append([.key(m.stratum.variable), .key(m.stratum.value), .key(String(t)), .count(tally.atRisk(at: t)),
-                             .proportion(e.cumulativeIncidence), .proportion(e.ciLow), .proportion(e.ciHigh)])
+                             .proportion(e.cumulativeIncidence), .proportion(e.ciLow), .proportion(e.ciHigh),
+                             .proportion(c.cif), .proportion(c.low), .proportion(c.high)])
                 t += gridDays
             }
         }
-        return PublishedTable(name: "outflow_curve", columns: ["stratum", "stratum_value", "t_days", "at_risk", "cum_incidence", "ci_low", "ci_high"],
+        return PublishedTable(name: "outflow_curve", columns: ["stratum", "stratum_value", "t_days", "at_risk", "cum_incidence", "ci_low", "ci_high",
+                                                               "cif_aj", "cif_aj_low", "cif_aj_high"],
                               rows: rows, protection: ["at_risk": .derived])
     }
 

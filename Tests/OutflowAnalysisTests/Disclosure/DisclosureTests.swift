@@ -101,17 +101,20 @@ struct DisclosureTests {
         let gate = CohortTables(protection: DisclosureProtection(minCell: 2, roundTo: 1), horizons: [8, 12], gridDays: 5)
         let table = gate.outflow([Self.measures(.all, Self.example)])
         #expect(table.csv() == """
-            stratum,stratum_value,horizon_days,entries,n_followed,n_events,n_censored,cum_incidence,ci_low,ci_high,suppressed
-            all,all,8,9,3,3,3,0.3651,0.1340,0.7618,0
-            all,all,12,,,,,,,,1
+            stratum,stratum_value,horizon_days,entries,n_followed,n_events,n_censored,cum_incidence,ci_low,ci_high,suppressed,n_competing,cif_aj,cif_aj_low,cif_aj_high
+            all,all,8,9,3,3,3,0.3651,0.1340,0.7618,0,0,0.3651,0.0836,0.6643
+            all,all,12,,,,,,,,1,,,,
 
             """)
+        // Without competing events Aalen-Johansen is 1 - Kaplan-Meier; its interval is the
+        // log(-log) one of CIF with the delta-method variance (methods.md 6b): at day 0,
+        // Var = 8/9^3 = 0.010974 and CIF = 1/9 in [0.0061, 0.3877].
         let curve = gate.curve([Self.measures(.all, Self.example)])
         #expect(curve.csv() == """
-            stratum,stratum_value,t_days,at_risk,cum_incidence,ci_low,ci_high
-            all,all,0,9,0.1111,0.0164,0.5670
-            all,all,5,7,0.3651,0.1340,0.7618
-            all,all,10,3,0.7884,0.4086,0.9899
+            stratum,stratum_value,t_days,at_risk,cum_incidence,ci_low,ci_high,cif_aj,cif_aj_low,cif_aj_high
+            all,all,0,9,0.1111,0.0164,0.5670,0.1111,0.0061,0.3877
+            all,all,5,7,0.3651,0.1340,0.7618,0.3651,0.0836,0.6643
+            all,all,10,3,0.7884,0.4086,0.9899,0.7884,0.2038,0.9651
 
             """)
         try gate.protection.verify(table)
@@ -121,11 +124,55 @@ struct DisclosureTests {
     @Test func exactGateEqualsTheUnprotectedEstimates() {
         let gate = CohortTables(protection: .off, horizons: [8, 13], gridDays: 5)
         #expect(gate.outflow([Self.measures(.all, Self.example)]).csv() == """
-            stratum,stratum_value,horizon_days,entries,n_followed,n_events,n_censored,cum_incidence,ci_low,ci_high,suppressed
-            all,all,8,10,3,4,3,0.4286,0.1854,0.7828,0
-            all,all,13,,,,,,,,1
+            stratum,stratum_value,horizon_days,entries,n_followed,n_events,n_censored,cum_incidence,ci_low,ci_high,suppressed,n_competing,cif_aj,cif_aj_low,cif_aj_high
+            all,all,8,10,3,4,3,0.4286,0.1854,0.7828,0,0,0.4286,0.1286,0.7047
+            all,all,13,,,,,,,,1,,,,
 
             """)
+    }
+
+    /// `T = 1*, 2*, 2*, 2c, 4*, 4, 5c, 6*, 7, 9c` (`c`: competing event), the example of
+    /// AalenJohansenTests. With k = 2: N* = 9; D = 1, 3, 4, 5 on days 1, 2, 4, 6 become 1, 3, 3, 5;
+    /// M = 1, 2, 3 on days 2, 5, 9 become 1, 1, 3; C = 1, 2 on days 4, 7 become 1, 1. Per day:
+    /// d* 1 (day 1), 2 (day 2), 2 (day 6); m* 1 (day 2), 2 (day 9); c* 1 (day 4).
+    /// R*(t) = 9 - D*(t-1) - M*(t-1) - C*(t-1): 9 on days 0-1, 8 on 2, 5 on 3-4, 4 on 5-6, 2 on 7-9, 0 after.
+    ///
+    /// Kaplan-Meier (competing events censor): S = 8/9, x 6/8, x 2/4: F = 1/9, 1/3, 2/3.
+    /// Aalen-Johansen: CIF = 1/9; + 8/9 x 2/8 = 1/3; + 5/9 x 2/4 = 11/18 = 0.6111 (the survival
+    /// from any ending is 8/9 x 5/8 = 5/9 before day 6). Variance at day 2: (2/9)^2 / 72 + 8/729 +
+    /// (8/9)^2 x 12/512 - 2 x 2/9 x 1/81 = 2/81, so CIF 1/3 in [0.0783, 0.6226].
+    ///
+    /// Horizon 5: entries 9, events D*(5) = 3, competing M*(5) = 1, censored C*(5) = 1 (no longer
+    /// with the competing event in it), followed 9 - 3 - 1 - 1 = 4. Horizon 8: 5, 1, 1, followed 2.
+    /// Horizon 10: R* = 0 < 2, withheld in every column.
+    @Test func competingEventsHaveTheirOwnColumnAndTheAalenJohansenEstimate() throws {
+        let times = ([(1, .event), (2, .event), (2, .event), (2, .competing), (4, .event), (4, .censored), (5, .competing),
+                      (6, .event), (7, .censored), (9, .competing)] as [(Int, Ending)]).map { SurvivalTime(days: $0.0, ending: $0.1) }
+        let gate = CohortTables(protection: DisclosureProtection(minCell: 2, roundTo: 1), horizons: [5, 8, 10], gridDays: 3)
+        let table = gate.outflow([Self.measures(.all, times)])
+        #expect(table.csv() == """
+            stratum,stratum_value,horizon_days,entries,n_followed,n_events,n_censored,cum_incidence,ci_low,ci_high,suppressed,n_competing,cif_aj,cif_aj_low,cif_aj_high
+            all,all,5,9,4,3,1,0.3333,0.1217,0.7183,0,1,0.3333,0.0783,0.6226
+            all,all,8,9,2,5,1,0.6667,0.3362,0.9474,0,1,0.6111,0.2167,0.8533
+            all,all,10,,,,,,,,1,,,,
+
+            """)
+        #expect(table.protection["n_competing"] == .midpoint && table.protection["n_censored"] == .midpoint)
+        let curve = gate.curve([Self.measures(.all, times)])
+        #expect(curve.csv() == """
+            stratum,stratum_value,t_days,at_risk,cum_incidence,ci_low,ci_high,cif_aj,cif_aj_low,cif_aj_high
+            all,all,0,9,0.0000,0.0000,0.0000,0.0000,0.0000,0.0000
+            all,all,3,5,0.3333,0.1217,0.7183,0.3333,0.0783,0.6226
+            all,all,6,4,0.6667,0.3362,0.9474,0.6111,0.2167,0.8533
+            all,all,9,2,0.6667,0.3362,0.9474,0.6111,0.2167,0.8533
+
+            """)
+        try gate.protection.verify(table)
+        try gate.protection.verify(curve)
+        // The exact copy (k = 1), horizon 5: 10 entries, 4 events, 2 competing, 1 censored,
+        // 3 followed; KM 1 - 0.9 x 7/9 x 5/6 = 0.4167, CIF 0.1 + 0.2 + 0.1 = 0.4.
+        let exact = CohortTables(protection: .off, horizons: [5], gridDays: 3).outflow([Self.measures(.all, times)])
+        #expect(exact.csv().split(separator: "\n")[1] == "all,all,5,10,3,4,1,0.4167,0.1793,0.7702,0,2,0.4000,0.1227,0.6702")
     }
 
     @Test func aSmallStratumAndItsSmallestPartnerAreWithheld() {
@@ -137,6 +184,10 @@ struct DisclosureTests {
                         Self.measures(Stratum(variable: "group_type", value: "a"), Array(big.prefix(12))),
                         Self.measures(Stratum(variable: "group_type", value: "b"), Array(big.prefix(23)))]
         #expect(gate.visibility(measures) == [.shown, .small, .partner, .shown, .shown])
+        let outflow = gate.outflow(measures)
+        #expect(outflow.rows.allSatisfy { $0.count == outflow.columns.count - 1 })
+        #expect(outflow.rows[1].dropFirst(3).allSatisfy { $0 == .suppressed })
+        #expect(outflow.rows[2].dropFirst(3).allSatisfy { $0 == .withheld })
         let rates = gate.rates(measures)
         #expect(rates.rows[1].dropFirst(2).allSatisfy { $0 == .suppressed })
         #expect(rates.rows[2].dropFirst(2).allSatisfy { $0 == .withheld })

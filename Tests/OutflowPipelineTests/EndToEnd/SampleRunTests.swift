@@ -54,7 +54,11 @@ struct SampleRunTests {
                 == ["ingest", "link", "questionnaire", "cohort", "measures", "mart", "audit", "publish"])
 
         // Protected figures (k = 10, b = 5; docs/methods.md section 10); the exact ones are
-        // in restricted/exact/ and equal the unprotected estimates.
+        // in restricted/exact/ and equal the unprotected estimates. The cohort has no competing
+        // events yet (the age limit censors), so n_competing is 0 and Aalen-Johansen equals
+        // 1 - Kaplan-Meier; its interval is the delta-method one of methods.md 6b (checked
+        // against independent Python by scripts/crosscheck-estimates and, protected,
+        // scripts/crosscheck-disclosure).
         #expect(try Self.read(root, "attrition.csv") == """
             step,reason,entries,persons,excluded_entries,excluded_persons
             1,registration episodes started on or before the cut-off,650,600,0,0
@@ -69,19 +73,23 @@ struct SampleRunTests {
             """)
         let outflow = try Self.read(root, "outflow.csv").split(separator: "\n")
         #expect(Array(outflow.prefix(5)) == [
-            "stratum,stratum_value,horizon_days,entries,n_followed,n_events,n_censored,cum_incidence,ci_low,ci_high,suppressed",
-            "all,all,91,475,405,25,45,0.0546,0.0372,0.0798,0",
-            "all,all,182,475,355,35,85,0.0791,0.0574,0.1086,0",
-            "all,all,365,475,295,55,125,0.1352,0.1051,0.1728,0",
-            "all,all,730,475,165,65,245,0.1773,0.1404,0.2226,0",
+            "stratum,stratum_value,horizon_days,entries,n_followed,n_events,n_censored,cum_incidence,ci_low,ci_high,suppressed,n_competing,cif_aj,cif_aj_low,cif_aj_high",
+            "all,all,91,475,405,25,45,0.0546,0.0372,0.0798,0,0,0.0546,0.0363,0.0781",
+            "all,all,182,475,355,35,85,0.0791,0.0574,0.1086,0,0,0.0791,0.0563,0.1068",
+            "all,all,365,475,295,55,125,0.1352,0.1051,0.1728,0,0,0.1352,0.1037,0.1708",
+            "all,all,730,475,165,65,245,0.1773,0.1404,0.2226,0,0,0.1773,0.1386,0.2201",
         ])
         let exact = try Self.read(root, "restricted/exact/outflow.csv").split(separator: "\n")
         #expect(Array(exact.prefix(5)) == [
-            "stratum,stratum_value,horizon_days,entries,n_followed,n_events,n_censored,cum_incidence,ci_low,ci_high,suppressed",
-            "all,all,91,476,413,22,41,0.0472,0.0313,0.0708,0",
-            "all,all,182,476,360,31,85,0.0686,0.0487,0.0962,0",
-            "all,all,365,476,296,51,129,0.1240,0.0954,0.1604,0",
-            "all,all,730,476,165,68,243,0.1927,0.1532,0.2408,0",
+            "stratum,stratum_value,horizon_days,entries,n_followed,n_events,n_censored,cum_incidence,ci_low,ci_high,suppressed,n_competing,cif_aj,cif_aj_low,cif_aj_high",
+            "all,all,91,476,413,22,41,0.0472,0.0313,0.0708,0,0,0.0472,0.0305,0.0691",
+            "all,all,182,476,360,31,85,0.0686,0.0487,0.0962,0,0,0.0686,0.0477,0.0944",
+            "all,all,365,476,296,51,129,0.1240,0.0954,0.1604,0,0,0.1240,0.0940,0.1583",
+            "all,all,730,476,165,68,243,0.1927,0.1532,0.2408,0,0,0.1927,0.1512,0.2381",
+        ])
+        #expect(Array(try Self.read(root, "outflow_curve.csv").split(separator: "\n").prefix(2)) == [
+            "stratum,stratum_value,t_days,at_risk,cum_incidence,ci_low,ci_high,cif_aj,cif_aj_low,cif_aj_high",
+            "all,all,0,475,0.0105,0.0044,0.0251,0.0105,0.0040,0.0233",
         ])
         #expect(try Self.read(root, "rates.csv").split(separator: "\n")[1] == "all,all,475,75,754.18,9.94,7.82,12.47,0")
         #expect(try Self.read(root, "restricted/exact/rates.csv").split(separator: "\n")[1] == "all,all,476,71,754.18,9.41,7.35,11.87,0")
@@ -115,7 +123,7 @@ struct SampleRunTests {
         // Every count an analyst file shows is 0, a block midpoint of k = 10 (5, 15, 25, ...:
         // the survival family), a multiple of 5 of at least 10 (tables), or computed from
         // those (at risk, followed, excluded).
-        let midpoints: Set<String> = ["entries@outflow", "n_events", "n_censored", "entries@rates", "events", "entries@outflow_by_answer"]
+        let midpoints: Set<String> = ["entries@outflow", "n_events", "n_censored", "n_competing", "entries@rates", "events", "entries@outflow_by_answer"]
         let rounded: Set<String> = ["entries@attrition", "persons", "respondents", "eligible", "entries@before_after", "before_yes_after_yes",
                                     "before_yes_after_no", "before_no_after_yes", "before_no_after_no"]
         let hex64 = try Regex("[0-9a-f]{64}")
