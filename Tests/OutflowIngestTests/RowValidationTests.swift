@@ -30,7 +30,7 @@ struct RowValidationTests {
     static let questionnaireHeader = "pseudo_id,group_id,role,wave,completed_on,at_ease,can_move_on,contact_outside,learned_useful,family_learned,key_id"
     static let questionnaire: @Sendable (Int) -> String = { "\(P($0)),G1,opvoeder,1,2024-03-05,5,mee eens,,,4,1a2b3c4d" }
 
-    static let populationHeader = "pseudo_id,birth_year,birth_month,sex,district,registered_from,registered_until,died,parent1_pseudo_id,parent2_pseudo_id,key_id"
+    static let populationHeader = Workspace.populationHeader
     static let population: @Sendable (Int) -> String = { "\(P($0)),2012,\($0 % 12 + 1),V,Zuilen,,,,\(P(500 + $0)),,1a2b3c4d" }
 
     static let scenarios: [Scenario] = [

@@ -53,6 +53,8 @@ package struct InForceStore {
         package let start: Day
         package let end: Day?
         package let birthYear: Int?
+        /// The `end_reason` code (1-4), nil when not delivered.
+        package let endReason: Int?
 
         fileprivate init(_ row: Row) throws {
             self.row = row
@@ -61,6 +63,7 @@ package struct InForceStore {
             start = try row.day(6, table: Table.registration.rawValue)
             end = try row.optionalDay(7, table: Table.registration.rawValue)
             birthYear = row.optionalInt(8)
+            endReason = row.optionalInt(9)
         }
 
         package var groupId: String { row.string(1) }
@@ -76,7 +79,7 @@ package struct InForceStore {
     /// Hands every registration episode in force at `asOf` to `body`, in table order.
     package func registrations(asOf: Day, _ body: (Registration) throws -> Void) throws {
         let statement = try db.prepare("""
-            SELECT person_id, group_id, group_type, organisation, district, role, start_day, end_day, birth_year
+            SELECT person_id, group_id, group_type, organisation, district, role, start_day, end_day, birth_year, end_reason
             FROM stg_registration WHERE \(Self.inForce)
             """)
         try statement.bind(asOf.julian, at: 1)
