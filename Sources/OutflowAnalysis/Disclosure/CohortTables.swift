@@ -63,7 +63,8 @@ public struct CohortTables: Sendable {
     /// and the Aalen-Johansen estimate (methods.md sections 6, 6b and 10), all from the
     /// protected tally, while at least k are (protectedly) at risk on the horizon day:
     /// `entries = N*`, `n_events = D*(h)`, `n_censored = C*(h)`, `n_competing = M*(h)` and
-    /// `n_followed = N* - D*(h) - M*(h) - C*(h)`.
+    /// `n_followed = N* - D*(h) - M*(h) - C*(h)`. Past the protected tally's last day a row is
+    /// withheld, as the curve stops there.
     public func outflow(_ measures: [StratumMeasures], name: String = "outflow", keyColumns: [String] = ["stratum", "stratum_value"]) -> PublishedTable {
         var rows: [[Cell]] = []
         let figures = 11
@@ -74,9 +75,13 @@ public struct CohortTables: Sendable {
             for h in horizons {
                 let keys: [Cell] = [.key(m.stratum.variable), .key(m.stratum.value), .key(String(h))]
                 guard visibility == .shown else { rows.append(keys + Array(repeating: visibility.cell, count: figures)); continue }
-                // Past the gate: fewer than k at risk, or nobody left (not estimable). The row is
-                // withheld whole; `<k` would wrongly say the stratum itself is small.
-                guard tally.atRisk(at: h) >= k else { rows.append(keys + Array(repeating: .withheld, count: figures)); continue }
+                // Past the gate: fewer than k at risk, or past the tally's last day, where the curve
+                // stops too (nobody left, or only the surplus of the parts' midpoints over the
+                // whole's: not estimable). The row is withheld whole; `<k` would wrongly say the
+                // stratum itself is small.
+                guard tally.atRisk(at: h) >= k, h <= (tally.lastDay ?? -1) else {
+                    rows.append(keys + Array(repeating: .withheld, count: figures)); continue
+                }
                 let through = tally.cumulative(through: h)
                 let followed = tally.total - through.events - through.competing - through.censored
                 let estimate = km.value(at: h)

@@ -175,6 +175,23 @@ struct DisclosureTests {
         #expect(exact.csv().split(separator: "\n")[1] == "all,all,5,10,3,4,1,0.4167,0.1793,0.7702,0,2,0.4000,0.1227,0.6702")
     }
 
+    /// k = 10: 10 events on day 1, 10 competing events on day 2, 10 censorings on day 3. N = 30
+    /// becomes 25, each part 5, so after day 3 R* = 25 - 15 = 10 >= k although nobody is left:
+    /// the surplus of the whole's midpoint over the parts'. Horizon 3 is the tally's last day;
+    /// horizon 5 lies past it and is withheld, as the curve stops there. Day 1: n = 25, d = 5:
+    /// F = CIF = 0.2 (Greenwood 5 / (25 x 20) = 0.01; delta-method variance 5 x 20 / 25^3 = 0.0064).
+    @Test func aHorizonPastTheProtectedTallysLastDayIsWithheld() {
+        let times = (0..<30).map { SurvivalTime(days: 1 + $0 / 10, ending: [Ending.event, .competing, .censored][$0 / 10]) }
+        let gate = CohortTables(protection: DisclosureProtection(minCell: 10, roundTo: 5), horizons: [3, 5], gridDays: 2)
+        #expect(gate.outflow([Self.measures(.all, times)]).csv() == """
+            stratum,stratum_value,horizon_days,entries,n_followed,n_events,n_censored,cum_incidence,ci_low,ci_high,suppressed,n_competing,cif_aj,cif_aj_low,cif_aj_high
+            all,all,3,25,10,5,5,0.2000,0.0885,0.4156,0,5,0.2000,0.0728,0.3720
+            all,all,5,,,,,,,,1,,,,
+
+            """)
+        #expect(gate.curve([Self.measures(.all, times)]).rows.map { $0[2] } == [.key("0"), .key("2")])
+    }
+
     @Test func aSmallStratumAndItsSmallestPartnerAreWithheld() {
         let gate = CohortTables(protection: DisclosureProtection(minCell: 10, roundTo: 5), horizons: [5], gridDays: 30)
         let big = (0..<30).map { SurvivalTime(days: $0, isEvent: $0 % 3 == 0) }
