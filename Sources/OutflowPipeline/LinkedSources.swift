@@ -27,6 +27,8 @@ public struct SourceFacts: Sendable {
     public var populationLinks = 0
     /// Whether the pipeline has a population source.
     public var hasPopulation = false
+    /// Persons with a row in the population source in force.
+    public var inPopulation = PersonSet()
     /// Persons with at least one decision in force (any category).
     public var inDecisions = PersonSet()
     /// Decisions in force by product category.
@@ -107,8 +109,10 @@ public struct LinkedSources: Sendable {
             let populationRows = try store.rowCapacity(.population)
             residentPersons.reserveCapacity(populationRows)
             residents.reserveCapacity(populationRows)
+            var inPopulation = PersonSet(maxId: maxId)
             try store.residents(asOf: asOf) { row in
                 residentPersons.append(row.personId)
+                inPopulation.insert(Int(row.personId))
                 residents.append(Resident(birthYear: row.birthYear, birthMonth: row.birthMonth, sex: row.sex.flatMap { Sex(rawValue: $0) },
                                           district: row.district.map(shared), registeredFrom: row.registeredFrom,
                                           movedOut: row.registeredUntil, died: row.died))
@@ -119,7 +123,8 @@ public struct LinkedSources: Sendable {
                     facts.populationLinks += 1
                 }
             }
-            facts.population = SourceFacts.Counts(rows: residents.count, persons: residents.count)
+            facts.population = SourceFacts.Counts(rows: residents.count, persons: inPopulation.count)
+            facts.inPopulation = inPopulation
         }
         sharedTexts = []
         let children = PersonGroups(keys: parents, values: links, maxKey: maxId)

@@ -63,6 +63,17 @@ struct PopulationLinkTests {
             // Not in the population: the registration's birth year, no move known.
             "4 1 \(Day(parsing: "2024-05-01")! - index) 1 event 2025-03-31",
         ])
+        // The audit: who of the participants and of the decisions' children the population holds.
+        let audit = try JSONSerialization.jsonObject(with: Data(try ws.read("restricted/audit.json").utf8)) as! [String: Any]
+        let rates = Dictionary(uniqueKeysWithValues: (audit["matchRates"] as! [[String: Any]]).map {
+            ($0["name"] as! String, "\($0["linked"]!) \($0["unlinked"]!)")
+        })
+        #expect(rates["youth_in_population"] == "2 1")
+        #expect(rates["children_in_population"] == "1 0")
+        #expect(rates["decisions_in_population"] == "1 1")
+        #expect(rates["caregivers_with_children"] == "1 0")
+        let sources = (audit["sources"] as! [[String: Any]]).map { "\($0["source"]!) \($0["rowsInForce"]!) \($0["persons"]!)" }
+        #expect(sources.contains("population 4 4"))
     }
 
     @Test func withoutThePopulationSourceNobodyMovesAndLimitsFallOnTheFirstOfJuly() throws {
