@@ -82,7 +82,7 @@ package struct Analysis {
             defer { _ = try? mart.wait() }
             let built = try stages.run("measures", rows: { $0[0].reduce(0) { $0 + $1.rows.count } }) { () -> [[PublishedTable]] in
                 let measures = CohortMeasures.compute(cohort: cohort, care: inputs.care, config: config, asOf: asOf)
-                let byAnswer = waveOneBands.map { OutflowByAnswer.measures(cohort: cohort, bands: $0) }
+                let byAnswer = waveOneBands.map { OutflowByAnswer.measures(cohort: cohort, bands: $0, landmarkDays: config.outcome.byAnswerLandmarkDays) }
                 return gates.map { gate in
                     [gate.attrition(cohort.attrition), gate.outflow(measures), gate.curve(measures),
                      gate.rates(measures), gate.beforeAfter(measures)]

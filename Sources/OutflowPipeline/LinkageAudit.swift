@@ -97,7 +97,7 @@ public struct LinkageAudit {
         func caregiver(_ k: Int) -> Int { Int(pairs[k] & 0xFFFF_FFFF) }
         let isRegistered = { (person: Int) in participants.sortedIndex(of: person) != nil }
 
-        let rates = [
+        var rates = [
             MatchRate(name: "questionnaire_in_registrations", description: "questionnaire respondents found in the registrations",
                       persons: respondents, key: key, strata: strata, isLinked: isRegistered),
             MatchRate(name: "caregivers_with_children", description: "caregivers with at least one linked child in the family links",
@@ -108,6 +108,19 @@ public struct LinkageAudit {
                       persons: pairs.indices, key: { key(caregiver($0)) }, strata: strata,
                       isLinked: { facts.inDecisions.contains(child($0)) }),
         ]
+        if facts.hasPopulation {
+            // Youth participants and the children of the decisions should be residents; a low
+            // share points at a population extract that misses people (or another key).
+            rates += [
+                MatchRate(name: "youth_in_population", description: "youth participants found in the population source",
+                          persons: youth, key: key, strata: strata, isLinked: { facts.inPopulation.contains($0) }),
+                MatchRate(name: "children_in_population", description: "linked children of caregivers found in the population source",
+                          persons: pairs.indices, key: { key(caregiver($0)) }, strata: strata,
+                          isLinked: { facts.inPopulation.contains(child($0)) }),
+                MatchRate(name: "decisions_in_population", description: "persons with at least one decision (any category) found in the population source",
+                          persons: facts.inDecisions, key: { _ in 0 }, strata: { _ in [] }, isLinked: { facts.inPopulation.contains($0) }),
+            ]
+        }
         let previous = try previousRates(runId: runId)
         var warnings: [String] = []
         var changes: [JSONValue] = []
@@ -192,7 +205,8 @@ public struct LinkageAudit {
     private func sourceFigures(_ facts: SourceFacts, questionnaire: SourceFacts.Counts) throws -> JSONValue {
         let keyIds = try AuditDeliveryStore(db: db).keyIdsBySource()
         // Rows in force and distinct persons per source (the questionnaire: completed by the cut-off).
-        let counts = [("registrations", facts.registrations), ("questionnaire", questionnaire), ("decisions", facts.decisions), ("family", facts.family)]
+        var counts = [("registrations", facts.registrations), ("questionnaire", questionnaire), ("decisions", facts.decisions), ("family", facts.family)]
+        if facts.hasPopulation { counts.append(("population", facts.population)) }
         return .array(counts.map { source, count in
             .object([("source", .string(source)), ("rowsInForce", .int(count.rows)), ("persons", .int(count.persons)),
                      ("keyIds", .string(keyIds[source] ?? ""))])
@@ -248,7 +262,8 @@ public struct LinkageAudit {
     private func snapshotChanges() throws -> JSONValue {
         var rows: [JSONValue] = []
         let deliveries = AuditDeliveryStore(db: db), snapshots = InForceStore(db: db)
-        for (source, table) in [("registrations", InForceStore.Table.registration), ("decisions", .decision), ("family", .family)] {
+        for (source, table) in [("registrations", InForceStore.Table.registration), ("decisions", .decision), ("family", .family),
+                                ("population", .population)] {
             let days = try deliveries.extractionDays(source: source, through: asOf, limit: 2)
             guard let newest = days.first else { continue }
             let counts = try snapshots.versionChanges(table, on: newest)

@@ -21,6 +21,14 @@ public struct SourceFacts: Sendable {
     public var registrations = Counts()
     public var decisions = Counts()
     public var family = Counts()
+    /// Residents of the population source in force (persons: the residents themselves).
+    public var population = Counts()
+    /// Parent-child links the population source adds to the family source's.
+    public var populationLinks = 0
+    /// Whether the pipeline has a population source.
+    public var hasPopulation = false
+    /// Persons with a row in the population source in force.
+    public var inPopulation = PersonSet()
     /// Persons with at least one decision in force (any category).
     public var inDecisions = PersonSet()
     /// Decisions in force by product category.
@@ -67,10 +75,10 @@ public struct LinkedSources: Sendable {
         try store.registrations(asOf: asOf) { row in
             episodePersons.append(row.personId)
             delivered.append(Episode(personId: Int(row.personId), group: group(row), role: Role(rawValue: row.role) ?? .opvoeder,
-                                     start: row.start, end: row.end, birthYear: row.birthYear))
+                                     start: row.start, end: row.end, birthYear: row.birthYear,
+                                     endReason: row.endReason.flatMap { EndReason(rawValue: $0) }))
         }
         groups = [:]
-        sharedTexts = []
         var episodes = PersonGroups(keys: episodePersons, values: delivered, maxKey: maxId).allValues
         episodePersons = []
         delivered = []
@@ -90,9 +98,41 @@ public struct LinkedSources: Sendable {
             linked.insert(Int(link.childId))
         }
         facts.family = SourceFacts.Counts(rows: links.count, persons: linked.count)
+
+        // The population source: one resident per person, and its parents as family links
+        // beside the family source's (a link both give counts once, with the family's row).
+        var residentPersons: [Int32] = [], residents: [Resident] = []
+        if config.sources[.population] != nil {
+            facts.hasPopulation = true
+            var familyPairs = Set<UInt64>(minimumCapacity: links.count)
+            for (parent, child) in zip(parents, links) { familyPairs.insert(UInt64(UInt32(parent)) << 32 | UInt64(UInt32(child.personId))) }
+            let populationRows = try store.rowCapacity(.population)
+            residentPersons.reserveCapacity(populationRows)
+            residents.reserveCapacity(populationRows)
+            var inPopulation = PersonSet(maxId: maxId)
+            try store.residents(asOf: asOf) { row in
+                residentPersons.append(row.personId)
+                inPopulation.insert(Int(row.personId))
+                residents.append(Resident(birthYear: row.birthYear, birthMonth: row.birthMonth, sex: row.sex.flatMap { Sex(rawValue: $0) },
+                                          district: row.district.map(shared), registeredFrom: row.registeredFrom,
+                                          movedOut: row.registeredUntil, died: row.died))
+                for parent in [row.parent1Id, row.parent2Id].compactMap({ $0 })
+                where familyPairs.insert(UInt64(UInt32(parent)) << 32 | UInt64(UInt32(row.personId))).inserted {
+                    parents.append(parent)
+                    links.append(Child(personId: Int(row.personId), birthYear: row.birthYear))
+                    facts.populationLinks += 1
+                }
+            }
+            facts.population = SourceFacts.Counts(rows: residents.count, persons: inPopulation.count)
+            facts.inPopulation = inPopulation
+        }
+        sharedTexts = []
         let children = PersonGroups(keys: parents, values: links, maxKey: maxId)
         parents = []
         links = []
+        let residentGroups = PersonGroups(keys: residentPersons, values: residents, maxKey: maxId)
+        residentPersons = []
+        residents = []
 
         // The persons whose decisions can count: youth participants and caregivers' children.
         var subjects = PersonSet(maxId: maxId)
@@ -119,7 +159,9 @@ public struct LinkedSources: Sendable {
         facts.decisions.persons = inDecisions.count
         facts.inDecisions = inDecisions
         facts.decisionsByCategory = Dictionary(uniqueKeysWithValues: byCategory.enumerated().filter { $0.element > 0 })
-        return LinkedSources(inputs: CohortInputs(episodes: episodes, children: children, care: PersonGroups(keys: spellPersons, values: spells, maxKey: maxId)), facts: facts)
+        return LinkedSources(inputs: CohortInputs(episodes: episodes, children: children,
+                                                  care: PersonGroups(keys: spellPersons, values: spells, maxKey: maxId),
+                                                  residents: residentGroups), facts: facts)
     }
 }
 

@@ -20,6 +20,7 @@ public enum Migrations {
         Migration(version: 3, name: "answers packed per response", sql: Schema.v3),
         Migration(version: 4, name: "inbox digests", sql: Schema.v4),
         Migration(version: 5, name: "run output folders", sql: Schema.v5),
+        Migration(version: 6, name: "population source", sql: Schema.v6),
     ]
 
     /// Applies every migration the database has not recorded yet.

@@ -220,4 +220,40 @@ package enum Schema {
     package static let v5 = """
         ALTER TABLE run_log ADD COLUMN output_folder TEXT;
         """
+
+    /// The population source (BRP residents under the age limit, optional): one row per
+    /// child, a snapshot source with the same validity columns as the others. `sex` is a
+    /// small code (`ref_sex`); parents are person ids like every other person column.
+    package static let v6 = """
+        CREATE TABLE stg_population (
+            file_id          INTEGER NOT NULL,
+            person_id        INTEGER NOT NULL,
+            birth_year       INTEGER NOT NULL,
+            birth_month      INTEGER,
+            sex              INTEGER,
+            district         TEXT,
+            registered_from  INTEGER,
+            registered_until INTEGER,
+            died_day         INTEGER,
+            parent1_id       INTEGER,
+            parent2_id       INTEGER,
+            row_hash         INTEGER NOT NULL,
+            valid_from       INTEGER NOT NULL,
+            valid_to         INTEGER
+        );
+        CREATE INDEX stg_population_current ON stg_population (person_id) WHERE valid_to IS NULL;
+
+        CREATE TABLE ref_sex (sex INTEGER PRIMARY KEY, name TEXT NOT NULL);
+        INSERT INTO ref_sex VALUES (1, 'M'), (2, 'V'), (3, 'X');
+
+        CREATE VIEW v_population AS
+            SELECT p.pseudo_id, g.birth_year, g.birth_month, s.name AS sex, g.district,
+                   date(g.registered_from) AS registered_from, date(g.registered_until) AS registered_until,
+                   date(g.died_day) AS died, p1.pseudo_id AS parent1_pseudo_id, p2.pseudo_id AS parent2_pseudo_id,
+                   date(g.valid_from) AS valid_from, date(g.valid_to) AS valid_to
+            FROM stg_population g JOIN person p USING (person_id)
+            LEFT JOIN ref_sex s USING (sex)
+            LEFT JOIN person p1 ON p1.person_id = g.parent1_id
+            LEFT JOIN person p2 ON p2.person_id = g.parent2_id;
+        """
 }

@@ -88,6 +88,7 @@ package struct SyntheticDeliveries {
             case .questionnaire: return splitQuestionnaire ? persons / 50 : persons * 6 / 10
             case .decisions: return persons * 3 / 2
             case .family: return persons * 17 / 10
+            case .population: return 0
             }
         }
         let plan = InboxFlaw.plan(count: badRows, expectedRows: expectedRows)
@@ -174,7 +175,7 @@ package struct SyntheticDeliveries {
         leftovers += decisions[newest].takeLeftoverFlaws().map { ($0, .decisions) }
         leftovers += family[newest].takeLeftoverFlaws().map { ($0, .family) }
         for (flaw, home) in leftovers {
-            let order = [home] + SourceKind.allCases.filter { $0 != home }
+            let order = [home] + InboxFlaw.flawSources.filter { $0 != home }
             guard let source = order.first(where: { canPlant(in: $0) }) else {
                 throw SyntheticInboxError.tooManyBadRows(planted: plantedCount)
             }
@@ -195,6 +196,7 @@ package struct SyntheticDeliveries {
         case .questionnaire: return lastAnswer != nil && questionnaire[questionnaire.count - 1].hasRoomForFlaw
         case .decisions: return lastDecision != nil && decisions[newest].hasRoomForFlaw
         case .family: return lastLink != nil && family[newest].hasRoomForFlaw
+        case .population: return false
         }
     }
 
@@ -215,6 +217,8 @@ package struct SyntheticDeliveries {
         case .family:
             let row = lastLink!
             try family[newest].plant(flaw) { try row.write(to: $0, keyId: keyId, flaw: $1) }
+        case .population:
+            preconditionFailure("the population file gets no malformed rows")
         }
     }
 }

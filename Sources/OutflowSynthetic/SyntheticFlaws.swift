@@ -30,12 +30,16 @@ package enum InboxFlaw: CaseIterable, Sendable {
     /// At most one planted row per this many good rows of a file (5%).
     package static let minimumSpacing = 20
 
+    /// The sources that get malformed rows (the population source gets none, so asking for
+    /// it changes no other file).
+    package static let flawSources: [SourceKind] = [.registrations, .questionnaire, .decisions, .family]
+
     /// The sources whose rows can carry this flaw, in SourceKind order.
     package var sources: [SourceKind] {
         switch self {
         case .impossibleDate: return [.registrations, .questionnaire, .decisions]
         case .unknownCategory: return [.decisions]
-        case .shortPseudonym, .extraField, .duplicateKey, .missingValue: return SourceKind.allCases
+        case .shortPseudonym, .extraField, .duplicateKey, .missingValue: return InboxFlaw.flawSources
         case .endBeforeStart: return [.registrations, .decisions]
         case .badWave: return [.questionnaire]
         }
@@ -46,7 +50,7 @@ package enum InboxFlaw: CaseIterable, Sendable {
     /// takes at most one flaw per `minimumSpacing` of its `expectedRows`; when none that can
     /// carry a kind has room, an extra field goes wherever there is.
     package static func plan(count: Int, expectedRows: (SourceKind) -> Int) -> [(flaw: InboxFlaw, source: SourceKind)] {
-        var room = Dictionary(uniqueKeysWithValues: SourceKind.allCases.map { ($0, expectedRows($0) / minimumSpacing) })
+        var room = Dictionary(uniqueKeysWithValues: flawSources.map { ($0, expectedRows($0) / minimumSpacing) })
         return (0..<count).map { i in
             let kind = i % allCases.count
             var flaw = allCases[kind]
@@ -54,7 +58,7 @@ package enum InboxFlaw: CaseIterable, Sendable {
             var sources = (0..<flaw.sources.count).map { flaw.sources[(first + $0) % flaw.sources.count] }
             if !sources.contains(where: { room[$0, default: 0] > 0 }) {
                 flaw = .extraField
-                sources = SourceKind.allCases
+                sources = flawSources
             }
             let source = sources.first { room[$0, default: 0] > 0 } ?? sources[0]
             room[source, default: 0] -= 1

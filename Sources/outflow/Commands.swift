@@ -27,7 +27,7 @@ public enum CommandLineInterface {
                     positionals: ["PIPELINE.json"], options: [pipelineOptions[1], pipelineOptions[2]]),
         CommandSpec(name: "validate", abstract: "Check one delivery against its source's contract without loading it; print the findings.",
                     positionals: ["PIPELINE.json", "FILE"],
-                    options: [OptionSpec("--source", value: "NAME", help: "The source the file is for: registrations, questionnaire, decisions or family (default: the one whose file pattern matches the name).")],
+                    options: [OptionSpec("--source", value: "NAME", help: "The source the file is for: registrations, questionnaire, decisions, family or population (default: the one whose file pattern matches the name).")],
                     discussion: "Lists every file error it finds (name, header, and those found after reading the rows), not only the first a run would stop at. Exit 0 when the file would load, 65 when it would be refused."),
         CommandSpec(name: "pseudonymise", abstract: "For suppliers: replace citizen-number columns by keyed pseudonyms.",
                     positionals: ["IN.csv", "OUT.csv"],
@@ -108,7 +108,7 @@ public enum CommandLineInterface {
             var source: SourceKind?
             if let name = parsed.value("--source") {
                 guard let kind = SourceKind(rawValue: name) else {
-                    throw UsageError(message: "option '--source': unknown source '\(name)' (registrations, questionnaire, decisions, family)", command: spec)
+                    throw UsageError(message: "option '--source': unknown source '\(name)' (registrations, questionnaire, decisions, family, population)", command: spec)
                 }
                 source = kind
             }

@@ -30,6 +30,9 @@ struct PipelineConfigTests {
         (", \"outcome\": { \"productCategories\": \"everything\" }", "'outcome.productCategories' names an unknown set 'everything'"),
         (", \"maxRejectShare\": true", "'maxRejectShare' must be a number"),
         (", \"cohort\": { \"excludeInCareAtIndex\": 1 }", "'cohort.excludeInCareAtIndex' must be true or false"),
+        (", \"comparison\": { \"enabled\": true }", "'comparison.enabled' needs the population source"),
+        (", \"comparison\": { \"controls\": 4 }", "unknown key 'comparison.controls'"),
+        (", \"outcome\": { \"byAnswerLandmarkDays\": -1 }", "'outcome.byAnswerLandmarkDays' must not be negative"),
         (", \"questionnaire\": { \"waves\": [{ \"wave\": 1, \"offsetDays\": 0 }, { \"wave\": 1, \"offsetDays\": 182 }] }",
          "'questionnaire.waves' lists wave 1 twice"),
     ])
@@ -45,5 +48,24 @@ struct PipelineConfigTests {
         let config = try ws.config()
         #expect(config.outcome.productCategories == [45, 54])
         #expect(config.outcome.eventDate == .decisionDate)
+    }
+
+    @Test func theComparisonIsOnWithThePopulationSourceAndOffWithout() throws {
+        let without = try Workspace().config()
+        #expect(without.sources[.population] == nil && !without.comparison.enabled)
+        #expect(without.outcome.byAnswerLandmarkDays == 30)
+        let with = try Workspace(population: true).config()
+        #expect(with.sources[.population]?.files == "bevolking_*.csv")
+        #expect(with.comparison == ComparisonConfig(enabled: true, controlsPerEntry: 4, seed: "outflow"))
+        let off = try Workspace(extra: ", \"comparison\": { \"enabled\": false, \"controlsPerEntry\": 2, \"seed\": \"x\" }", population: true).config()
+        #expect(off.comparison == ComparisonConfig(enabled: false, controlsPerEntry: 2, seed: "x"))
+        let quiet = try Workspace(extra: ", \"comparison\": { \"enabled\": false }").config()
+        #expect(!quiet.comparison.enabled)
+    }
+
+    @Test func acceptsTheNewStratumVariablesAndTheLandmark() throws {
+        let config = try Workspace(extra: ", \"cohort\": { \"strata\": [\"district\", \"end_reason\", \"group_size\", \"children\"] }, \"outcome\": { \"byAnswerLandmarkDays\": 0 }").config()
+        #expect(config.cohort.strata == ["district", "end_reason", "group_size", "children"])
+        #expect(config.outcome.byAnswerLandmarkDays == 0)
     }
 }

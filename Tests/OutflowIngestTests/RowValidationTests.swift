@@ -30,6 +30,9 @@ struct RowValidationTests {
     static let questionnaireHeader = "pseudo_id,group_id,role,wave,completed_on,at_ease,can_move_on,contact_outside,learned_useful,family_learned,key_id"
     static let questionnaire: @Sendable (Int) -> String = { "\(P($0)),G1,opvoeder,1,2024-03-05,5,mee eens,,,4,1a2b3c4d" }
 
+    static let populationHeader = Workspace.populationHeader
+    static let population: @Sendable (Int) -> String = { "\(P($0)),2012,\($0 % 12 + 1),V,Zuilen,,,,\(P(500 + $0)),,1a2b3c4d" }
+
     static let scenarios: [Scenario] = [
         Scenario(name: "impossible date", file: "registraties_2024-06-30.csv", header: registrationHeader, good: registration,
                  bad: "\(P(99)),G1,opvoedgroep,Buurtteam,opvoeder,31-02-2024,,,,,", reason: "bad_date", column: "start_date"),
@@ -91,13 +94,33 @@ struct RowValidationTests {
                  bad: "\(P(99)),G1,opvoeder,1,2024-03-05,misschien,,,,,", reason: "bad_code", column: "at_ease"),
         Scenario(name: "item not asked of the role", file: "ervaringwijzer_2024-06-30.csv", header: questionnaireHeader, good: questionnaire,
                  bad: "\(P(99)),G1,opvoeder,1,2024-03-05,5,,,4,,", reason: "out_of_range", column: "learned_useful"),
+        Scenario(name: "population: missing birth year", file: "bevolking_2024-06-30.csv", header: populationHeader, good: population,
+                 bad: "\(P(99)),,5,V,,,,,,,", reason: "missing_value", column: "birth_year"),
+        Scenario(name: "population: born after the extraction year", file: "bevolking_2024-06-30.csv", header: populationHeader, good: population,
+                 bad: "\(P(99)),2025,1,V,,,,,,,", reason: "out_of_range", column: "birth_year"),
+        Scenario(name: "population: born after the extraction month", file: "bevolking_2024-06-30.csv", header: populationHeader, good: population,
+                 bad: "\(P(99)),2024,7,M,,,,,,,", reason: "out_of_range", column: "birth_month"),
+        Scenario(name: "population: birth month 13", file: "bevolking_2024-06-30.csv", header: populationHeader, good: population,
+                 bad: "\(P(99)),2012,13,M,,,,,,,", reason: "out_of_range", column: "birth_month"),
+        Scenario(name: "population: unknown sex", file: "bevolking_2024-06-30.csv", header: populationHeader, good: population,
+                 bad: "\(P(99)),2012,3,F,,,,,,,", reason: "bad_code", column: "sex"),
+        Scenario(name: "population: left before settling", file: "bevolking_2024-06-30.csv", header: populationHeader, good: population,
+                 bad: "\(P(99)),2012,3,x,,2020-01-01,2019-12-31,,,,", reason: "out_of_range", column: "registered_until"),
+        Scenario(name: "population: died before settling", file: "bevolking_2024-06-30.csv", header: populationHeader, good: population,
+                 bad: "\(P(99)),2012,3,M,,2020-01-01,,2019-06-01,,,", reason: "out_of_range", column: "died"),
+        Scenario(name: "population: impossible death date", file: "bevolking_2024-06-30.csv", header: populationHeader, good: population,
+                 bad: "\(P(99)),2012,3,M,,,,31-02-2023,,,", reason: "bad_date", column: "died"),
+        Scenario(name: "population: bad parent pseudonym", file: "bevolking_2024-06-30.csv", header: populationHeader, good: population,
+                 bad: "\(P(99)),2012,3,M,,,,,\(P(1).dropLast()),,", reason: "bad_pseudonym", column: "parent1_pseudo_id"),
+        Scenario(name: "population: duplicate person", file: "bevolking_2024-06-30.csv", header: populationHeader, good: population,
+                 bad: population(4), reason: "duplicate_key", column: "pseudo_id"),
         Scenario(name: "duplicate questionnaire key", file: "ervaringwijzer_2024-06-30.csv", header: questionnaireHeader, good: questionnaire,
                  bad: questionnaire(5), reason: "duplicate_key", column: "pseudo_id"),
     ]
 
     @Test(arguments: scenarios)
     func quarantinesBadRowAndLoadsTheRest(_ scenario: Scenario) throws {
-        let ws = try Workspace()
+        let ws = try Workspace(population: scenario.file.hasPrefix("bevolking"))
         let good = (1...10).map(scenario.good)
         try ws.deliver(scenario.file, ([scenario.header] + good + [scenario.bad]).joined(separator: "\n") + "\n")
         let report = try ws.ingest()

@@ -45,7 +45,7 @@ struct DatabaseTests {
         #expect(mode == 0o600)
     }
 
-    @Test func aVersion3DatabaseGainsTheInboxDigestsAndKeepsItsRegistry() throws {
+    @Test func aVersion3DatabaseGainsTheInboxDigestsAndThePopulationAndKeepsItsRegistry() throws {
         let path = Self.temporaryPath()
         do {
             let old = try Database(path: path, migrate: false)
@@ -57,6 +57,8 @@ struct DatabaseTests {
         let db = try Database(path: path)
         #expect(try db.query("SELECT version FROM schema_migration ORDER BY version") { $0.int(0) } == Migrations.all.map(\.version))
         #expect(try db.scalarInt("SELECT count(*) FROM inbox_file") == 0)
+        #expect(try db.scalarInt("SELECT count(*) FROM stg_population") == 0)
+        #expect(try db.query("SELECT name FROM ref_sex ORDER BY sex") { $0.string(0) } == ["M", "V", "X"])
         #expect(try db.scalarText("SELECT sha256 FROM ingest_file") == "x")
     }
 

@@ -13,6 +13,9 @@ extension Workspace {
     /// The questionnaire columns of the test instrument, without key_id.
     package static let questionnaireHeader = "pseudo_id,group_id,role,wave,completed_on,at_ease,can_move_on,contact_outside,learned_useful,family_learned"
 
+    /// The population source's columns in the contract's order.
+    package static let populationHeader = "pseudo_id,birth_year,birth_month,sex,district,registered_from,registered_until,died,parent1_pseudo_id,parent2_pseudo_id,key_id"
+
     package static let decisionHeader = "pseudo_id,decision_id,decision_date,start_date,end_date,product_category,product_code,provider,municipality,change_reason,key_id"
 
     /// Delivers 40 youth and 40 caregivers (each with one child), 12 decisions and answers.

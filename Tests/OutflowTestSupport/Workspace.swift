@@ -18,10 +18,12 @@ package final class Workspace {
     package var output: String { root + "/out" }
     package var pipelinePath: String { root + "/pipeline.json" }
 
-    package init(extra: String = "", minCell: Int = 10) throws {
+    /// With `population`, the pipeline also names the population source (`bevolking_*.csv`).
+    package init(extra: String = "", minCell: Int = 10, population: Bool = false) throws {
         root = NSTemporaryDirectory() + "outflow-test-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: root + "/inbox", withIntermediateDirectories: true)
         try Self.instrument.write(toFile: root + "/instrument.json", atomically: true, encoding: .utf8)
+        let populationSource = population ? ",\n    \"population\":    { \"files\": \"bevolking_*.csv\", \"mode\": \"snapshot\" }" : ""
         let pipeline = """
             {
               "name": "test",
@@ -32,7 +34,7 @@ package final class Workspace {
                 "registrations": { "files": "registraties_*.csv", "mode": "snapshot" },
                 "questionnaire": { "files": "ervaringwijzer_*.csv", "mode": "append", "instrument": "instrument.json" },
                 "decisions":     { "files": "beschikkingen_*.csv", "mode": "snapshot" },
-                "family":        { "files": "gezinsrelaties_*.csv", "mode": "snapshot" }
+                "family":        { "files": "gezinsrelaties_*.csv", "mode": "snapshot" }\(populationSource)
               },
               "disclosure": { "minCell": \(minCell), "curveGridDays": 30 }\(extra)
             }

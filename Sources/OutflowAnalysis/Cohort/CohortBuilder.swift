@@ -1,6 +1,7 @@
-// Builds the cohort from episodes, family links and care spells: the attrition steps of
-// methods.md section 3 in their order, then follow-up to the first outflow event or
-// censoring (sections 4 and 5). Pure: no SQL, so every rule is tested on plain values.
+// Builds the cohort from episodes, family links, care spells and the population source's
+// residents: the attrition steps of methods.md section 3 in their order, then follow-up to
+// the first outflow event or the first other ending (sections 4 and 5). Pure: no SQL, so
+// every rule is tested on plain values.
 
 import OutflowCore
 
@@ -88,14 +89,16 @@ public struct CohortBuilder: Sendable {
             let subjects: Subjects, limit: Day?
             if e.role == .jongere {
                 subjects = [e.personId]
-                limit = e.birthYear.map { ageLimitDay(birthYear: $0, ageLimit: cohort.ageLimit) }
+                limit = ageLimit(of: e.personId, birthYear: e.birthYear, inputs)
             } else {
-                let minors = inputs.children[e.personId].filter { child in
-                    child.birthYear.map { ageLimitDay(birthYear: $0, ageLimit: cohort.ageLimit) > c.index } ?? true
+                // A child linked twice (family links and the population's parents) counts once.
+                var minors: [(id: Int, limit: Day?)] = []
+                for child in inputs.children[e.personId] where !minors.contains(where: { $0.id == child.personId }) {
+                    let limit = ageLimit(of: child.personId, birthYear: child.birthYear, inputs)
+                    if limit.map({ $0 > c.index }) ?? true { minors.append((child.personId, limit)) }
                 }
-                subjects = Subjects(minors.map(\.personId).sorted())
-                limit = minors.contains { $0.birthYear == nil } ? nil
-                    : minors.map { ageLimitDay(birthYear: $0.birthYear!, ageLimit: cohort.ageLimit) }.max()
+                subjects = Subjects(minors.map(\.id).sorted())
+                limit = minors.contains { $0.limit == nil } ? nil : minors.compactMap(\.limit).max()
             }
             // 7. Not aged out: a youth whose age-limit day is on or before the index date.
             // 8. Not in individual care at the index date.
@@ -111,7 +114,8 @@ public struct CohortBuilder: Sendable {
                       subjects.contains(where: { s in inputs.care[s].contains { $0.isActive(from: c.index - cohort.priorCareDays, before: c.index) } }) {
                 failed[i] = 9
             } else {
-                entries.append(followUp(c, episode: e, subjects: subjects, ageLimitDay: limit, care: inputs.care))
+                entries.append(followUp(c, episode: e, subjects: subjects, ageLimitDay: limit, own: inputs.resident(e.personId),
+                                        care: inputs.care))
             }
         }
         var inCare = 0
@@ -134,20 +138,51 @@ public struct CohortBuilder: Sendable {
             steps.append(AttritionStep(step: steps.count + 1, reason: reason, entries: after.entries, persons: after.persons,
                                        excludedEntries: before.entries - after.entries, excludedPersons: before.persons - after.persons))
         }
-        return Cohort(entries: entries, attrition: steps, inCareAtIndex: inCare)
+        let groupSizes = cohort.strata.contains("group_size") ? Self.groupSizes(episodes, asOf: asOf) : [:]
+        return Cohort(entries: entries, attrition: steps, inCareAtIndex: inCare, groupSizes: groupSizes, residents: inputs.residents)
     }
 
-    /// Follow-up of one entry: first event in [index, E], else censoring at E.
-    private func followUp(_ c: Candidate, episode: Episode, subjects: Subjects, ageLimitDay: Day?, care: PersonGroups<CareSpell>) -> CohortEntry {
-        let end = min(asOf, ageLimitDay ?? asOf)
+    /// The day a person turns the age limit: the population source's birth year and month
+    /// come first; without a row there, `birthYear` (registration or family link) on 1 July;
+    /// nil without either.
+    private func ageLimit(of person: Int, birthYear: Int?, _ inputs: CohortInputs) -> Day? {
+        if let resident = inputs.resident(person) { return resident.ageLimitDay(ageLimit: cohort.ageLimit) }
+        return birthYear.map { ageLimitDay(birthYear: $0, ageLimit: cohort.ageLimit) }
+    }
+
+    /// Follow-up of one entry: the first event in [index, E], else the ending at E, the
+    /// first of the cut-off, moving out and death (the participant's own population row:
+    /// the youth's, or the caregiver's when one is delivered) and the age limit. An ending
+    /// dated before the index date ends follow-up on it; endings on one day go to the
+    /// first of that list.
+    private func followUp(_ c: Candidate, episode: Episode, subjects: Subjects, ageLimitDay: Day?, own: Resident?,
+                          care: PersonGroups<CareSpell>) -> CohortEntry {
+        var end = asOf, reason = CensorReason.endOfData
+        for (candidate, day) in [(CensorReason.movedOut, own?.movedOut), (.died, own?.died), (.ageLimit, ageLimitDay)] {
+            if let day, max(day, c.index) < end { end = max(day, c.index); reason = candidate }
+        }
         var first: Day?
         for subject in subjects {
             for spell in care[subject] where !spell.isExtension && spell.eventDay >= c.index && spell.eventDay <= end {
                 if first == nil || spell.eventDay < first! { first = spell.eventDay }
             }
         }
-        let reason: CensorReason? = first != nil ? nil : (ageLimitDay.map { $0 < asOf } ?? false) ? .ageLimit : .endOfData
         return CohortEntry(episode: episode, index: c.index, subjects: subjects, ageLimitDay: ageLimitDay,
-                           followUpEnd: end, time: (first ?? end) - c.index, eventDay: first, censorReason: reason)
+                           followUpEnd: end, time: (first ?? end) - c.index, eventDay: first, censorReason: first == nil ? reason : nil)
+    }
+
+    /// Distinct participants per group among the episodes started by the cut-off.
+    static func groupSizes(_ episodes: [Episode], asOf: Day) -> [String: Int] {
+        var sizes: [String: Int] = [:]
+        var seen = Set<GroupMember>()
+        for e in episodes where e.start <= asOf && seen.insert(GroupMember(group: e.groupId, person: e.personId)).inserted {
+            sizes[e.groupId, default: 0] += 1
+        }
+        return sizes
+    }
+
+    private struct GroupMember: Hashable {
+        var group: String
+        var person: Int
     }
 }

@@ -3,10 +3,17 @@
 
 import OutflowCore
 
-/// Why follow-up of an entry without an event ended.
-public enum CensorReason: String, Sendable {
+/// Why follow-up of an entry without an event ended (methods.md section 5), in the order
+/// ties on one day are given: the cut-off, moving out, death, the age limit.
+public enum CensorReason: String, Sendable, CaseIterable {
     case endOfData = "end_of_data"
+    case movedOut = "moved_out"
+    case died = "died"
     case ageLimit = "age_limit"
+
+    /// Death and the age limit are competing events: after them the outcome cannot happen.
+    /// The cut-off and moving out are censorings: care elsewhere or later is not observed.
+    public var ending: Ending { self == .died || self == .ageLimit ? .competing : .censored }
 }
 
 /// One entry of the cohort with its outcome. Fields are declared widest first so an entry
@@ -18,7 +25,7 @@ public struct CohortEntry: Sendable, Equatable {
     /// Days from index to event or censoring.
     public var time: Int
     public var index: Day
-    /// The earlier of the cut-off and the age-limit day.
+    /// The first of the cut-off, moving out, death and the age-limit day (never before the index date).
     public var followUpEnd: Day
     /// The day the subject turns the age limit (for a caregiver, the youngest child); nil when unknown.
     public var ageLimitDay: Day?
@@ -38,20 +45,10 @@ public struct CohortEntry: Sendable, Equatable {
     }
 
     public var isEvent: Bool { eventDay != nil }
-    public var survivalTime: SurvivalTime { SurvivalTime(days: time, isEvent: isEvent) }
+    /// How follow-up ended: the event, a competing event (death, the age limit) or a censoring.
+    public var ending: Ending { isEvent ? .event : (censorReason?.ending ?? .censored) }
+    public var survivalTime: SurvivalTime { SurvivalTime(days: time, ending: ending) }
     public var indexYear: Int { index.year }
-
-    /// The value of a stratum variable (`CohortConfig.knownStrata`) for this entry.
-    public func stratumValue(_ variable: String) -> String {
-        switch variable {
-        case "role": return episode.role.name
-        case "group_type": return episode.groupType
-        case "organisation": return episode.organisation
-        case "district": return episode.district ?? "(unknown)"
-        case "index_year": return String(indexYear)
-        default: return "all"
-        }
-    }
 }
 
 /// The persons whose decisions count for an entry: the youth, or a caregiver's linked minor
@@ -85,17 +82,50 @@ public struct Cohort: Sendable {
     public var attrition: [AttritionStep]
     /// Entries excluded because their subject was in care at the index date.
     public var inCareAtIndex: Int
+    /// Participants (distinct persons) per group id among the episodes started by the
+    /// cut-off, for the `group_size` stratum; empty when no stratum needs it.
+    public var groupSizes: [String: Int]
+    /// The population source's residents, for the district of a participant whose
+    /// registration has none.
+    public var residents: PersonGroups<Resident>
 
     public var events: Int { entries.filter(\.isEvent).count }
     public func censored(_ reason: CensorReason) -> Int { entries.filter { $0.censorReason == reason }.count }
-    package init(entries: [CohortEntry], attrition: [AttritionStep], inCareAtIndex: Int) {
+    package init(entries: [CohortEntry], attrition: [AttritionStep], inCareAtIndex: Int,
+                 groupSizes: [String: Int] = [:], residents: PersonGroups<Resident> = PersonGroups()) {
         self.entries = entries
         self.attrition = attrition
         self.inCareAtIndex = inCareAtIndex
+        self.groupSizes = groupSizes
+        self.residents = residents
     }
+
+    /// The value of a stratum variable (`CohortConfig.knownStrata`) for one of its entries.
+    public func stratumValue(of entry: CohortEntry, _ variable: String) -> String {
+        let episode = entry.episode
+        switch variable {
+        case "role": return episode.role.name
+        case "group_type": return episode.groupType
+        case "organisation": return episode.organisation
+        case "district": return episode.district ?? residents[episode.personId].first?.district ?? Self.unknown
+        case "index_year": return String(entry.indexYear)
+        case "end_reason": return episode.endReason?.name ?? Self.unknown
+        case "group_size":
+            let size = groupSizes[episode.groupId] ?? 1
+            return size <= 5 ? "1-5" : size <= 10 ? "6-10" : "11+"
+        case "children":
+            guard episode.role == .opvoeder else { return "-" }
+            return entry.subjects.count >= 3 ? "3+" : String(entry.subjects.count)
+        default: return "all"
+        }
+    }
+
+    /// The value of a missing district or end reason.
+    public static let unknown = "(unknown)"
 }
 
-/// The age-limit day of a birth year: the birthday is taken as 1 July (methods.md section 5).
-public func ageLimitDay(birthYear: Int, ageLimit: Int) -> Day {
-    Day(year: birthYear + ageLimit, month: 7, day: 1)!
+/// The age-limit day of a birth year (methods.md section 5): the first day of the birth
+/// month when it is known, else 1 July.
+public func ageLimitDay(birthYear: Int, birthMonth: Int? = nil, ageLimit: Int) -> Day {
+    Day(year: birthYear + ageLimit, month: birthMonth ?? 7, day: 1)!
 }

@@ -1,5 +1,6 @@
 // What the cohort is built from, as plain values: participation episodes, parent-child
-// links and care spells (the outcome's decisions) of the snapshot in force at the cut-off.
+// links, care spells (the outcome's decisions) and the residents of the population source
+// of the snapshot in force at the cut-off.
 // `LinkedSources.load` (Linkage) reads them from the staging tables; the builder never touches SQL.
 
 import OutflowCore
@@ -26,6 +27,8 @@ public struct Episode: Sendable, Equatable {
     private let person: Int32
     private let birth: Int16
     public let role: Role
+    /// How the episode ended, when delivered (a byte, in the padding before `start`).
+    public let endReason: EndReason?
     public let start: Day
     private let endDay: Day   // `noEnd` when still participating
 
@@ -38,23 +41,24 @@ public struct Episode: Sendable, Equatable {
     public var organisation: String { group.organisation }
     public var district: String? { group.district }
 
-    public init(personId: Int, group: GroupTexts, role: Role, start: Day, end: Day?, birthYear: Int? = nil) {
+    public init(personId: Int, group: GroupTexts, role: Role, start: Day, end: Day?, birthYear: Int? = nil, endReason: EndReason? = nil) {
         self.group = group
         person = Int32(personId)
         birth = Int16(clamping: birthYear ?? 0)
         self.role = role
+        self.endReason = endReason
         self.start = start
         endDay = end ?? Self.noEnd
     }
 
     public init(personId: Int, groupId: String, groupType: String, organisation: String, district: String? = nil,
-                role: Role, start: Day, end: Day?, birthYear: Int? = nil) {
+                role: Role, start: Day, end: Day?, birthYear: Int? = nil, endReason: EndReason? = nil) {
         self.init(personId: personId, group: GroupTexts(groupId: groupId, groupType: groupType, organisation: organisation, district: district),
-                  role: role, start: start, end: end, birthYear: birthYear)
+                  role: role, start: start, end: end, birthYear: birthYear, endReason: endReason)
     }
 
     public static func == (a: Episode, b: Episode) -> Bool {
-        (a.person, a.birth, a.role, a.start, a.endDay) == (b.person, b.birth, b.role, b.start, b.endDay)
+        (a.person, a.birth, a.role, a.endReason, a.start, a.endDay) == (b.person, b.birth, b.role, b.endReason, b.start, b.endDay)
             && (a.group === b.group || (a.groupId, a.groupType, a.organisation, a.district) == (b.groupId, b.groupType, b.organisation, b.district))
     }
 }
@@ -69,6 +73,43 @@ public struct Child: Sendable, Equatable {
     public init(personId: Int, birthYear: Int?) {
         person = Int32(personId)
         birth = Int16(clamping: birthYear ?? 0)
+    }
+}
+
+/// A resident of the municipality as the population source gives them (methods.md section
+/// 5): the birth month places the age-limit day, moving out and death end follow-up. 32 bytes.
+public struct Resident: Sendable, Equatable {
+    /// Wijk on the extraction date; a shared copy per distinct text.
+    public let district: String?
+    private let year: Int16
+    private let month: UInt8      // 0: not delivered
+    private let sexCode: UInt8    // 0: not delivered
+    private let from: Day, until: Day, death: Day   // `none` when empty
+
+    private static let none = Day(julian: Int(Int32.min))
+
+    public var birthYear: Int { Int(year) }
+    public var birthMonth: Int? { month == 0 ? nil : Int(month) }
+    public var sex: Sex? { Sex(rawValue: Int(sexCode)) }
+    public var registeredFrom: Day? { from == Self.none ? nil : from }
+    /// The day the resident left the municipality.
+    public var movedOut: Day? { until == Self.none ? nil : until }
+    public var died: Day? { death == Self.none ? nil : death }
+
+    public init(birthYear: Int, birthMonth: Int? = nil, sex: Sex? = nil, district: String? = nil, registeredFrom: Day? = nil,
+                movedOut: Day? = nil, died: Day? = nil) {
+        self.district = district
+        year = Int16(clamping: birthYear)
+        month = UInt8(clamping: birthMonth ?? 0)
+        sexCode = UInt8(clamping: sex?.rawValue ?? 0)
+        from = registeredFrom ?? Self.none
+        until = movedOut ?? Self.none
+        death = died ?? Self.none
+    }
+
+    /// The day the resident turns `ageLimit`: the first day of the birth month, else 1 July.
+    public func ageLimitDay(ageLimit: Int) -> Day {
+        OutflowAnalysis.ageLimitDay(birthYear: birthYear, birthMonth: birthMonth, ageLimit: ageLimit)
     }
 }
 
@@ -102,9 +143,12 @@ public struct CohortInputs: Sendable {
     public var children: PersonGroups<Child>
     /// Care spells of the cohort's possible subjects (youth participants and linked children).
     public var care: PersonGroups<CareSpell>
+    /// The population source's residents, one value per person; empty without the source.
+    public var residents: PersonGroups<Resident>
 
     /// Episodes not yet ordered by person, start date and group are put in that order.
-    public init(episodes: [Episode], children: PersonGroups<Child>, care: PersonGroups<CareSpell>) {
+    public init(episodes: [Episode], children: PersonGroups<Child>, care: PersonGroups<CareSpell>,
+                residents: PersonGroups<Resident> = PersonGroups()) {
         func key(_ e: Episode) -> (Int, Int, String) { (e.personId, e.start.julian, e.groupId) }
         self.episodes = zip(episodes, episodes.dropFirst()).allSatisfy { key($0) <= key($1) } ? episodes
             : episodes.enumerated().sorted { a, b in
@@ -113,9 +157,14 @@ public struct CohortInputs: Sendable {
             }.map(\.element)
         self.children = children
         self.care = care
+        self.residents = residents
     }
 
-    public init(episodes: [Episode], children: [Int: [Child]] = [:], care: [Int: [CareSpell]] = [:]) {
-        self.init(episodes: episodes, children: PersonGroups(children), care: PersonGroups(care))
+    public init(episodes: [Episode], children: [Int: [Child]] = [:], care: [Int: [CareSpell]] = [:], residents: [Int: Resident] = [:]) {
+        self.init(episodes: episodes, children: PersonGroups(children), care: PersonGroups(care),
+                  residents: PersonGroups(residents.mapValues { [$0] }))
     }
+
+    /// A person's row in the population source, if any.
+    public func resident(_ person: Int) -> Resident? { residents[person].first }
 }

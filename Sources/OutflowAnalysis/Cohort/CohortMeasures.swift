@@ -41,7 +41,7 @@ public enum CohortMeasures {
         // Strata hold positions, not copies of the entries, one variable at a time.
         let positions = (0..<Int32(cohort.entries.count)).map { $0 }
         return [measures(.all, positions)] + config.cohort.strata.flatMap { variable in
-            Strata.blocks(positions, variable: variable) { cohort.entries[Int($0)].stratumValue($1) }.map(measures)
+            Strata.blocks(positions, variable: variable) { cohort.stratumValue(of: cohort.entries[Int($0)], $1) }.map(measures)
         }
     }
 }

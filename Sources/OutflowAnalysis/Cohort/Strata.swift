@@ -1,6 +1,7 @@
 // Strata of the published tables (docs/outputs.md): the whole cohort first, as
 // `all`/`all`, then one block per configured variable with its values in ascending order
-// (numbers numerically, text by code points, so the order never depends on the locale).
+// (numbers numerically, bands such as `6-10` by their first number, text by code points, so
+// the order never depends on the locale).
 
 import OutflowCore
 
@@ -30,8 +31,16 @@ public enum Strata {
         return groups.keys.sorted(by: ascending).map { (Stratum(variable: variable, value: $0), groups[$0]!) }
     }
 
+    /// Numbers numerically; values that both start with a number (`1-5`, `6-10`, `11+`) by
+    /// that number first; everything else by code points.
     package static func ascending(_ a: String, _ b: String) -> Bool {
         if let x = Int(a), let y = Int(b) { return x < y }
+        if let x = leadingNumber(a), let y = leadingNumber(b), x != y { return x < y }
         return Array(a.unicodeScalars.map(\.value)).lexicographicallyPrecedes(b.unicodeScalars.map(\.value))
+    }
+
+    private static func leadingNumber(_ s: String) -> Int? {
+        let digits = s.unicodeScalars.prefix { $0.value >= 0x30 && $0.value <= 0x39 }
+        return digits.isEmpty || digits.count > 18 ? nil : Int(String(String.UnicodeScalarView(digits)))
     }
 }

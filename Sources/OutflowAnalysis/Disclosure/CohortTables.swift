@@ -79,11 +79,14 @@ public struct CohortTables: Sendable {
                 // stops too (nobody left, or only the surplus of the parts' midpoints over the
                 // whole's: not estimable). The row is withheld whole; `<k` would wrongly say the
                 // stratum itself is small.
-                guard tally.atRisk(at: h) >= k, h <= (tally.lastDay ?? -1) else {
-                    rows.append(keys + Array(repeating: .withheld, count: figures)); continue
-                }
+                // Also withheld: a horizon on which so many entries end that the parts' midpoints
+                // outgrow the whole's (a negative n_followed, as when every time piles up on the
+                // horizon day).
                 let through = tally.cumulative(through: h)
                 let followed = tally.total - through.events - through.competing - through.censored
+                guard tally.atRisk(at: h) >= k, h <= (tally.lastDay ?? -1), followed >= 0 else {
+                    rows.append(keys + Array(repeating: .withheld, count: figures)); continue
+                }
                 let estimate = km.value(at: h)
                 let cif = aj.value(at: h)
                 rows.append(keys + [.count(tally.total), .count(followed), .count(through.events), .count(through.censored),

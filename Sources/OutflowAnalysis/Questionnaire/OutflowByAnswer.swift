@@ -1,7 +1,10 @@
 // Outflow by answer (methods.md section 9): the cohort's cumulative incidence at every
 // horizon, stratified by the person's band on an item in wave 1, through the same
-// estimator and disclosure gate as outflow.csv. Entries without a wave-1 answer form
-// their own `no_answer` stratum so the strata still add up to the cohort.
+// estimator and disclosure gate as outflow.csv. So that an answer never comes after the
+// care it is meant to predict, it is a landmark analysis: from `L = index + landmarkDays`,
+// only wave-1 answers completed on or before L count, entries whose follow-up ended before
+// L are left out, and time is counted from L. Entries without a counted wave-1 answer form
+// their own `no_answer` stratum, so the strata add up to the entries followed to L.
 
 import OutflowCore
 
@@ -10,29 +13,42 @@ public enum OutflowByAnswer {
     public static let noAnswer = "no_answer"
 
     public static func table(cohort: Cohort, responses: [Response], items: [String], questionnaire: QuestionnaireTables,
-                             gate: CohortTables) -> PublishedTable {
-        table(cohort: cohort, bands: waveOneBands(responses, items: items, questionnaire: questionnaire), gate: gate)
+                             landmarkDays: Int, gate: CohortTables) -> PublishedTable {
+        table(measures(cohort: cohort, bands: waveOneBands(responses, items: items, questionnaire: questionnaire), landmarkDays: landmarkDays),
+              gate: gate)
     }
 
-    /// Each person's wave-1 band on each item, so the responses need not be kept for the table.
+    /// Each person's wave-1 band on each item (with the day it was answered), so the
+    /// responses need not be kept for the table.
     public static func waveOneBands(_ responses: [Response], items: [String], questionnaire: QuestionnaireTables)
         -> [(item: String, bands: PersonBands)] {
         items.map { ($0, questionnaire.firstBands(responses, item: $0, wave: 1)) }
     }
 
-    /// The unprotected measures per item and band, computed once for every gate.
-    public static func measures(cohort: Cohort, bands byItem: [(item: String, bands: PersonBands)]) -> [StratumMeasures] {
+    /// The unprotected measures per item and band from the landmark `index + landmarkDays`,
+    /// computed once for every gate.
+    public static func measures(cohort: Cohort, bands byItem: [(item: String, bands: PersonBands)], landmarkDays: Int) -> [StratumMeasures] {
+        // Entries followed to the landmark: follow-up (to the event or any other ending) did
+        // not end before it. Their time counts from the landmark.
+        let followed = cohort.entries.indices.filter { cohort.entries[$0].time >= landmarkDays }
+        func time(_ position: Int32) -> SurvivalTime {
+            let entry = cohort.entries[Int(position)]
+            return SurvivalTime(days: entry.time - landmarkDays, ending: entry.ending)
+        }
         var measures: [StratumMeasures] = []
         for (item, bands) in byItem {
             let order = Instrument.Band.allCases.map(\.rawValue) + [noAnswer]
             // Entry positions per band; the entries themselves are not copied.
             var groups: [String: [Int32]] = [:]
-            for (position, entry) in cohort.entries.enumerated() {
-                groups[bands[entry.episode.personId]?.rawValue ?? noAnswer, default: []].append(Int32(position))
+            for position in followed {
+                let entry = cohort.entries[position]
+                let person = entry.episode.personId
+                let counted = bands.completed(person).map { $0 <= entry.index + landmarkDays } ?? false
+                groups[counted ? bands[person]!.rawValue : noAnswer, default: []].append(Int32(position))
             }
             measures += order.compactMap { band -> StratumMeasures? in
                 guard let positions = groups[band] else { return nil }
-                let times = positions.lazy.map { cohort.entries[Int($0)].survivalTime }
+                let times = positions.lazy.map(time)
                 let days = times.reduce(0) { $0 + $1.days }
                 return StratumMeasures(stratum: Stratum(variable: item, value: band), entries: positions.count,
                                        kaplanMeier: KaplanMeier(times),
@@ -49,7 +65,7 @@ public enum OutflowByAnswer {
         gate.outflow(measures, name: "outflow_by_answer", keyColumns: ["item", "band"])
     }
 
-    public static func table(cohort: Cohort, bands byItem: [(item: String, bands: PersonBands)], gate: CohortTables) -> PublishedTable {
-        table(measures(cohort: cohort, bands: byItem), gate: gate)
+    public static func table(cohort: Cohort, bands byItem: [(item: String, bands: PersonBands)], landmarkDays: Int, gate: CohortTables) -> PublishedTable {
+        table(measures(cohort: cohort, bands: byItem, landmarkDays: landmarkDays), gate: gate)
     }
 }

@@ -162,19 +162,35 @@ public struct QuestionnaireTables: Sendable {
         for r in responses where r.wave == wave {
             guard !seen.contains(r.personId) else { continue }
             seen.insert(r.personId)
-            if let answer = r.answer(index), answer < table.count, let band = table[answer] { bands[r.personId] = band }
+            if let answer = r.answer(index), answer < table.count, let band = table[answer] { bands.set(r.personId, band, completed: r.completed) }
         }
         return bands
     }
 }
 
-/// A band per person id (a byte each), for the persons of one questionnaire table.
+/// A band per person id (a byte each), for the persons of one questionnaire table, with
+/// the day the banded response was completed (for the landmark of outflow by answer).
 public struct PersonBands: Sendable {
     /// `Band.allCases` index + 1 per person id; 0 for none.
     private var codes: [UInt8] = []
+    /// The completion day (Julian) of the banded response per person id; 0 when not given.
+    private var days: [Int32] = []
     public private(set) var count = 0
 
     public init() {}
+
+    /// Sets a person's band and the day the response that gave it was completed.
+    public mutating func set(_ person: Int, _ band: Instrument.Band?, completed: Day) {
+        self[person] = band
+        if person >= days.count { days += [Int32](repeating: 0, count: max(person + 1, days.count * 2) - days.count) }
+        days[person] = Int32(truncatingIfNeeded: completed.julian)
+    }
+
+    /// The day the response behind a person's band was completed; nil without a band or a day.
+    public func completed(_ person: Int) -> Day? {
+        guard self[person] != nil, person < days.count, days[person] != 0 else { return nil }
+        return Day(julian: Int(days[person]))
+    }
 
     public subscript(person: Int) -> Instrument.Band? {
         get { person >= 0 && person < codes.count && codes[person] > 0 ? Instrument.Band.allCases[Int(codes[person]) - 1] : nil }

@@ -39,6 +39,19 @@ public enum EndReason: Int, CaseIterable, Sendable {
     }
 }
 
+/// Sex as the BRP registers it (geslachtsaanduiding): man, vrouw, onbekend.
+public enum Sex: Int, CaseIterable, Sendable {
+    case m = 1, v = 2, x = 3
+
+    public var name: String {
+        switch self {
+        case .m: return "M"
+        case .v: return "V"
+        case .x: return "X"
+        }
+    }
+}
+
 /// iJw product categories (JZ020) and their built-in sets.
 public enum ProductCategory {
     /// Meaning and built-in set of every accepted code.

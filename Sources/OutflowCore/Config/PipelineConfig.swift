@@ -5,9 +5,9 @@
 
 import Foundation
 
-/// The four delivery sources of docs/delivery-contract.md.
+/// The delivery sources of docs/delivery-contract.md (population is optional).
 public enum SourceKind: String, CaseIterable, Sendable, Comparable {
-    case registrations, questionnaire, decisions, family
+    case registrations, questionnaire, decisions, family, population
 
     /// Snapshot sources deliver their full state each time; append sources add rows.
     public var isSnapshot: Bool { self != .questionnaire }
@@ -40,7 +40,8 @@ public struct CohortConfig: Sendable {
     public var priorCareDays = 0
     public var strata: [String] = ["role", "group_type", "organisation", "index_year"]
     /// The stratum variables a pipeline may name.
-    public static let knownStrata = ["role", "group_type", "organisation", "district", "index_year"]
+    public static let knownStrata = ["role", "group_type", "organisation", "district", "index_year",
+                                     "end_reason", "group_size", "children"]
     package init(index: IndexDate = .end, episodes: Episodes = .first, roles: [Role] = [.jongere, .opvoeder], ageLimit: Int = 18, excludeInCareAtIndex: Bool = true, priorCareDays: Int = 0, strata: [String] = ["role", "group_type", "organisation", "index_year"]) {
         self.index = index
         self.episodes = episodes
@@ -63,6 +64,22 @@ public struct OutcomeConfig: Sendable {
     public var historyFrom = Day(year: 2015, month: 1, day: 1)!
     public var beforeAfterWindowDays = 365
     public var byAnswer = ["can_move_on"]
+    /// Outflow by answer is a landmark analysis from `index + byAnswerLandmarkDays` (methods.md section 9).
+    public var byAnswerLandmarkDays = 30
+}
+
+/// The `comparison` block (methods.md section 11): kept for the comparison with matched
+/// children who did not take part; it needs the population source.
+public struct ComparisonConfig: Sendable, Equatable {
+    public var enabled = false
+    public var controlsPerEntry = 4
+    /// Orders the draw of controls: `HMAC-SHA256(seed, pseudo_id || day)`.
+    public var seed = "outflow"
+    package init(enabled: Bool = false, controlsPerEntry: Int = 4, seed: String = "outflow") {
+        self.enabled = enabled
+        self.controlsPerEntry = controlsPerEntry
+        self.seed = seed
+    }
 }
 
 /// One questionnaire wave and its offset from the index date.
@@ -108,6 +125,7 @@ public struct PipelineConfig: Sendable {
     public var groupTypes = ["opvoedgroep", "kopp-kov", "scheiding", "jongerengroep", "sociale-vaardigheden"]
     public var cohort = CohortConfig()
     public var outcome = OutcomeConfig()
+    public var comparison = ComparisonConfig()
     public var waves = [WaveConfig(wave: 1, offsetDays: 0), WaveConfig(wave: 2, offsetDays: 182), WaveConfig(wave: 3, offsetDays: 365)]
     public var disclosure = DisclosureConfig()
     public var instrument: Instrument?
@@ -126,7 +144,7 @@ public struct PipelineConfig: Sendable {
         let json = try JSONObject.parse(file: rawPath)
         try json.rejectUnknownKeys(["name", "database", "inbox", "output", "sources", "maxRejectShare",
                                     "minSnapshotShare", "keepRuns", "groupTypes", "cohort", "outcome",
-                                    "questionnaire", "disclosure", "csv"])
+                                    "comparison", "questionnaire", "disclosure", "csv"])
         let folder = (path as NSString).deletingLastPathComponent
         func resolve(_ p: String) -> String {
             URL(fileURLWithPath: p, relativeTo: URL(fileURLWithPath: folder, isDirectory: true)).standardizedFileURL.path
@@ -173,6 +191,7 @@ public struct PipelineConfig: Sendable {
         }
         try config.readCohort(json.object("cohort"))
         try config.readOutcome(json.object("outcome"))
+        try config.readComparison(json.object("comparison"))
         try config.readQuestionnaire(json.object("questionnaire"))
         try config.readDisclosure(json.object("disclosure"))
         try config.readCSV(json.object("csv"))
@@ -213,7 +232,8 @@ public struct PipelineConfig: Sendable {
 
     private mutating func readOutcome(_ json: JSONObject?) throws {
         guard let json else { return }
-        try json.rejectUnknownKeys(["eventDate", "productCategories", "horizonsDays", "historyFrom", "beforeAfterWindowDays", "byAnswer"])
+        try json.rejectUnknownKeys(["eventDate", "productCategories", "horizonsDays", "historyFrom", "beforeAfterWindowDays", "byAnswer",
+                                    "byAnswerLandmarkDays"])
         if let s = try json.string("eventDate") {
             guard let v = OutcomeConfig.EventDate(rawValue: s) else { throw json.fail("eventDate", "must be \"start_date\" or \"decision_date\"") }
             outcome.eventDate = v
@@ -252,6 +272,25 @@ public struct PipelineConfig: Sendable {
             }
             outcome.byAnswer = items
         }
+        outcome.byAnswerLandmarkDays = try json.int("byAnswerLandmarkDays") ?? outcome.byAnswerLandmarkDays
+        guard outcome.byAnswerLandmarkDays >= 0 else { throw json.fail("byAnswerLandmarkDays", "must not be negative") }
+    }
+
+    /// `comparison`: on by default when the population source is configured, an error
+    /// when asked for without it.
+    private mutating func readComparison(_ json: JSONObject?) throws {
+        let hasPopulation = self.sources[.population] != nil
+        comparison.enabled = hasPopulation
+        guard let json else { return }
+        try json.rejectUnknownKeys(["enabled", "controlsPerEntry", "seed"])
+        comparison.enabled = try json.bool("enabled") ?? hasPopulation
+        if comparison.enabled && !hasPopulation {
+            throw json.fail("enabled", "needs the population source (sources.population)")
+        }
+        comparison.controlsPerEntry = try json.int("controlsPerEntry") ?? comparison.controlsPerEntry
+        guard (1...100).contains(comparison.controlsPerEntry) else { throw json.fail("controlsPerEntry", "must be between 1 and 100") }
+        comparison.seed = try json.string("seed") ?? comparison.seed
+        guard !comparison.seed.isEmpty else { throw json.fail("seed", "must not be empty") }
     }
 
     private mutating func readQuestionnaire(_ json: JSONObject?) throws {

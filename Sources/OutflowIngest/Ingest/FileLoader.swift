@@ -87,6 +87,7 @@ package struct FileLoader {
         case .decisions: return try load(DecisionRows.self, path: path, name: name, source: source, fingerprint: fingerprint, pending: pending)
         case .family: return try load(FamilyRows.self, path: path, name: name, source: source, fingerprint: fingerprint, pending: pending)
         case .questionnaire: return try load(QuestionnaireRows.self, path: path, name: name, source: source, fingerprint: fingerprint, pending: pending)
+        case .population: return try load(PopulationRows.self, path: path, name: name, source: source, fingerprint: fingerprint, pending: pending)
         }
     }
 

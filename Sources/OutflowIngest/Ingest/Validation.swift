@@ -147,6 +147,7 @@ public enum Validation {
         case .questionnaire: return QuestionnaireRows.columns(for: config)
         case .decisions: return DecisionRows.columns(for: config)
         case .family: return FamilyRows.columns(for: config)
+        case .population: return PopulationRows.columns(for: config)
         }
     }
 

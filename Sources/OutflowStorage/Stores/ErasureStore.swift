@@ -28,6 +28,7 @@ package struct ErasureStore {
         ("stg_registration", "person_id = ?1"),
         ("stg_decision", "person_id = ?1"),
         ("stg_family", "parent_id = ?1 OR child_id = ?1"),
+        ("stg_population", "person_id = ?1 OR parent1_id = ?1 OR parent2_id = ?1"),
         ("mart_cohort_entry", "person_id = ?1"),
         ("person", "person_id = ?1"),
     ]

@@ -1,4 +1,5 @@
-// The snapshot staging tables (`stg_registration`, `stg_family`, `stg_decision`) as they
+// The snapshot staging tables (`stg_registration`, `stg_family`, `stg_decision`,
+// `stg_population`) as they
 // stood on a cut-off date: the row versions whose validity interval holds that day. The
 // link stage streams a million rows through these scans, so each hands its rows to a
 // closure one at a time, as a small typed value read straight from SQLite's row buffer;
@@ -19,6 +20,7 @@ package struct InForceStore {
         case registration = "stg_registration"
         case decision = "stg_decision"
         case family = "stg_family"
+        case population = "stg_population"
     }
 
     /// A row version in force on day `?1`: valid from on or before it and not ended by it.
@@ -51,6 +53,8 @@ package struct InForceStore {
         package let start: Day
         package let end: Day?
         package let birthYear: Int?
+        /// The `end_reason` code (1-4), nil when not delivered.
+        package let endReason: Int?
 
         fileprivate init(_ row: Row) throws {
             self.row = row
@@ -59,6 +63,7 @@ package struct InForceStore {
             start = try row.day(6, table: Table.registration.rawValue)
             end = try row.optionalDay(7, table: Table.registration.rawValue)
             birthYear = row.optionalInt(8)
+            endReason = row.optionalInt(9)
         }
 
         package var groupId: String { row.string(1) }
@@ -74,7 +79,7 @@ package struct InForceStore {
     /// Hands every registration episode in force at `asOf` to `body`, in table order.
     package func registrations(asOf: Day, _ body: (Registration) throws -> Void) throws {
         let statement = try db.prepare("""
-            SELECT person_id, group_id, group_type, organisation, district, role, start_day, end_day, birth_year
+            SELECT person_id, group_id, group_type, organisation, district, role, start_day, end_day, birth_year, end_reason
             FROM stg_registration WHERE \(Self.inForce)
             """)
         try statement.bind(asOf.julian, at: 1)
@@ -99,6 +104,52 @@ package struct InForceStore {
             try body(FamilyLink(parentId: try row.personId(0, table: table), childId: try row.personId(1, table: table),
                                 childBirthYear: row.optionalInt(2)))
         }
+    }
+
+    // MARK: - Population
+
+    /// A resident of the population source in force, valid only inside the closure it is
+    /// handed to; the district is read on demand.
+    package struct Resident {
+        private let row: Row
+        package let personId: Int32
+        package let birthYear: Int
+        /// 1-12, nil when not delivered.
+        package let birthMonth: Int?
+        /// The `sex` code (1 M, 2 V, 3 X), nil when not delivered.
+        package let sex: Int?
+        package let registeredFrom: Day?
+        package let registeredUntil: Day?
+        package let died: Day?
+        package let parent1Id: Int32?
+        package let parent2Id: Int32?
+
+        fileprivate init(_ row: Row) throws {
+            let table = Table.population.rawValue
+            self.row = row
+            personId = try row.personId(0, table: table)
+            birthYear = row.int(1)
+            birthMonth = row.optionalInt(2)
+            sex = row.optionalInt(3)
+            registeredFrom = try row.optionalDay(5, table: table)
+            registeredUntil = try row.optionalDay(6, table: table)
+            died = try row.optionalDay(7, table: table)
+            parent1Id = row.isNull(8) ? nil : try row.personId(8, table: table)
+            parent2Id = row.isNull(9) ? nil : try row.personId(9, table: table)
+        }
+
+        package var district: String? { row.text(4) }
+    }
+
+    /// Hands every resident of the population snapshot in force at `asOf` to `body`, in table order.
+    package func residents(asOf: Day, _ body: (Resident) throws -> Void) throws {
+        let statement = try db.prepare("""
+            SELECT person_id, birth_year, birth_month, sex, district, registered_from, registered_until, died_day,
+                   parent1_id, parent2_id
+            FROM stg_population WHERE \(Self.inForce)
+            """)
+        try statement.bind(asOf.julian, at: 1)
+        while let row = try statement.step() { try body(try Resident(row)) }
     }
 
     // MARK: - Decisions

@@ -11,6 +11,7 @@ package enum StagingTable: String, Sendable, CaseIterable {
     case decision = "stg_decision"
     case family = "stg_family"
     case questionnaire = "stg_questionnaire"
+    case population = "stg_population"
 
     /// The columns that identify a row across snapshot versions, in the order a
     /// `SnapshotRow` binds them (empty for the append-only questionnaire).
@@ -20,6 +21,7 @@ package enum StagingTable: String, Sendable, CaseIterable {
         case .decision: return ["decision_id"]
         case .family: return ["parent_id", "child_id"]
         case .questionnaire: return []
+        case .population: return ["person_id"]
         }
     }
 }
@@ -188,5 +190,59 @@ extension StagedFamilyLink: SnapshotRow {
         try s.bind(parentId, at: 1)
         try s.bind(childId, at: 2)
         try s.bind(hash, at: 3)
+    }
+}
+
+/// One checked resident (a child of the population register) for `stg_population`.
+package struct StagedPopulation: Sendable {
+    package var personId: Int, birthYear: Int, birthMonth: Int?, sex: Sex?, district: String?
+    package var registeredFrom: Day?, registeredUntil: Day?, died: Day?, parent1Id: Int?, parent2Id: Int?, hash: Int
+
+    /// A resident with its row hash (the version comparison's fingerprint of every column).
+    package init(personId: Int, birthYear: Int, birthMonth: Int?, sex: Sex?, district: String?, registeredFrom: Day?,
+                 registeredUntil: Day?, died: Day?, parent1Id: Int?, parent2Id: Int?, hash: Int) {
+        self.personId = personId
+        self.birthYear = birthYear
+        self.birthMonth = birthMonth
+        self.sex = sex
+        self.district = district
+        self.registeredFrom = registeredFrom
+        self.registeredUntil = registeredUntil
+        self.died = died
+        self.parent1Id = parent1Id
+        self.parent2Id = parent2Id
+        self.hash = hash
+    }
+}
+
+extension StagedPopulation: SnapshotRow {
+    package static let table = StagingTable.population
+    package static let insertHead = """
+        INSERT INTO stg_population (file_id, person_id, birth_year, birth_month, sex, district, registered_from,
+            registered_until, died_day, parent1_id, parent2_id, row_hash, valid_from) VALUES
+        """
+    package static let columnCount = 13
+
+    /// Binds the row's 13 columns after `o`.
+    package func bind(to s: Statement, at o: Int, fileId: Int, validFrom: Int?) throws {
+        try s.bind(fileId, at: o + 1)
+        try s.bind(personId, at: o + 2)
+        try s.bind(birthYear, at: o + 3)
+        try s.bind(birthMonth, at: o + 4)
+        try s.bind(sex?.rawValue, at: o + 5)
+        try s.bind(district, at: o + 6)
+        try s.bind(registeredFrom?.julian, at: o + 7)
+        try s.bind(registeredUntil?.julian, at: o + 8)
+        try s.bind(died?.julian, at: o + 9)
+        try s.bind(parent1Id, at: o + 10)
+        try s.bind(parent2Id, at: o + 11)
+        try s.bind(hash, at: o + 12)
+        try s.bind(validFrom, at: o + 13)
+    }
+
+    /// Binds the key column and the row hash.
+    package func bindVersion(to s: Statement) throws {
+        try s.bind(personId, at: 1)
+        try s.bind(hash, at: 2)
     }
 }

@@ -62,6 +62,18 @@ package final class FamilyStaging: SnapshotStaging {
     package func finish() throws { try batch.finish() }
 }
 
+/// Inserts one file's residents into `stg_population`.
+package final class PopulationStaging: SnapshotStaging {
+    private let batch: BatchInsert<StagedPopulation>
+
+    /// A writer for the file `fileId`, its rows valid from `validFrom`.
+    package init(db: Database, fileId: Int, validFrom: Int?) { batch = BatchInsert(db: db, fileId: fileId, validFrom: validFrom) }
+    /// Queues one resident.
+    package func insert(_ row: StagedPopulation) throws { try batch.add(row) }
+    /// Inserts the residents still queued.
+    package func finish() throws { try batch.finish() }
+}
+
 /// Inserts questionnaire responses into `stg_questionnaire`, their answers packed by the
 /// item positions of `ref_item`.
 package final class QuestionnaireStaging {

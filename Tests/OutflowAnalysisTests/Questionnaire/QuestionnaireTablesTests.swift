@@ -130,13 +130,49 @@ struct QuestionnaireTablesTests {
         let responses = (1...12).map { Self.response($0, .opvoeder, wave: 1, ["at_ease": 5]) }
             + (13...24).map { Self.response($0, .opvoeder, wave: 1, ["at_ease": 1]) }
         let questionnaire = QuestionnaireTables(instrument: Self.instrument, waves: Self.waves, protection: .off)
+        // Answers on day 10 after the index count at the landmark of 30 days; times count from it.
         let table = OutflowByAnswer.table(cohort: cohort, responses: responses, items: ["at_ease"], questionnaire: questionnaire,
-                                          gate: CohortTables(protection: .off, horizons: [100], gridDays: 30))
+                                          landmarkDays: 30, gate: CohortTables(protection: .off, horizons: [70], gridDays: 30))
         #expect(table.rows.map { $0.prefix(6).map(\.csv) } == [
-            ["at_ease", "disagree", "100", "12", "12", "0"],
-            ["at_ease", "agree", "100", "12", "9", "3"],
-            ["at_ease", "no_answer", "100", "6", "6", "0"],
+            ["at_ease", "disagree", "70", "12", "12", "0"],
+            ["at_ease", "agree", "70", "12", "9", "3"],
+            ["at_ease", "no_answer", "70", "6", "6", "0"],
         ])
         #expect(table.rows[1][7].csv == "0.2500")
+    }
+
+    @Test func outflowByAnswerIsALandmarkAnalysis() {
+        // Index D, landmark 30 days (L = D + 30). Follow-up: 1 ends on day 10 (event) and 2 on
+        // day 29: left out. 3 has care on day 30 (T = 0 from L), answered on day 5: agree.
+        // 4 answered on day 30 (counts), censored on day 100 (T = 70). 5 answered on day 31,
+        // after L: no_answer, censored on day 80 (T = 50). 6 never answered and reaches the age
+        // limit on day 200 (T = 170, competing).
+        let d = Self.day
+        func entry(_ p: Int, _ time: Int, _ reason: CensorReason?) -> CohortEntry {
+            CohortEntry(episode: Episode(personId: p, groupId: "G", groupType: "t", organisation: "o", role: .jongere, start: d - 60, end: d),
+                        index: d, subjects: [p], ageLimitDay: nil, followUpEnd: d + time, time: time,
+                        eventDay: reason == nil ? d + time : nil, censorReason: reason)
+        }
+        let cohort = Cohort(entries: [entry(1, 10, nil), entry(2, 29, .endOfData), entry(3, 30, nil), entry(4, 100, .endOfData),
+                                      entry(5, 80, .movedOut), entry(6, 200, .ageLimit)], attrition: [], inCareAtIndex: 0)
+        let answered = [(1, 1), (2, 1), (3, 5), (4, 30), (5, 31)].map { p, day in
+            Response(personId: p, role: .jongere, wave: 1, completed: d + day, answers: ["at_ease": 5], instrument: Self.instrument)
+        }
+        let questionnaire = QuestionnaireTables(instrument: Self.instrument, waves: Self.waves, protection: .off)
+        let bands = OutflowByAnswer.waveOneBands(answered, items: ["at_ease"], questionnaire: questionnaire)
+        #expect(bands[0].bands.completed(4) == d + 30 && bands[0].bands.completed(6) == nil)
+        let measures = OutflowByAnswer.measures(cohort: cohort, bands: bands, landmarkDays: 30)
+        #expect(measures.map { "\($0.stratum.value) \($0.entries)" } == ["agree 2", "no_answer 2"])
+        #expect(measures[1].tally == SurvivalTally([SurvivalTime(days: 50, ending: .censored), SurvivalTime(days: 170, ending: .competing)]))
+        let table = OutflowByAnswer.table(measures, gate: CohortTables(protection: .off, horizons: [0, 60], gridDays: 30))
+        #expect(table.rows.map { $0.prefix(7).map(\.csv) } == [
+            ["at_ease", "agree", "0", "2", "1", "1", "0"],
+            ["at_ease", "agree", "60", "2", "1", "1", "0"],
+            ["at_ease", "no_answer", "0", "2", "2", "0", "0"],
+            ["at_ease", "no_answer", "60", "2", "1", "0", "1"],
+        ])
+        // Without a landmark every entry counts from its index date, and 5's answer after it does not.
+        let zero = OutflowByAnswer.measures(cohort: cohort, bands: bands, landmarkDays: 0)
+        #expect(zero.map { "\($0.stratum.value) \($0.entries)" } == ["no_answer 6"])
     }
 }

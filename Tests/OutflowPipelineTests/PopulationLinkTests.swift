@@ -1,0 +1,91 @@
+// The population source in the link stage: its parents are family links (a caregiver
+// without any family-source row still has children), its birth month places the age limit,
+// and its moving-out and death dates end follow-up, read back from mart_cohort_entry.
+
+import Foundation
+import Testing
+import OutflowCore
+import OutflowCSV
+import OutflowStorage
+import OutflowIngest
+import OutflowAnalysis
+import OutflowPipeline
+import OutflowTestSupport
+
+struct PopulationLinkTests {
+    static let registrationHeader = "pseudo_id;group_id;group_type;organisation;role;start_date;end_date;end_reason;birth_year;district;key_id"
+
+    static func deliver(_ ws: Workspace) throws {
+        try ws.deliver("registraties_2025-03-31.csv", """
+            \(registrationHeader)
+            \(P(1));G1;opvoedgroep;Org;opvoeder;2023-11-01;2024-01-10;afgerond;1985;Zuid;1a2b3c4d
+            \(P(2));G2;jongerengroep;Org;jongere;2023-11-01;2024-01-10;afgerond;2010;Zuid;1a2b3c4d
+            \(P(3));G2;jongerengroep;Org;jongere;2023-11-01;2024-01-10;voortijdig;2010;Zuid;1a2b3c4d
+            \(P(4));G2;jongerengroep;Org;jongere;2023-11-01;2024-01-10;afgerond;2010;Zuid;1a2b3c4d
+
+            """)
+        try ws.deliver("beschikkingen_2025-03-31.csv", """
+            \(Workspace.decisionHeader)
+            \(P(11)),D1,2024-04-20,2024-05-01,,45,,,0344,,1a2b3c4d
+            \(P(4)),D2,2024-04-20,2024-05-01,,45,,,0344,,1a2b3c4d
+
+            """)
+        try ws.deliver("bevolking_2025-03-31.csv", """
+            \(Workspace.populationHeader)
+            \(P(11)),2012,4,V,Oost,,,,\(P(1)),,1a2b3c4d
+            \(P(1)),1985,3,V,Oost,,,2024-04-01,,,1a2b3c4d
+            \(P(2)),2007,2,M,Oost,,,,,,1a2b3c4d
+            \(P(3)),2010,8,M,Oost,,2024-06-01,,,,1a2b3c4d
+
+            """)
+    }
+
+    static func entries(_ ws: Workspace) throws -> [String] {
+        try ws.open().query("""
+            SELECT substr(p.pseudo_id, 64), e.subject_count, e.time_days, e.event, coalesce(e.censor_reason, 'event'), date(e.follow_up_end)
+            FROM mart_cohort_entry e JOIN person p USING (person_id) ORDER BY p.pseudo_id
+            """) { row in (0..<6).map { row.string($0) }.joined(separator: " ") }
+    }
+
+    @Test func parentsMovesDeathsAndBirthMonthsReachTheCohort() throws {
+        let ws = try Workspace(population: true)
+        try Self.deliver(ws)
+        let result = try ws.job()
+        #expect(result.folder != nil)
+        let index = Day(parsing: "2024-01-10")!
+        #expect(try Self.entries(ws) == [
+            // The caregiver's child comes from the population's parent column; the caregiver
+            // dies before the child's care starts: a competing event on the caregiver's own date.
+            "1 1 \(Day(parsing: "2024-04-01")! - index) 0 died 2024-04-01",
+            // Born February 2007: 18 on 2025-02-01 (the registration's 2010 gives way).
+            "2 1 \(Day(parsing: "2025-02-01")! - index) 0 age_limit 2025-02-01",
+            "3 1 \(Day(parsing: "2024-06-01")! - index) 0 moved_out 2024-06-01",
+            // Not in the population: the registration's birth year, no move known.
+            "4 1 \(Day(parsing: "2024-05-01")! - index) 1 event 2025-03-31",
+        ])
+        // The audit: who of the participants and of the decisions' children the population holds.
+        let audit = try JSONSerialization.jsonObject(with: Data(try ws.read("restricted/audit.json").utf8)) as! [String: Any]
+        let rates = Dictionary(uniqueKeysWithValues: (audit["matchRates"] as! [[String: Any]]).map {
+            ($0["name"] as! String, "\($0["linked"]!) \($0["unlinked"]!)")
+        })
+        #expect(rates["youth_in_population"] == "2 1")
+        #expect(rates["children_in_population"] == "1 0")
+        #expect(rates["decisions_in_population"] == "1 1")
+        #expect(rates["caregivers_with_children"] == "1 0")
+        let sources = (audit["sources"] as! [[String: Any]]).map { "\($0["source"]!) \($0["rowsInForce"]!) \($0["persons"]!)" }
+        #expect(sources.contains("population 4 4"))
+    }
+
+    @Test func withoutThePopulationSourceNobodyMovesAndLimitsFallOnTheFirstOfJuly() throws {
+        let ws = try Workspace()
+        try Self.deliver(ws)
+        _ = try ws.job()
+        let index = Day(parsing: "2024-01-10")!
+        // Caregiver 1 has no family link without the population source: excluded.
+        #expect(try Self.entries(ws) == [
+            "2 1 \(Day(parsing: "2025-03-31")! - index) 0 end_of_data 2025-03-31",
+            "3 1 \(Day(parsing: "2025-03-31")! - index) 0 end_of_data 2025-03-31",
+            "4 1 \(Day(parsing: "2024-05-01")! - index) 1 event 2025-03-31",
+        ])
+    }
+}
