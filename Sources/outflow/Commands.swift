@@ -77,7 +77,8 @@ public enum CommandLineInterface {
             return ExitStatus.usage.rawValue
         } catch {
             let status = CommandEntries.exitStatus(of: error)
-            Log.stderr("outflow \(spec.name): \(error)")
+            // One line, whatever a file or column name in the message holds.
+            Log.stderr(OneLine.escape("outflow \(spec.name): \(error)"))
             return status.rawValue
         }
     }

@@ -64,7 +64,8 @@ public struct FileRejection: Error, Sendable, CustomStringConvertible {
         self.detail = detail
     }
 
+    /// One line, whatever the file or column names hold (line breaks are escaped).
     public var description: String {
-        "\(file): " + (row.map { "row \($0): " } ?? "") + detail + " [\(reason.rawValue)]"
+        OneLine.escape("\(file): " + (row.map { "row \($0): " } ?? "") + detail + " [\(reason.rawValue)]")
     }
 }
