@@ -70,6 +70,9 @@ public struct Job {
                 ingest = try stages.run("ingest", rows: { $0.rowsLoaded }) {
                     try Ingest(db: db, config: config, runId: runId).run(checkpoint: options.kind == .ingest) { outcome in
                         if outcome.isNew { log.info("ingest", "\(outcome.fileName): \(outcome.status.rawValue), \(outcome.rowsRead) read, \(outcome.accepted) accepted, \(outcome.quarantined) quarantined") }
+                        if let first = outcome.duplicateOf, !outcome.isNew {
+                            log.info("ingest", "\(outcome.fileName): duplicate_of \(first): the same bytes were delivered as \(first); not read again")
+                        }
                     }
                 }
                 if let refused = ingest.rejectedNow.first {
@@ -130,10 +133,17 @@ public struct Job {
         }
     }
 
-    /// Every registry file, with its status as seen by this run.
+    /// Every registry file, with its status as seen by this run, then the files this run
+    /// found with the bytes of another (`duplicate_of`).
     package static func inputs(registry: [FileRegistry.Entry], ingest: IngestReport, runId: String) -> [FileOutcome] {
         let handledNow = Set(ingest.files.filter(\.isNew).map(\.sha256))
         return registry.map { $0.outcome(loadedNow: handledNow.contains($0.sha256)) }
+            + ingest.files.filter { $0.duplicateOf != nil }.map { file in
+                var duplicate = file
+                duplicate.status = .duplicate
+                duplicate.isNew = false
+                return duplicate
+            }
     }
 
     /// The exit status an error maps to.

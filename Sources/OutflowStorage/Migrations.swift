@@ -19,6 +19,7 @@ public enum Migrations {
         Migration(version: 2, name: "marts and run log", sql: Schema.v2),
         Migration(version: 3, name: "answers packed per response", sql: Schema.v3),
         Migration(version: 4, name: "inbox digests", sql: Schema.v4),
+        Migration(version: 5, name: "delivered columns, refused names, retries", sql: Schema.v5),
     ]
 
     /// Applies every migration the database has not recorded yet.

@@ -19,6 +19,10 @@ public struct ValidationFindings: Sendable {
 public enum Validation {
     /// Trial-loads `file` into `db`, which must not be the production database.
     public static func validate(file: String, source: SourceKind, config: PipelineConfig, db: Database, maxListed: Int = 20) throws -> ValidationFindings {
+        if let refusal = FileRejection.forName(path: file) {
+            let text = ["file: \((file as NSString).lastPathComponent)", "source: \(source.rawValue)", "verdict: refused: \(refusal)"]
+            return ValidationFindings(wouldLoad: false, text: text.joined(separator: "\n") + "\n")
+        }
         guard FileManager.default.isReadableFile(atPath: file) else {
             throw OutflowError(.usage, "\(file): no such file or not readable")
         }
