@@ -19,6 +19,12 @@ public struct Manifest {
     public var finishedAt: String
     public var inputs: [FileOutcome]
     public var stages: [StageRecord]
+    /// The questionnaire instrument file and its SHA-256, when the pipeline names one.
+    public var instrument: (path: String, sha256: String)?
+    /// Changes to the database that come from no delivery: persons on the erasure list and
+    /// retries of refused files (a run whose deliveries are unchanged still republishes after them).
+    public var erasures: Int?
+    public var retries: Int?
 
     public func json() -> JSONValue {
         var pairs: [(String, JSONValue)] = [
@@ -27,6 +33,7 @@ public struct Manifest {
             ("command", .string(command)),
             ("pipeline", .object([("path", .string(pipelinePath)), ("sha256", .string(pipelineSHA256))])),
         ]
+        if let instrument { pairs.append(("instrument", .object([("path", .string(instrument.path)), ("sha256", .string(instrument.sha256))]))) }
         pairs += [
             ("asOf", .from(asOf?.iso)),
             ("status", .string(status)),
@@ -35,6 +42,9 @@ public struct Manifest {
             ("finishedAt", .string(finishedAt)),
             ("inputs", .array(inputs.map(Self.input))),
         ]
+        if erasures != nil || retries != nil {
+            pairs.append(("database", .object([("erasures", .from(erasures)), ("retries", .from(retries))])))
+        }
         pairs.append(("stages", .array(stages.map { stage in
             .object([
                 ("name", .string(stage.name)),
