@@ -16,11 +16,30 @@ public enum CommandEntries {
         MemoryTuning.prepareProcess()
     }
 
-    /// `run`, `ingest`, `report` and `audit`: one job on a pipeline. Returns the summary line.
-    public static func job(_ kind: JobOptions.Kind, pipeline: String, asOf: Day?, output: String?, verbose: Bool) throws -> String {
+    /// `run`, `ingest`, `report` and `audit`: one job on a pipeline. Returns the lines to
+    /// print: a warning per unresolved refusal, then the summary. `force` publishes even when
+    /// nothing changed since `latest`; `pruneLogs` names the nightly wrapper's log folder,
+    /// whose `outflow-*.log` files older than `logRetentionDays` are removed.
+    public static func job(_ kind: JobOptions.Kind, pipeline: String, asOf: Day?, output: String?, verbose: Bool,
+                           force: Bool = false, pruneLogs: String? = nil) throws -> String {
         let config = try PipelineConfig.load(path: pipeline)
-        let options = JobOptions(kind: kind, asOf: asOf, output: output, verbose: verbose)
-        return try Job(config: config, options: options).run().summary
+        if let pruneLogs { LogRetention.prune(folder: pruneLogs, days: config.logRetentionDays) }
+        var options = JobOptions(kind: kind, asOf: asOf, output: output, verbose: verbose)
+        options.force = force
+        let result = try Job(config: config, options: options).run()
+        return (result.warnings + [result.summary]).joined(separator: "\n")
+    }
+
+    /// `retry`: judges a refused file again and loads it when it passes now (exit 65 when it
+    /// is refused again). Returns the summary line.
+    public static func retry(pipeline: String, file: String, accepting: [FileReason]) throws -> String {
+        let config = try PipelineConfig.load(path: pipeline)
+        return try Retry(config: config, user: Retry.currentUser()).run(file: file, accepting: Set(accepting))
+    }
+
+    /// `status`: the state of a pipeline, for an operator or a monitoring check.
+    public static func status(pipeline: String) throws -> PipelineStatus {
+        try PipelineStatus.read(config: try PipelineConfig.load(path: pipeline))
     }
 
     /// `validate`: a trial load of one delivery into a private copy of the database (read in

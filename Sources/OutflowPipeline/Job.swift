@@ -17,6 +17,8 @@ public struct JobOptions: Sendable {
     public var asOf: Day?
     public var output: String?
     public var verbose = false
+    /// `run --force`: publish even when nothing changed since the run `latest` points to.
+    public var force = false
     /// The clock's today, for freshness checks (tests set it).
     public var today: Day = Clock.today()
 
@@ -35,6 +37,10 @@ public struct JobResult: Sendable {
     public var folder: String?
     public var ingest: IngestReport
     public var summary: String
+    /// One warning line per unresolved refusal (printed before the summary).
+    public var warnings: [String] = []
+    /// True when the run published nothing: nothing changed since the run `latest` points to.
+    public var unchanged = false
 }
 
 /// Runs one job against a pipeline.
@@ -70,6 +76,9 @@ public struct Job {
                 ingest = try stages.run("ingest", rows: { $0.rowsLoaded }) {
                     try Ingest(db: db, config: config, runId: runId).run(checkpoint: options.kind == .ingest) { outcome in
                         if outcome.isNew { log.info("ingest", "\(outcome.fileName): \(outcome.status.rawValue), \(outcome.rowsRead) read, \(outcome.accepted) accepted, \(outcome.quarantined) quarantined") }
+                        if let first = outcome.duplicateOf, !outcome.isNew {
+                            log.info("ingest", "\(outcome.fileName): duplicate_of \(first): the same bytes were delivered as \(first); not read again")
+                        }
                     }
                 }
                 if let refused = ingest.rejectedNow.first {
@@ -78,13 +87,29 @@ public struct Job {
                 }
                 try Freshness.check(db: db, config: config, today: options.today)
             }
+            let warnings = try FileRegistry(db: db).unresolvedRefusals().map { Log.line(.warning, "ingest", $0.warning) }
             if options.kind == .ingest {
                 try runLog.finish(runId: runId, status: "ingested", exit: 0, asOf: nil)
                 let loaded = ingest.files.filter { $0.isNew && $0.status == .loaded }
                 return JobResult(runId: runId, asOf: nil, folder: nil, ingest: ingest,
-                                 summary: "ingested \(loaded.count) new files, \(ingest.rowsLoaded) rows")
+                                 summary: "ingested \(loaded.count) new files, \(ingest.rowsLoaded) rows", warnings: warnings)
             }
             let asOf = try CutOff.resolve(db: db, requested: options.asOf)
+            let inputs = Self.inputs(registry: try FileRegistry(db: db).entries(), ingest: ingest, runId: runId)
+            var manifest = Manifest(runId: runId, command: options.kind.rawValue, pipelinePath: config.path,
+                                    pipelineSHA256: config.sha256, asOf: asOf, status: "published", exitStatus: 0,
+                                    startedAt: startedAt, finishedAt: startedAt, inputs: inputs, stages: [])
+            manifest.instrument = config.sources[.questionnaire]?.instrumentPath.map { ($0, (try? SHA256.hexDigest(ofFileAt: $0)) ?? "") }
+            manifest.erasures = try ErasureStore(db: db).listedCount()
+            manifest.retries = try RetryLogStore(db: db).entries().count
+            // An idle night: the deliveries, pipeline, instrument and cut-off of `latest`.
+            if options.kind == .run, !options.force, let latest = BuiltFrom.latest(output: output),
+               let now = BuiltFrom(manifest), now.isSameBuild(as: latest) {
+                try db.checkpoint()
+                try runLog.finish(runId: runId, status: "unchanged", exit: 0, asOf: asOf)
+                return JobResult(runId: runId, asOf: asOf, folder: nil, ingest: ingest,
+                                 summary: "no new deliveries; latest unchanged (run \(latest.runId))", warnings: warnings, unchanged: true)
+            }
             let folder = try RunFolder(output: output, runId: runId)
             do {
                 // A run copies the load's WAL into the database file on its own connection while
@@ -97,18 +122,14 @@ public struct Job {
                 defer { _ = try? checkpoint?.wait() }
                 let analysis = try Analysis(db: db, config: config, asOf: asOf, runId: runId)
                     .run(stages: &stages, analyst: options.kind != .audit)
-                let registry = try FileRegistry(db: db).entries()
-                let inputs = Self.inputs(registry: registry, ingest: ingest, runId: runId)
+                let refusals = try FileRegistry(db: db).unresolvedRefusals()
                 try stages.run("publish", rows: { $0 }) { () -> Int in
-                    let files = try Publication(config: config, runId: runId, asOf: asOf, inputs: inputs, db: db).files(analysis)
+                    let files = try Publication(config: config, runId: runId, asOf: asOf, inputs: inputs, db: db, refusals: refusals).files(analysis)
                     for file in files { try folder.write(file.name, file.content, restricted: file.restricted) }
                     return files.count
                 }
-                let manifest = Manifest(runId: runId, command: options.kind.rawValue, pipelinePath: config.path,
-                                        pipelineSHA256: config.sha256, asOf: asOf, status: "published", exitStatus: 0,
-                                        startedAt: startedAt, finishedAt: Clock.timestamp(),
-                                        inputs: inputs,
-                                        stages: stages.records)
+                manifest.finishedAt = Clock.timestamp()
+                manifest.stages = stages.records
                 try folder.write("manifest.json", manifest.json().encoded())
                 if let checkpoint {
                     _ = try? checkpoint.wait()   // a head start only: the checkpoint below does what it left
@@ -118,7 +139,7 @@ public struct Job {
                 RunFolder.prune(output: output, keep: config.keepRuns, current: runId)
                 try runLog.finish(runId: runId, status: "published", exit: 0, asOf: asOf)
                 return JobResult(runId: runId, asOf: asOf, folder: path, ingest: ingest,
-                                 summary: "published \(path) (as of \(asOf.iso))")
+                                 summary: "published \(path) (as of \(asOf.iso))", warnings: warnings)
             } catch {
                 folder.discard()
                 throw error
@@ -130,10 +151,17 @@ public struct Job {
         }
     }
 
-    /// Every registry file, with its status as seen by this run.
+    /// Every registry file, with its status as seen by this run, then the files this run
+    /// found with the bytes of another (`duplicate_of`).
     package static func inputs(registry: [FileRegistry.Entry], ingest: IngestReport, runId: String) -> [FileOutcome] {
         let handledNow = Set(ingest.files.filter(\.isNew).map(\.sha256))
         return registry.map { $0.outcome(loadedNow: handledNow.contains($0.sha256)) }
+            + ingest.files.filter { $0.duplicateOf != nil }.map { file in
+                var duplicate = file
+                duplicate.status = .duplicate
+                duplicate.isNew = false
+                return duplicate
+            }
     }
 
     /// The exit status an error maps to.

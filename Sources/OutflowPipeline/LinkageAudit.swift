@@ -136,6 +136,8 @@ public struct LinkageAudit {
         warnings += files.warnings
         let json = JSONValue.object([
             ("warnings", .array(warnings.map(JSONValue.string))),
+            ("unresolvedRefusals", try unresolvedRefusals()),
+            ("retries", try retries()),
             ("asOf", .string(asOf.iso)),
             ("deliveries", files.json),
             ("sources", try sourceFigures(facts, questionnaire: questionnaire.counts)),
@@ -161,6 +163,23 @@ public struct LinkageAudit {
     }
 
     // MARK: - Sections
+
+    /// Refused deliveries no corrected file has answered yet.
+    private func unresolvedRefusals() throws -> JSONValue {
+        .array(try FileRegistry(db: db).unresolvedRefusals().map { refusal in
+            .object([("file", .string(refusal.fileName)), ("source", .string(refusal.source.rawValue)), ("reason", .string(refusal.reason)),
+                     ("refusedAt", .string(refusal.refusedAt)), ("error", .string(refusal.message))])
+        })
+    }
+
+    /// Who retried which refused file when (`outflow retry`), and what came of it.
+    private func retries() throws -> JSONValue {
+        .array(try RetryLogStore(db: db).entries().map { retry in
+            .object([("retriedAt", .string(retry.retriedAt)), ("user", .string(retry.user)), ("file", .string(retry.fileName)),
+                     ("source", .string(retry.source)), ("previousReason", .from(retry.previousCode)),
+                     ("accepted", .from(retry.acceptedReason)), ("outcome", .string(retry.outcome)), ("reason", .from(retry.errorCode))])
+        })
+    }
 
     private func deliveries() throws -> (json: JSONValue, warnings: [String]) {
         let store = AuditDeliveryStore(db: db)

@@ -16,10 +16,14 @@ package struct Publication {
     package let asOf: Day
     package let inputs: [FileOutcome]
     package let db: Database
+    /// Refused deliveries no corrected file has answered: both pages say so at the top.
+    package var refusals: [RefusalNotice] = []
 
     package var facts: RunFacts {
-        RunFacts(pipelineName: config.name, runId: runId, version: Outflow.version, asOf: asOf, generatedAt: Clock.timestamp(),
-                 definitions: definitions, inputs: inputs, minCell: config.disclosure.minCell, roundTo: config.disclosure.roundTo)
+        var facts = RunFacts(pipelineName: config.name, runId: runId, version: Outflow.version, asOf: asOf, generatedAt: Clock.timestamp(),
+                             definitions: definitions, inputs: inputs, minCell: config.disclosure.minCell, roundTo: config.disclosure.roundTo)
+        facts.refusals = refusals
+        return facts
     }
 
     /// The cohort and outcome definition in words, for the page headings.

@@ -16,7 +16,8 @@ import OutflowAnalysis
 /// Renders the linkage audit.
 public enum AuditPage {
     public static func render(facts: RunFacts, audit: JSONValue) -> String {
-        var body = HTML.element("h1", "Linkage audit: \(facts.pipelineName)")
+        var body = RefusalBanner.html(facts)
+        body += HTML.element("h1", "Linkage audit: \(facts.pipelineName)")
         body += "<p class=\"lead\">Cut-off date <b class=\"date\">\(date(facts.asOf))</b> · run \(HTML.escape(facts.runId)) · generated "
             + "<span class=\"date\">\(HTML.escape(timestamp(facts.generatedAt) ?? facts.generatedAt))</span> · outflow \(HTML.escape(facts.version))</p>"
         body += "<p class=\"note\">For data stewards. Counts are not suppressed; the page holds no pseudonyms. Row-level lists are in <code>restricted/</code>. Times are UTC.</p>"

@@ -15,6 +15,7 @@ public enum ReportPage {
     public static func render(facts: RunFacts, tables: [String: PublishedTable], instrument: Instrument?) -> String {
         let k = facts.minCell
         var body = facts.isUnprotected ? unprotectedBanner : ""
+        body += RefusalBanner.html(facts)
         body += HTML.element("h1", "Outflow report: \(facts.pipelineName)")
         body += "<p class=\"lead\">Cut-off date <b>\(facts.asOf.iso)</b> · run \(HTML.escape(facts.runId)) · generated \(HTML.escape(facts.generatedAt)) · outflow \(HTML.escape(facts.version))</p>"
         body += protectionNote(facts)

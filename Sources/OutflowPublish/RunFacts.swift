@@ -19,6 +19,8 @@ public struct RunFacts: Sendable {
     /// Disclosure control: k and b (methods.md section 10).
     public var minCell: Int
     public var roundTo: Int
+    /// Refused deliveries still unresolved: shown at the top of both pages.
+    public var refusals: [RefusalNotice] = []
 
     /// True when protection is off (k = b = 1): every page says "unprotected".
     public var isUnprotected: Bool { minCell == 1 && roundTo == 1 }

@@ -16,11 +16,12 @@ public final class Database {
     public let path: String
 
     /// Opens (creating when missing) the database at `path` in WAL mode, foreign keys on,
-    /// file mode 0600, and applies the schema migrations.
-    public init(path: String, migrate: Bool = true) throws {
+    /// file mode 0600, and applies the schema migrations. `readOnly` opens an existing file
+    /// for reading only, as it is (`outflow status`): nothing is created, set or migrated.
+    public init(path: String, migrate: Bool = true, readOnly: Bool = false) throws {
         self.path = path
         let existed = FileManager.default.fileExists(atPath: path)
-        if !existed {
+        if !existed && !readOnly {
             let folder = (path as NSString).deletingLastPathComponent
             if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
             // Create the file ourselves so it is never, even briefly, readable by others.
@@ -30,7 +31,7 @@ public final class Database {
         }
         _ = Database.configured
         var db: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
+        let rc = sqlite3_open_v2(path, &db, (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             if let db { sqlite3_close_v2(db) }
@@ -39,6 +40,7 @@ public final class Database {
         handle = db
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, 5000)
+        if readOnly { return }
         // WAL is a property of the file: the connection that creates and migrates the database
         // sets it; a further connection (`migrate: false`) finds it set and does not ask for
         // the lock that changing it would take while the run's main connection is writing.

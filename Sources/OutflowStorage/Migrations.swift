@@ -21,6 +21,7 @@ public enum Migrations {
         Migration(version: 4, name: "inbox digests", sql: Schema.v4),
         Migration(version: 5, name: "run output folders", sql: Schema.v5),
         Migration(version: 6, name: "population source", sql: Schema.v6),
+        Migration(version: 7, name: "delivered columns, refused names, retries", sql: Schema.v7),
     ]
 
     /// Applies every migration the database has not recorded yet.

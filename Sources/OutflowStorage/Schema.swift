@@ -256,4 +256,37 @@ package enum Schema {
             LEFT JOIN person p1 ON p1.person_id = g.parent1_id
             LEFT JOIN person p2 ON p2.person_id = g.parent2_id;
         """
+
+    /// What the operator needs beyond the registry: the contract columns each file delivered
+    /// (a snapshot that drops one is refused), the names under which refused bytes were
+    /// judged again (a refusal about a file's name is reconsidered once per new name), and
+    /// who retried which refused file when (`outflow retry`).
+    package static let v7 = """
+        ALTER TABLE ingest_file ADD COLUMN delivered_columns TEXT;
+
+        CREATE TABLE refused_name (
+            sha256     TEXT NOT NULL,
+            file_name  TEXT NOT NULL,
+            source     TEXT NOT NULL,
+            error_code TEXT NOT NULL,
+            error      TEXT NOT NULL,
+            judged_at  TEXT NOT NULL,
+            run_id     TEXT,
+            PRIMARY KEY (sha256, file_name)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE retry_log (
+            retry_id        INTEGER PRIMARY KEY,
+            retried_at      TEXT NOT NULL,
+            user_name       TEXT NOT NULL,
+            file_name       TEXT NOT NULL,
+            sha256          TEXT NOT NULL,
+            source          TEXT NOT NULL,
+            previous_code   TEXT,
+            accepted_reason TEXT,
+            outcome         TEXT NOT NULL CHECK (outcome IN ('loaded', 'rejected')),
+            error_code      TEXT,
+            error           TEXT
+        );
+        """
 }

@@ -18,7 +18,12 @@ public enum CommandLineInterface {
     /// Every subcommand, in the order `outflow --help` lists them.
     public static let commands: [CommandSpec] = [
         CommandSpec(name: "run", abstract: "The nightly job: ingest new deliveries, link, build the cohort, publish reports and the linkage audit.",
-                    positionals: ["PIPELINE.json"], options: pipelineOptions),
+                    positionals: ["PIPELINE.json"],
+                    options: pipelineOptions + [
+                        OptionSpec("--force", help: "Publish even when nothing changed since the run latest points to."),
+                        OptionSpec("--prune-logs", value: "DIR", help: "Remove outflow-*.log files in DIR older than logRetentionDays (the nightly wrapper's logs)."),
+                    ],
+                    discussion: "When the deliveries, the pipeline file, the instrument and the cut-off are those of the run latest points to, nothing is published: it prints \"no new deliveries; latest unchanged (run ...)\" and exits 0. Every unresolved refusal is named on one WARN line."),
         CommandSpec(name: "ingest", abstract: "Load new deliveries from the inbox only.",
                     positionals: ["PIPELINE.json"], options: [pipelineOptions[2]]),
         CommandSpec(name: "report", abstract: "Regenerate the analyst reports from the database, without ingesting.",
@@ -42,6 +47,13 @@ public enum CommandLineInterface {
                               OptionSpec("--as-of", value: "DATE", help: "Extraction date of the newest deliveries (default 2025-03-31)."),
                               OptionSpec("--snapshots", value: "K", help: "Deliveries of each snapshot source, a month apart (default 1)."),
                               OptionSpec("--bad-rows", value: "N", help: "Deliberately malformed rows spread over the files (default 0).")]),
+        CommandSpec(name: "retry", abstract: "Judge a refused delivery again and load it if it passes now; the audit records who retried it and when.",
+                    positionals: ["PIPELINE.json", "FILE"],
+                    options: [OptionSpec("--accept", value: "REASON", help: "Accept this judgement, confirmed by the supplier: \(FileReason.acceptable.map(\.rawValue).joined(separator: ", ")).", repeatable: true)],
+                    discussion: "FILE is the refused file, by path or by its name in the inbox. It is judged with the pipeline file as it is now (after maxRejectShare or minSnapshotShare was changed), or with the checks named by --accept skipped. Exit 0 when it loads (the next run publishes it), 65 when it is refused again."),
+        CommandSpec(name: "status", abstract: "Show the last run, the run lock, unresolved refusals, each source's newest delivery and the database size.",
+                    positionals: ["PIPELINE.json"], options: [],
+                    discussion: "Reads the database without changing it and does not wait for a running job. Exit 0 when all is well, 1 when something needs attention (a failed or unfinished run, an unresolved refusal, a source older than its maxAgeDays, no database yet)."),
         CommandSpec(name: "erase", abstract: "Remove one person from every table for an erasure request, and keep them out of later deliveries.",
                     positionals: ["PIPELINE.json"],
                     options: [OptionSpec("--pseudo-id", value: "ID", help: "The person's pseudonym (64 hex characters)."),
@@ -92,7 +104,8 @@ public enum CommandLineInterface {
             return ExitStatus.usage.rawValue
         } catch {
             let status = CommandEntries.exitStatus(of: error)
-            Log.stderr("outflow \(spec.name): \(error)")
+            // One line, whatever a file or column name in the message holds.
+            Log.stderr(OneLine.escape("outflow \(spec.name): \(error)"))
             return status.rawValue
         }
     }
@@ -102,8 +115,24 @@ public enum CommandLineInterface {
         case "run", "ingest", "report", "audit":
             Log.stderr(try CommandEntries.job(JobOptions.Kind(rawValue: spec.name)!, pipeline: parsed.positionals[0],
                                               asOf: try ArgumentParser.date(parsed, "--as-of", spec),
-                                              output: parsed.value("--out"), verbose: parsed.flag("--verbose")))
+                                              output: parsed.value("--out"), verbose: parsed.flag("--verbose"),
+                                              force: parsed.flag("--force"), pruneLogs: parsed.value("--prune-logs")))
             return 0
+        case "retry":
+            let accepting = try parsed.all("--accept").map { text in
+                guard let reason = FileReason(rawValue: text), FileReason.acceptable.contains(reason) else {
+                    throw UsageError(message: "option '--accept': '\(text)' cannot be accepted (\(FileReason.acceptable.map(\.rawValue).joined(separator: ", ")))", command: spec)
+                }
+                return reason
+            }
+            Log.stderr(try CommandEntries.retry(pipeline: parsed.positionals[0], file: parsed.positionals[1], accepting: accepting))
+            return 0
+        case "status":
+            let status = try CommandEntries.status(pipeline: parsed.positionals[0])
+            print(status.text, terminator: "")
+            guard status.needsAttention else { return 0 }
+            Log.stderr(OneLine.escape("outflow status: needs attention: " + status.attention.joined(separator: "; ")))
+            return 1
         case "validate":
             var source: SourceKind?
             if let name = parsed.value("--source") {

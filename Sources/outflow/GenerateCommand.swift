@@ -16,9 +16,27 @@ enum GenerateCommand {
         do {
             summary = try SyntheticInbox.generate(into: out, options: options)
         } catch let error as SyntheticInboxError {
-            throw UsageError(message: "\(error)", command: spec)
+            throw UsageError(message: message(error), command: spec)
         }
         for file in summary.files { Log.stderr("wrote \(out)/\(file.name): \(file.rows) rows") }
         return 0
+    }
+
+    /// The generator's complaint in the words of the command line: options by their spelling
+    /// (`--bad-rows`, not `badRows`).
+    static func message(_ error: SyntheticInboxError) -> String {
+        switch error {
+        case let .invalidOption(name, reason):
+            return "option '\(optionName(name))': \(reason.replacingOccurrences(of: "persons / 10", with: "--persons / 10"))"
+        case .tooManyBadRows:
+            return "option '--bad-rows': \(error)"
+        case .invalidKeyId:
+            return "\(error)"
+        }
+    }
+
+    /// `badRows` -> `--bad-rows`.
+    static func optionName(_ property: String) -> String {
+        "--" + property.map { $0.isUppercase ? "-" + $0.lowercased() : String($0) }.joined()
     }
 }

@@ -85,7 +85,8 @@ struct FileValidationTests {
         #expect(try ws.ingest().files.map(\.status) == [.loaded])
         try ws.deliver("beschikkingen_kopie_2024-06-30.csv", Self.decisions(1...20))
         let report = try ws.ingest()
-        #expect(report.files.map(\.status) == [.alreadyLoaded, .alreadyLoaded])
+        #expect(report.files.map(\.status) == [.alreadyLoaded, .duplicate])
+        #expect(report.files.last?.duplicateOf == "beschikkingen_2024-06-30.csv")
         #expect(try ws.open().scalarInt("SELECT count(*) FROM stg_decision") == 20)
     }
 

@@ -37,7 +37,7 @@ struct JobTests {
         try ws.deliverSmallInbox()
         let first = try ws.job()
         let firstFiles = try Self.analystFiles.map { try ws.read($0) }
-        let second = try ws.job()
+        let second = try ws.job(force: true)
         #expect(first.folder != second.folder)
         #expect(try Self.analystFiles.map { try ws.read($0) } == firstFiles)
         let names = try FileManager.default.contentsOfDirectory(atPath: second.folder!)

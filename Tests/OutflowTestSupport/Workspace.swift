@@ -68,8 +68,11 @@ package final class Workspace {
 
     package func open() throws -> Database { try Database(path: database) }
 
-    package func job(_ kind: JobOptions.Kind = .run, asOf: Day? = nil) throws -> JobResult {
-        try Job(config: try config(), options: JobOptions(kind: kind, asOf: asOf)).run()
+    /// Runs a job; `force` publishes even when nothing changed since `latest`.
+    package func job(_ kind: JobOptions.Kind = .run, asOf: Day? = nil, force: Bool = false) throws -> JobResult {
+        var options = JobOptions(kind: kind, asOf: asOf)
+        options.force = force
+        return try Job(config: try config(), options: options).run()
     }
 
     package func read(_ relative: String) throws -> String { try String(contentsOfFile: output + "/latest/" + relative, encoding: .utf8) }

@@ -44,9 +44,14 @@ public struct Instrument: Sendable {
     /// Items asked of `role`, in file order.
     public func items(for role: Role) -> [Item] { items.filter { $0.roles.contains(role) } }
 
-    /// Reads and checks an instrument file.
-    public static func load(path: String) throws -> Instrument {
-        let json = try JSONObject.parse(file: path)
+    /// Reads and checks an instrument file; `subject` names it in messages (default
+    /// `instrument file PATH`).
+    public static func load(path: String, subject: String? = nil) throws -> Instrument {
+        let subject = subject ?? "instrument file \(path)"
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw OutflowError(.dataError, "\(subject): no such file")
+        }
+        let json = try JSONObject.parse(file: path, subject: subject)
         try json.rejectUnknownKeys(["name", "version", "scale", "items"])
         var instrument = Instrument(name: try json.string("name") ?? "instrument",
                                     version: try json.string("version") ?? "1", items: [])

@@ -8,38 +8,48 @@ package struct JSONObject {
     package let values: [String: Any]
     package let path: String
     package let file: String
+    /// How messages name the file: `pipeline file P`, or `instrument file P named by ...`.
+    package let subject: String
     private var used: Set<String> = []
 
-    package init(_ any: Any?, path: String, file: String) throws {
+    package init(_ any: Any?, path: String, file: String, subject: String? = nil) throws {
+        let subject = subject ?? "pipeline file \(file)"
         guard let dictionary = any as? [String: Any] else {
-            throw OutflowError.pipeline(file, "'\(path.isEmpty ? "(top level)" : path)' must be an object")
+            throw OutflowError(.dataError, "\(subject): '\(path.isEmpty ? "(top level)" : path)' must be an object")
         }
         values = dictionary
         self.path = path
         self.file = file
+        self.subject = subject
     }
 
-    package static func parse(file: String) throws -> JSONObject {
+    /// Reads the JSON object in `file`; `subject` names the file in messages (default
+    /// `pipeline file FILE`). Invalid JSON is reported with its line and column.
+    package static func parse(file: String, subject: String? = nil) throws -> JSONObject {
+        let subject = subject ?? "pipeline file \(file)"
         guard let data = FileManager.default.contents(atPath: file) else {
-            throw OutflowError(.dataError, "pipeline file \(file): cannot be read")
+            throw OutflowError(.dataError, "\(subject): cannot be read")
         }
         let any: Any
         do { any = try JSONSerialization.jsonObject(with: data) } catch {
-            throw OutflowError.pipeline(file, "not valid JSON (\(error.localizedDescription))")
+            if let syntax = JSONSyntax.firstError(in: Array(data)) {
+                throw OutflowError(.dataError, "\(subject): not valid JSON at \(syntax.description)")
+            }
+            throw OutflowError(.dataError, "\(subject): not valid JSON (\(error.localizedDescription))")
         }
-        return try JSONObject(any, path: "", file: file)
+        return try JSONObject(any, path: "", file: file, subject: subject)
     }
 
     private func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     package func fail(_ key: String, _ message: String) -> OutflowError {
-        OutflowError.pipeline(file, "'\(keyPath(key))' \(message)")
+        OutflowError(.dataError, "\(subject): '\(keyPath(key))' \(message)")
     }
 
     /// Refuses any key not in `known`.
     package func rejectUnknownKeys(_ known: [String]) throws {
         for key in values.keys.sorted() where !known.contains(key) {
-            throw OutflowError.pipeline(file, "unknown key '\(keyPath(key))'")
+            throw OutflowError(.dataError, "\(subject): unknown key '\(keyPath(key))'")
         }
     }
 
@@ -95,13 +105,13 @@ package struct JSONObject {
 
     package func object(_ key: String) throws -> JSONObject? {
         guard let value = values[key] else { return nil }
-        return try JSONObject(value, path: keyPath(key), file: file)
+        return try JSONObject(value, path: keyPath(key), file: file, subject: subject)
     }
 
     package func objects(_ key: String) throws -> [JSONObject]? {
         guard let value = values[key] else { return nil }
         guard let list = value as? [Any] else { throw fail(key, "must be a list of objects") }
-        return try list.enumerated().map { try JSONObject($1, path: "\(keyPath(key))[\($0)]", file: file) }
+        return try list.enumerated().map { try JSONObject($1, path: "\(keyPath(key))[\($0)]", file: file, subject: subject) }
     }
 
     package func date(_ key: String) throws -> Day? {

@@ -19,7 +19,12 @@ public struct Log: Sendable {
     public func error(_ stage: String, _ message: String) { write(.error, stage, message) }
 
     private func write(_ level: Level, _ stage: String, _ message: String) {
-        Log.stderr("\(Clock.timestamp()) \(level.rawValue) \(stage) \(message)")
+        Log.stderr(Log.line(level, stage, message))
+    }
+
+    /// One log line: UTC timestamp, level, stage and the message, on one line.
+    public static func line(_ level: Level, _ stage: String, _ message: String) -> String {
+        "\(Clock.timestamp()) \(level.rawValue) \(stage) \(OneLine.escape(message))"
     }
 
     /// Writes one line to stderr.

@@ -122,6 +122,8 @@ public struct PipelineConfig: Sendable {
     public var maxRejectShare = 0.2
     public var minSnapshotShare = 0.9
     public var keepRuns = 30
+    /// Days the nightly wrapper's log files are kept (`outflow run --prune-logs DIR`).
+    public var logRetentionDays = 90
     public var groupTypes = ["opvoedgroep", "kopp-kov", "scheiding", "jongerengroep", "sociale-vaardigheden"]
     public var cohort = CohortConfig()
     public var outcome = OutcomeConfig()
@@ -143,7 +145,7 @@ public struct PipelineConfig: Sendable {
         }
         let json = try JSONObject.parse(file: rawPath)
         try json.rejectUnknownKeys(["name", "database", "inbox", "output", "sources", "maxRejectShare",
-                                    "minSnapshotShare", "keepRuns", "groupTypes", "cohort", "outcome",
+                                    "minSnapshotShare", "keepRuns", "logRetentionDays", "groupTypes", "cohort", "outcome",
                                     "comparison", "questionnaire", "disclosure", "csv"])
         let folder = (path as NSString).deletingLastPathComponent
         func resolve(_ p: String) -> String {
@@ -158,10 +160,12 @@ public struct PipelineConfig: Sendable {
         config.maxRejectShare = try json.number("maxRejectShare") ?? config.maxRejectShare
         config.minSnapshotShare = try json.number("minSnapshotShare") ?? config.minSnapshotShare
         config.keepRuns = try json.int("keepRuns") ?? config.keepRuns
+        config.logRetentionDays = try json.int("logRetentionDays") ?? config.logRetentionDays
         config.groupTypes = try json.strings("groupTypes") ?? config.groupTypes
         guard (0...1).contains(config.maxRejectShare) else { throw json.fail("maxRejectShare", "must be between 0 and 1") }
         guard (0...1).contains(config.minSnapshotShare) else { throw json.fail("minSnapshotShare", "must be between 0 and 1") }
         guard config.keepRuns >= 1 else { throw json.fail("keepRuns", "must be at least 1") }
+        guard config.logRetentionDays >= 1 else { throw json.fail("logRetentionDays", "must be at least 1") }
         guard !config.groupTypes.isEmpty else { throw json.fail("groupTypes", "must not be empty") }
 
         guard let sources = try json.object("sources") else { throw json.fail("sources", "is required") }
@@ -187,7 +191,8 @@ public struct PipelineConfig: Sendable {
             guard let instrumentPath = questionnaire.instrumentPath else {
                 throw sources.fail("questionnaire", "needs an \"instrument\" file")
             }
-            config.instrument = try Instrument.load(path: instrumentPath)
+            config.instrument = try Instrument.load(path: instrumentPath,
+                                                    subject: "instrument file \(instrumentPath) named by sources.questionnaire.instrument in pipeline file \(rawPath)")
         }
         try config.readCohort(json.object("cohort"))
         try config.readOutcome(json.object("outcome"))

@@ -33,6 +33,18 @@ public enum FileReason: String, Sendable, CaseIterable {
     case tooManyRejects = "too_many_rejects"
     case keyMismatch = "key_mismatch"
     case truncatedSnapshot = "truncated_snapshot"
+    case columnDropped = "column_dropped"
+    case badFileName = "bad_file_name"
+
+    /// Reasons that come from the file's name rather than its bytes: the same bytes under
+    /// another name are judged again.
+    public var isAboutTheName: Bool {
+        self == .noExtractionDate || self == .snapshotOutOfOrder || self == .badFileName
+    }
+
+    /// Reasons that are a judgement on a threshold or a change rather than a broken file:
+    /// `outflow retry --accept REASON` may load such a file once a supplier confirms it.
+    public static let acceptable: [FileReason] = [.truncatedSnapshot, .tooManyRejects, .columnDropped]
 }
 
 /// A row that cannot be accepted: the column at fault, the reason and the delivered value.
@@ -64,7 +76,8 @@ public struct FileRejection: Error, Sendable, CustomStringConvertible {
         self.detail = detail
     }
 
+    /// One line, whatever the file or column names hold (line breaks are escaped).
     public var description: String {
-        "\(file): " + (row.map { "row \($0): " } ?? "") + detail + " [\(reason.rawValue)]"
+        OneLine.escape("\(file): " + (row.map { "row \($0): " } ?? "") + detail + " [\(reason.rawValue)]")
     }
 }

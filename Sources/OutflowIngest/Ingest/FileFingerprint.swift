@@ -20,7 +20,19 @@ public struct FileFingerprint: Sendable {
 
     /// Reads the file once in 1 MiB chunks.
     public init(path: String) throws {
-        let fd = open(path, O_RDONLY)
+        try self.init(descriptor: open(path, O_RDONLY), path: path)
+    }
+
+    /// Reads a file by the bytes of its path (a name that is not UTF-8 has no String that
+    /// opens it); `shown` names it in messages.
+    package init(rawPath: [UInt8], shown: String) throws {
+        let fd = (rawPath + [0]).withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_RDONLY) }
+        }
+        try self.init(descriptor: fd, path: shown)
+    }
+
+    private init(descriptor fd: Int32, path: String) throws {
         guard fd >= 0 else {
             throw OutflowError(.ioError, "\(path): cannot open: \(String(cString: strerror(errno)))")
         }

@@ -20,6 +20,22 @@ package struct FileLoader {
     /// checks without loading, and lists all of a file's errors, not only the first).
     package var inspect: ((Int, [FileRejection]) throws -> Void)? = nil
 
+    /// Bytes refused before, judged again: their registry row goes in the load's transaction,
+    /// so a load replaces it; a second refusal updates it (`outflow retry`) or is recorded for
+    /// the new name only (the same bytes delivered under another name).
+    package enum Rejudging: Sendable {
+        case retry(fileId: Int)
+        case rename(fileId: Int)
+
+        package var fileId: Int {
+            switch self { case .retry(let id), .rename(let id): return id }
+        }
+    }
+    package var rejudging: Rejudging? = nil
+
+    /// File checks a retry was told to accept (`outflow retry --accept REASON`): skipped.
+    package var accepting: Set<FileReason> = []
+
     /// Loads a new file while its fingerprint is still being computed. When the finished
     /// fingerprint says the bytes were delivered before, or that the file is not UTF-8, the
     /// load is rolled back and the file is skipped or read again as it should be.
@@ -35,9 +51,7 @@ package struct FileLoader {
             return try load(path: path, source: source, fingerprint: provisional, pending: pending)
         } catch let change as FingerprintChange {
             if let known = try FileRegistry(db: db).entry(sha256: change.fingerprint.sha256) {
-                var outcome = known.outcome(fileName: (path as NSString).lastPathComponent)
-                outcome.source = source
-                return outcome
+                return known.skippedOutcome(as: (path as NSString).lastPathComponent, source: source)
             }
             return try load(path: path, source: source, fingerprint: change.fingerprint)
         }
@@ -50,6 +64,7 @@ package struct FileLoader {
         let personsBefore = persons.mark
         do {
             try db.transaction {
+                if let rejudging { try FileRegistry(db: db).deleteRejected(fileId: rejudging.fileId) }
                 outcome = try loadInTransaction(path: path, name: name, source: source, fingerprint: fingerprint, pending: pending)
                 if inspect != nil { throw InspectionDone() }
             }
@@ -70,8 +85,17 @@ package struct FileLoader {
             outcome.rejection = rejection
             (outcome.rowsRead, outcome.accepted, outcome.quarantined) = (rejection.rowsRead, rejection.accepted, rejection.quarantined)
             if inspect == nil {
-                try FileRegistry(db: db).recordRejected(outcome, fingerprint: recorded, source: source,
-                                                         extractionDay: FieldValue.extractionDate(fileName: name), runId: runId)
+                switch rejudging {
+                case nil:
+                    try FileRegistry(db: db).recordRejected(outcome, fingerprint: recorded, source: source,
+                                                             extractionDay: FieldValue.extractionDate(fileName: name), runId: runId)
+                case .retry(let fileId):
+                    try FileRegistry(db: db).updateRejected(fileId: fileId, errorCode: rejection.reason.rawValue, error: rejection.description,
+                                                             rowsRead: rejection.rowsRead, accepted: rejection.accepted, quarantined: rejection.quarantined)
+                case .rename:
+                    try RefusedNameStore(db: db).record(sha256: recorded.sha256, fileName: name, source: source,
+                                                        errorCode: rejection.reason.rawValue, error: rejection.description, runId: runId)
+                }
             }
         } catch {
             persons.rollBack(to: personsBefore)
@@ -109,6 +133,7 @@ package struct FileLoader {
             }
         }
         let previousRows = source.isSnapshot ? try registry.previousSnapshotRows(source: source) : nil
+        let previousColumns = source.isSnapshot ? try registry.previousSnapshotColumns(source: source) : nil
         // A corrected delivery of the same extraction date replaces the earlier snapshot.
         if superseding, let extraction {
             try history.removeSnapshot(day: extraction)
@@ -125,6 +150,17 @@ package struct FileLoader {
         let header = try readHeader(reader, name: name)
         let columns = Rows.columns(for: config)
         let mapping = try ColumnMapping(header: header, columns: columns, file: name)
+        // The contract columns this file delivers; a snapshot must keep those its source's
+        // previous snapshot had (a dropped optional column would silently change meanings).
+        let delivered = zip(columns, mapping.fieldIndex).filter { $0.1 >= 0 }.map { $0.0.name }
+        if let previousColumns, !accepting.contains(.columnDropped) {
+            let dropped = previousColumns.columns.filter { column in columns.contains { $0.name == column } && !delivered.contains(column) }
+            if !dropped.isEmpty {
+                let names = dropped.map { "'\($0)'" }.joined(separator: ", ")
+                throw FileRejection(file: name, row: 1, reason: .columnDropped,
+                                    detail: "column\(dropped.count > 1 ? "s" : "") \(names) of the previous \(source.rawValue) snapshot (\(previousColumns.file)) \(dropped.count > 1 ? "are" : "is") missing; deliver \(dropped.count > 1 ? "them" : "it") (empty values are allowed), or, once the supplier confirms the change, run outflow retry --accept column_dropped")
+            }
+        }
         let rows = try Rows(db: db, fileId: fileId, validFrom: extraction?.julian, config: config)
         let parser = Rows.Parser(config: config)
         let view = Unchecked(RecordView(reader: reader, fieldIndex: mapping.fieldIndex, columns: columns))
@@ -188,7 +224,7 @@ package struct FileLoader {
             refusals.append(refuse(.noRows, "the file has no data rows"))
         } else {
             let rejectShare = Double(counts.quarantined - counts.erased) / Double(counts.read)
-            if rejectShare > config.maxRejectShare {
+            if rejectShare > config.maxRejectShare && !accepting.contains(.tooManyRejects) {
                 refusals.append(refuse(.tooManyRejects, "\(counts.quarantined - counts.erased) of \(counts.read) rows quarantined (\(Self.percent(rejectShare))), more than maxRejectShare \(Self.percent(config.maxRejectShare)); first: \(quarantine.first ?? "")"))
             }
         }
@@ -198,7 +234,7 @@ package struct FileLoader {
         } else if let keyId, let established = try registry.establishedKeyId(), established != keyId {
             refusals.append(refuse(.keyMismatch, "key_id \(keyId) differs from key_id \(established) of the files already loaded: pseudonyms under different keys cannot be linked"))
         }
-        if let previousRows, Double(counts.accepted) < config.minSnapshotShare * Double(previousRows) {
+        if let previousRows, Double(counts.accepted) < config.minSnapshotShare * Double(previousRows), !accepting.contains(.truncatedSnapshot) {
             refusals.append(refuse(.truncatedSnapshot, "\(counts.accepted) rows, fewer than minSnapshotShare \(Self.percent(config.minSnapshotShare)) of the previous \(source.rawValue) snapshot's \(previousRows) rows (a truncated extract?)"))
         }
         try inspect?(fileId, refusals)
@@ -206,6 +242,7 @@ package struct FileLoader {
         if let match, let extraction { try history.endUnmatched(day: extraction, matched: match) }
         try registry.finishLoading(fileId: fileId, read: counts.read, accepted: counts.accepted, quarantined: counts.quarantined,
                                    delimiter: reader.delimiter, keyId: keyId, unknownColumns: mapping.unknown)
+        try registry.recordColumns(fileId: fileId, columns: delivered)
         return FileOutcome(source: source, fileName: name, sha256: fingerprint.sha256, status: .loaded,
                            rowsRead: counts.read, accepted: counts.accepted, quarantined: counts.quarantined)
     }

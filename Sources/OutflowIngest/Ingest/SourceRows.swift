@@ -74,7 +74,7 @@ package struct ColumnMapping {
         }
         let indexes = columns.map { position[$0.name] ?? -1 }
         for (spec, index) in zip(columns, indexes) where spec.required && index < 0 {
-            throw FileRejection(file: file, row: 1, reason: .missingColumn, detail: "required column '\(spec.name)' is missing")
+            throw FileRejection(file: file, row: 1, reason: .missingColumn, detail: Self.missingColumnDetail(spec.name, header: header))
         }
         fieldIndex = indexes
         let mapped = Set(indexes)

@@ -25,6 +25,10 @@ public enum Validation {
     /// Trial-loads `file` into `db`, which must not be the production database. Without a
     /// `source`, the source is the one whose file pattern matches the file's name.
     public static func validate(file: String, source: SourceKind?, config: PipelineConfig, db: Database, maxListed: Int = 20) throws -> ValidationFindings {
+        if let refusal = FileRejection.forName(path: file) {
+            let text = ["file: \((file as NSString).lastPathComponent)", source.map { "source: \($0.rawValue)" }, "verdict: refused: \(refusal)"].compactMap { $0 }
+            return ValidationFindings(wouldLoad: false, text: text.joined(separator: "\n") + "\n")
+        }
         guard FileManager.default.isReadableFile(atPath: file) else {
             throw OutflowError(.usage, "\(file): no such file or not readable")
         }

@@ -108,9 +108,9 @@ struct SampleRunTests {
         let quarantine = try String(contentsOfFile: root + "/out/latest/restricted/quarantine.csv", encoding: .utf8)
         #expect(quarantine.split(separator: "\n").count == 1 + 12)
 
-        // A rerun loads nothing and publishes byte-identical analyst files.
+        // A forced rerun loads nothing and publishes byte-identical analyst files.
         let first = try JobTests.analystFiles.map { try Self.read(root, $0) }
-        let again = try Binary.run(["run", pipeline])
+        let again = try Binary.run(["run", pipeline, "--force"])
         #expect(again.status == 0)
         #expect(try JobTests.analystFiles.map { try Self.read(root, $0) } == first)
         #expect(try Self.read(root, "manifest.json").contains("\"status\": \"already_loaded\""))
@@ -154,7 +154,7 @@ struct SampleRunTests {
         #expect(bad.stderr.contains("Error: unknown option '--frobnicate'"))
         #expect(bad.stderr.contains("Usage: outflow run PIPELINE.json"))
         #expect(bad.stderr.contains("See 'outflow run --help'."))
-        for command in ["run", "ingest", "report", "audit", "validate", "pseudonymise", "generate", "erase"] {
+        for command in ["run", "ingest", "report", "audit", "validate", "pseudonymise", "generate", "erase", "retry", "status"] {
             let help = try Binary.run([command, "--help"])
             #expect(help.status == 0 && help.stdout.contains("USAGE: outflow \(command)") && help.stderr.isEmpty)
         }
