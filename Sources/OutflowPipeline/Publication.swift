@@ -21,34 +21,23 @@ package struct Publication {
 
     package var facts: RunFacts {
         var facts = RunFacts(pipelineName: config.name, runId: runId, version: Outflow.version, asOf: asOf, generatedAt: Clock.timestamp(),
-                             definitions: definitions, inputs: inputs, minCell: config.disclosure.minCell, roundTo: config.disclosure.roundTo)
+                             definitions: definitions, inputs: inputs, minCell: config.disclosure.minCell, roundTo: config.disclosure.roundTo,
+                             ageLimit: config.cohort.ageLimit)
         facts.refusals = refusals
         return facts
     }
 
+    /// The words of report.html, in the pipeline's `report.language`.
+    package var text: ReportText { ReportText(config.report.language) }
+
     /// The cohort and outcome definition in words, for the page headings.
-    package var definitions: [(String, String)] {
-        let c = config.cohort, o = config.outcome
-        return [
-            ("cut-off date (asOf)", asOf.iso),
-            ("index date", c.index == .end ? "end of the group episode" : "start of the group episode"),
-            ("episodes", c.episodes == .first ? "first qualifying episode per person" : "every qualifying episode"),
-            ("roles", c.roles.map(\.name).joined(separator: ", ")),
-            ("age limit", "\(c.ageLimit) (birthday taken as 1 July of the birth year)"),
-            ("excluded when in care at index", c.excludeInCareAtIndex ? "yes" : "no"),
-            ("clean window before index", c.priorCareDays == 0 ? "off" : "\(c.priorCareDays) days"),
-            ("outcome", "first decision in \(o.productCategoriesLabel), by \(o.eventDate.rawValue); withdrawn (13) excluded, extensions (04) never an event"),
-            ("horizons", o.horizonsDays.map { "\($0) days" }.joined(separator: ", ")),
-            ("before/after window", "\(o.beforeAfterWindowDays) days; history from \(o.historyFrom.iso)"),
-            ("disclosure control", "k = \(config.disclosure.minCell), b = \(config.disclosure.roundTo): survival counts as midpoints of blocks of k, table counts under k suppressed and the rest rounded to multiples of b; curves on a \(config.disclosure.curveGridDays)-day grid while at least k are at risk"),
-        ]
-    }
+    package var definitions: [(String, String)] { text.definitions(config, asOf: asOf) }
 
     package func files(_ analysis: AnalysisOutput) throws -> [PublishedFile] {
         var files = analysis.tables.map { PublishedFile(name: $0.name + ".csv", content: $0.csv(config.csvDialect)) }
         if !analysis.tables.isEmpty {
             let byName = Dictionary(uniqueKeysWithValues: analysis.tables.map { ($0.name, $0) })
-            files.append(PublishedFile(name: "report.html", content: ReportPage.render(facts: facts, tables: byName, instrument: config.instrument)))
+            files.append(PublishedFile(name: "report.html", content: ReportPage.render(facts: facts, tables: byName, instrument: config.instrument, text: text)))
             files.append(PublishedFile(name: "report.xlsx", bytes: try analysis.tables.xlsx()))
         }
         files += analysis.exactTables.map { PublishedFile(name: "exact/" + $0.name + ".csv", content: $0.csv(config.csvDialect), restricted: true) }

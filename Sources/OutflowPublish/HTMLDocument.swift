@@ -30,20 +30,36 @@ public enum HTML {
         "<\(tag)\(className.map { " class=\"\($0)\"" } ?? "")>\(escape(text))</\(tag)>"
     }
 
-    /// A table from a header and rows of already-rendered cell HTML.
-    public static func table(header: [String], rows: [[String]], class className: String = "data") -> String {
+    /// An element with escaped text content and `data-` attributes (name without the prefix,
+    /// value), which carry the codes behind translated words for tools that read the page.
+    public static func element(_ tag: String, _ text: String, data: [(String, String)]) -> String {
+        "<\(tag)\(attributes(data))>\(escape(text))</\(tag)>"
+    }
+
+    /// ` data-name="value"` for each pair.
+    public static func attributes(_ data: [(String, String)]) -> String {
+        data.map { " data-\($0.0)=\"\(escape($0.1))\"" }.joined()
+    }
+
+    /// A table from a header and rows of already-rendered cell HTML. `columns`, when given,
+    /// are the codes of the header cells (`data-column`), one each; "" for none.
+    public static func table(header: [String], rows: [[String]], class className: String = "data", columns: [String]? = nil) -> String {
         var out = "<table class=\"\(className)\"><thead><tr>"
-        out += header.map { "<th>\(escape($0))</th>" }.joined()
+        out += header.enumerated().map { i, h in
+            let code = columns.map { i < $0.count ? $0[i] : "" } ?? ""
+            return "<th\(code.isEmpty ? "" : attributes([("column", code)]))>\(escape(h))</th>"
+        }.joined()
         out += "</tr></thead><tbody>"
         for row in rows { out += "<tr>" + row.map { "<td>\($0)</td>" }.joined() + "</tr>" }
         return out + "</tbody></table>"
     }
 
-    /// A whole page with the shared stylesheet.
-    public static func page(title: String, body: String) -> String {
+    /// A whole page with the shared stylesheet, in language `lang` (the report's language;
+    /// the steward pages are English).
+    public static func page(title: String, body: String, lang: String = "en") -> String {
         """
         <!DOCTYPE html>
-        <html lang="nl">
+        <html lang="\(escape(lang))">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -66,7 +82,12 @@ public enum HTML {
         th,td{border-bottom:1px solid #e2e6ee;padding:.25rem .55rem;text-align:right;vertical-align:top}
         th{background:#f3f5f9;font-weight:600}td:first-child,th:first-child{text-align:left}
         table.facts td,table.facts th{text-align:left}
-        td.sup{color:#8a5a00;font-style:italic}td.na{color:#8893a5}
+        td.sup{color:#8a5a00;font-style:italic}td.na{color:#8893a5}.sup{color:#8a5a00;font-style:italic}.na{color:#8893a5}
+        .ci{white-space:nowrap}td{font-variant-numeric:tabular-nums}
+        p.legend{font-size:.8rem;color:#5a6477;margin:.4rem 0 1.2rem}table+p.legend{margin-top:-.6rem}
+        table.data:not(.wide) td:first-child{white-space:nowrap}th[colspan]{text-align:center}p.caveat{font-size:.9rem;border-left:4px solid #c9a227;background:#fffaf0;padding:.45rem .8rem}
+        .short{border:1px solid #9aa8c1;background:#f7f9fc;border-radius:6px;padding:.6rem 1rem;margin:1rem 0}.short h2{margin:0 0 .3rem;border:0;font-size:1.1rem}.short ul{margin:.2rem 0;padding-left:1.2rem}.short li{margin:.25rem 0}
+        .multiples{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:.4rem 1rem;margin:.4rem 0}.multiples figure{margin:0}.multiples figcaption{font-size:.85rem;font-weight:600;margin:.2rem 0 0 2.4rem}
         .note{background:#f6f8fb;border-left:4px solid #5b7bb2;padding:.5rem .8rem;font-size:.9rem}
         .warn{background:#fff6e5;border-left:4px solid #d08a00;padding:.5rem .8rem}
         .flow{display:flex;flex-direction:column;align-items:flex-start;gap:0}

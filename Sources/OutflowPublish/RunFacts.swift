@@ -21,12 +21,14 @@ public struct RunFacts: Sendable {
     public var roundTo: Int
     /// Refused deliveries still unresolved: shown at the top of both pages.
     public var refusals: [RefusalNotice] = []
+    /// `cohort.ageLimit`, for "received care before 18"; nil when not known.
+    public var ageLimit: Int?
 
     /// True when protection is off (k = b = 1): every page says "unprotected".
     public var isUnprotected: Bool { minCell == 1 && roundTo == 1 }
 
     public init(pipelineName: String, runId: String, version: String, asOf: Day, generatedAt: String,
-                definitions: [(String, String)], inputs: [FileOutcome], minCell: Int, roundTo: Int) {
+                definitions: [(String, String)], inputs: [FileOutcome], minCell: Int, roundTo: Int, ageLimit: Int? = nil) {
         self.pipelineName = pipelineName
         self.runId = runId
         self.version = version
@@ -36,5 +38,6 @@ public struct RunFacts: Sendable {
         self.inputs = inputs
         self.minCell = minCell
         self.roundTo = roundTo
+        self.ageLimit = ageLimit
     }
 }

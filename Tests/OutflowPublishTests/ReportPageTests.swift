@@ -1,6 +1,7 @@
 // The analyst and steward pages: escaped text, suppressed cells as `<k` and never a number,
 // no scripts or network addresses, deterministic charts, Table 1 with statements not asked
-// of a role marked, audit warnings first.
+// of a role marked, audit warnings first. The report is Dutch by default (ReportLanguageTests
+// has the language, the small multiples and the axis ticks).
 
 import Testing
 import OutflowCore
@@ -12,7 +13,7 @@ import OutflowTestSupport
 struct ReportPageTests {
     static let facts = RunFacts(pipelineName: "test <&>", runId: "20250401T020000Z", version: "0.1.0", asOf: Day(parsing: "2025-03-31")!,
                                 generatedAt: "2025-04-01T02:00:00Z", definitions: [("index date", "end"), ("age limit", "18 (birthday taken as 1 July of the birth year)")],
-                                inputs: [], minCell: 10, roundTo: 5)
+                                inputs: [], minCell: 10, roundTo: 5, ageLimit: 18)
 
     static let tables: [String: PublishedTable] = [
         "outflow": PublishedTable(name: "outflow", columns: ["stratum", "stratum_value", "horizon_days", "entries", "n_followed", "n_events",
@@ -75,18 +76,26 @@ struct ReportPageTests {
 
     @Test func horizonsLeadWithAalenJohansenAndShowKaplanMeierBeside() {
         let html = ReportPage.render(facts: Self.facts, tables: Self.tables, instrument: nil)
-        #expect(html.contains("<th>value</th><th>horizon (days)</th><th>entries</th><th>followed</th><th>events</th><th>competing</th><th>censored</th>"
-                              + "<th>received care before 18 (Aalen-Johansen, 95% CI)</th><th>Kaplan-Meier (95% CI)</th>"))
-        #expect(html.contains("<td>all</td><td>91</td><td>45</td><td>15</td><td>15</td><td>10</td><td>5</td>"
-                              + "<td>40.0% (25.0% – 60.0%)</td><td>50.0% (31.0% – 72.0%)</td>"))
-        #expect(html.contains("the share that received that care before 18 (Aalen-Johansen"))
+        #expect(html.contains("<th data-column=\"stratum_value\"></th><th data-column=\"horizon_days\">dag</th><th data-column=\"entries\">deelnames</th>"
+                              + "<th data-column=\"n_followed\">nog gevolgd</th><th data-column=\"n_events\">hulp gekregen</th>"
+                              + "<th data-column=\"n_competing\">18 jaar of overleden</th><th data-column=\"n_censored\">niet verder gevolgd</th>"
+                              + "<th data-column=\"cif_aj\">hulp vóór 18 (Aalen-Johansen)</th><th data-column=\"cum_incidence\">Kaplan-Meier</th>"))
+        #expect(html.contains("<td><span data-key=\"all\">alle deelnames</span></td><td>91</td><td>45</td><td>15</td><td>15</td><td>10</td><td>5</td>"
+                              + "<td><span class=\"ci\">40,0% (25,0% – 60,0%)</span></td><td><span class=\"ci\">50,0% (31,0% – 72,0%)</span></td>"))
+        #expect(html.contains("het aandeel dat die hulp kreeg vóór de leeftijd van 18 (Aalen-Johansen"))
+        let english = ReportPage.render(facts: Self.facts, tables: Self.tables, instrument: nil, text: ReportText(.en))
+        #expect(english.contains("<th data-column=\"horizon_days\">horizon (days)</th><th data-column=\"entries\">entries</th>"
+                                 + "<th data-column=\"n_followed\">still followed</th><th data-column=\"n_events\">received care</th>"))
+        #expect(english.contains("<td><span data-key=\"all\">all entries</span></td><td>91</td><td>45</td><td>15</td><td>15</td><td>10</td><td>5</td>"
+                                 + "<td><span class=\"ci\">40.0% (25.0% – 60.0%)</span></td><td><span class=\"ci\">50.0% (31.0% – 72.0%)</span></td>"))
+        #expect(english.contains("the share that received that care before the age of 18 (Aalen-Johansen"))
         // A table from before competing events shows Kaplan-Meier alone.
         let old = PublishedTable(name: "outflow", columns: ["stratum", "stratum_value", "horizon_days", "entries", "n_followed", "n_events",
                                                             "n_censored", "cum_incidence", "ci_low", "ci_high", "suppressed"],
                                  rows: [[.key("all"), .key("all"), .key("91"), .count(45), .count(15), .count(15), .count(15),
                                          .proportion(0.5), .proportion(0.31), .proportion(0.72)]])
         let page = ReportPage.horizons(old, 10, title: "t", key: "stratum_value")
-        #expect(page.contains("<th>censored</th><th>cumulative incidence (95% CI)</th></tr>") && !page.contains("competing"))
+        #expect(page.contains(">niet verder gevolgd</th><th data-column=\"cum_incidence\">cumulatieve incidentie</th></tr>") && !page.contains("18 jaar of overleden"))
     }
 
     @Test func curvesDrawAalenJohansenWithItsBandAndKaplanMeierThin() {
@@ -95,14 +104,15 @@ struct ReportPageTests {
         // under it): y(f) = 20 + 268 * (1 - f / 0.3), y(0.1) = 198.7, y(0.2) = 109.3, y(0.25) = 64.7.
         #expect(html.contains("<polyline points=\"58.0,198.7 590.0,198.7 590.0,109.3 590.0,109.3\" fill=\"none\" stroke=\"#1b6ca8\" stroke-width=\"2\"/>"))
         #expect(html.contains("<polyline points=\"58.0,198.7 590.0,198.7 590.0,64.7 590.0,64.7\" fill=\"none\" stroke=\"#1b6ca8\" stroke-width=\"1\" stroke-opacity=\"0.7\"/>"))
-        #expect(html.contains("thin lines: Kaplan-Meier"))
+        #expect(html.contains("dunne lijnen: Kaplan-Meier"))
     }
 
     @Test func tableOneMarksStatementsNotAskedOfARole() {
         let html = ReportPage.render(facts: Self.facts, tables: Self.tables, instrument: Self.instrument)
         #expect(html.contains("Jongeren (N=12)"))
         #expect(html.contains("Opvoeders (N=&lt;10)"))
-        #expect(html.contains("<td>Iets geleerd</td><td>8.3</td><td>16.7</td><td>75.0</td><td class=\"na\">–</td>"))
+        #expect(html.contains("<td>Iets geleerd</td><td>8,3</td><td>16,7</td><td>75,0</td><td class=\"na\">–</td>"))
+        #expect(html.contains("–: stelling niet voorgelegd aan deze rol."))
     }
 
     @Test func auditShowsWarningsFirstAndTablesForLists() {
@@ -119,14 +129,18 @@ struct ReportPageTests {
 
     @Test func opensWithHowNumbersAreProtectedAndSaysUnprotectedWhenOff() {
         let page = ReportPage.render(facts: Self.facts, tables: Self.tables, instrument: nil)
-        #expect(page.contains("How the numbers are protected."))
-        #expect(page.contains("1 to 10 becomes 5"))
-        #expect(!page.contains("UNPROTECTED"))
+        #expect(page.contains("Hoe de cijfers beschermd zijn."))
+        #expect(page.contains("1 tot en met 10 wordt 5, 11 tot en met 20 wordt 15") && page.contains("veelvoud van 5"))
+        #expect(!page.contains("ONBESCHERMD") && !page.contains("UNPROTECTED"))
+        #expect(ReportPage.render(facts: Self.facts, tables: Self.tables, instrument: nil, text: ReportText(.en)).contains("1 to 10 becomes 5"))
         var off = Self.facts
         off.minCell = 1
         off.roundTo = 1
         let unprotected = ReportPage.render(facts: off, tables: Self.tables, instrument: nil)
-        #expect(unprotected.contains("<b>UNPROTECTED</b>"))
-        #expect(unprotected.range(of: "UNPROTECTED")!.lowerBound < unprotected.range(of: "<h1>")!.lowerBound)
+        #expect(unprotected.contains("<b>ONBESCHERMD</b>: de bescherming van de cijfers staat uit (minCell = 1, roundTo = 1)"))
+        #expect(unprotected.range(of: "ONBESCHERMD")!.lowerBound < unprotected.range(of: "<h1>")!.lowerBound)
+        #expect(unprotected.contains("Alle aantallen op deze pagina zijn exacte aantallen"))
+        let english = ReportPage.render(facts: off, tables: Self.tables, instrument: nil, text: ReportText(.en))
+        #expect(english.contains("<b>UNPROTECTED</b>") && english.range(of: "UNPROTECTED")!.lowerBound < english.range(of: "<h1>")!.lowerBound)
     }
 }

@@ -52,6 +52,12 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return Day.pad(c.year, 4) + "-" + Day.pad(c.month, 2) + "-" + Day.pad(c.day, 2)
     }
 
+    /// `DD-MM-YYYY`, the Dutch way of writing a date in text (31-03-2025).
+    public var dutch: String {
+        let c = components
+        return Day.pad(c.day, 2) + "-" + Day.pad(c.month, 2) + "-" + Day.pad(c.year, 4)
+    }
+
     public var description: String { iso }
 
     public static func < (a: Day, b: Day) -> Bool { a.julian < b.julian }

@@ -109,6 +109,20 @@ public enum CSVDialect: String, Sendable, CaseIterable {
     case nl
 }
 
+/// The language of report.html (the `report` block).
+public enum ReportLanguage: String, Sendable, CaseIterable {
+    /// Plain Dutch, dates as 31-03-2025 and decimal commas: the default.
+    case nl
+    /// English, ISO dates and decimal points.
+    case en
+}
+
+/// The `report` block: how report.html is written.
+public struct ReportConfig: Sendable {
+    public var language = ReportLanguage.nl
+    package init(language: ReportLanguage = .nl) { self.language = language }
+}
+
 /// A parsed and checked pipeline file.
 public struct PipelineConfig: Sendable {
     public var name = "outflow"
@@ -133,6 +147,8 @@ public struct PipelineConfig: Sendable {
     public var instrument: Instrument?
     /// `csv.dialect`: how the analyst CSV files (and `restricted/exact/`) are written.
     public var csvDialect = CSVDialect.rfc4180
+    /// `report`: the language of report.html.
+    public var report = ReportConfig()
 
     /// The lock file beside the database.
     public var lockPath: String { database + ".lock" }
@@ -146,7 +162,7 @@ public struct PipelineConfig: Sendable {
         let json = try JSONObject.parse(file: rawPath)
         try json.rejectUnknownKeys(["name", "database", "inbox", "output", "sources", "maxRejectShare",
                                     "minSnapshotShare", "keepRuns", "logRetentionDays", "groupTypes", "cohort", "outcome",
-                                    "comparison", "questionnaire", "disclosure", "csv"])
+                                    "comparison", "questionnaire", "disclosure", "csv", "report"])
         let folder = (path as NSString).deletingLastPathComponent
         func resolve(_ p: String) -> String {
             URL(fileURLWithPath: p, relativeTo: URL(fileURLWithPath: folder, isDirectory: true)).standardizedFileURL.path
@@ -200,6 +216,7 @@ public struct PipelineConfig: Sendable {
         try config.readQuestionnaire(json.object("questionnaire"))
         try config.readDisclosure(json.object("disclosure"))
         try config.readCSV(json.object("csv"))
+        try config.readReport(json.object("report"))
         return config
     }
 
@@ -331,6 +348,15 @@ public struct PipelineConfig: Sendable {
         if let s = try json.string("dialect") {
             guard let v = CSVDialect(rawValue: s) else { throw json.fail("dialect", "must be \"rfc4180\" or \"nl\"") }
             csvDialect = v
+        }
+    }
+
+    private mutating func readReport(_ json: JSONObject?) throws {
+        guard let json else { return }
+        try json.rejectUnknownKeys(["language"])
+        if let s = try json.string("language") {
+            guard let v = ReportLanguage(rawValue: s) else { throw json.fail("language", "must be \"nl\" or \"en\"") }
+            report.language = v
         }
     }
 }
