@@ -30,12 +30,17 @@ package struct Publication {
             ("index date", c.index == .end ? "end of the group episode" : "start of the group episode"),
             ("episodes", c.episodes == .first ? "first qualifying episode per person" : "every qualifying episode"),
             ("roles", c.roles.map(\.name).joined(separator: ", ")),
-            ("age limit", "\(c.ageLimit) (birthday taken as 1 July of the birth year)"),
+            ("age limit", config.sources[.population] == nil ? "\(c.ageLimit) (birthday taken as 1 July of the birth year)"
+                : "\(c.ageLimit) (birthday on the first of the birth month in the population register, else 1 July of the birth year)"),
+            ("follow-up ends", "at the first decision, the cut-off, "
+                + (config.sources[.population] == nil ? "" : "moving out of the municipality, death (a competing event), ")
+                + "or the age limit (a competing event)"),
             ("excluded when in care at index", c.excludeInCareAtIndex ? "yes" : "no"),
             ("clean window before index", c.priorCareDays == 0 ? "off" : "\(c.priorCareDays) days"),
             ("outcome", "first decision in \(o.productCategoriesLabel), by \(o.eventDate.rawValue); withdrawn (13) excluded, extensions (04) never an event"),
             ("horizons", o.horizonsDays.map { "\($0) days" }.joined(separator: ", ")),
             ("before/after window", "\(o.beforeAfterWindowDays) days; history from \(o.historyFrom.iso)"),
+            ("outflow by answer", "a landmark analysis from \(o.byAnswerLandmarkDays) days after the index date: wave-1 answers completed by then, entries still followed then, time counted from then"),
             ("disclosure control", "k = \(config.disclosure.minCell), b = \(config.disclosure.roundTo): survival counts as midpoints of blocks of k, table counts under k suppressed and the rest rounded to multiples of b; curves on a \(config.disclosure.curveGridDays)-day grid while at least k are at risk"),
         ]
     }
