@@ -307,12 +307,19 @@ public final class CSVReader {
 
     // MARK: - Field access
 
-    /// Calls `body` with the raw bytes of field `index` of the current record.
-    @inline(__always)
-    public func withField<T>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+    /// The raw bytes of field `index` of the current record, valid until the next call to
+    /// `next()`. Not generic: the loader calls it for every field from another target, where
+    /// a generic call with a closure would be neither specialised nor inlined.
+    public func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
         precondition(index >= 0 && index < fieldCount, "field \(index) of \(fieldCount)")
         let start = index == 0 ? 0 : fieldEnds[index - 1]
-        return try body(UnsafeBufferPointer(start: fieldBytes + start, count: fieldEnds[index] - start))
+        return UnsafeBufferPointer(start: fieldBytes + start, count: fieldEnds[index] - start)
+    }
+
+    /// Calls `body` with the raw bytes of field `index` of the current record.
+    @inlinable
+    public func withField<T>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+        try body(field(index))
     }
 
     /// Field `index` decoded as a String in the file's encoding.

@@ -2,7 +2,10 @@
 // column is replaced by the HMAC-SHA256 of the zero-padded 9-digit BSN under the shared key
 // and renamed (`bsn` to `pseudo_id`, `X_bsn` to `X_pseudo_id`); a `key_id` column is added.
 // Numbers that fail the elfproef go to a reject file with row and reason, never the
-// number; nothing this file prints or throws contains a citizen number.
+// number; nothing this file prints or throws contains a citizen number. `bsn` itself is
+// required; any other named column is optional, and an empty value in it stays empty (a
+// youth row has no `parent_bsn`). `outflow erase --bsn-file` pseudonymises one number read
+// from a file here as well.
 
 import Foundation
 import OutflowCore
@@ -16,6 +19,8 @@ public struct Pseudonymiser {
         public var rows = 0
         public var written = 0
         public var rejected = 0
+        /// Empty values of optional columns, written as empty pseudonyms.
+        public var emptyOptional = 0
         public var rejectsPath: String
         public var keyId: String
     }
@@ -54,6 +59,37 @@ public struct Pseudonymiser {
         return Elfproef.isValid(padded) ? (padded, nil) : (nil, "elfproef_failed")
     }
 
+    /// Whether a named column must hold a number in every row: only `bsn`, the person the
+    /// row is about. Other citizen-number columns (`parent_bsn`, ...) may be empty.
+    public static func isRequired(_ column: String) -> Bool {
+        column.lowercased() == "bsn"
+    }
+
+    /// The pseudonym of the one citizen number in `path` (an erasure request): the file holds
+    /// the number on one line, surrounding spaces and line breaks ignored. Errors name the
+    /// file and what is wrong, never the number.
+    public func pseudonym(ofNumberInFile path: String) throws -> String {
+        guard var bytes = FileManager.default.contents(atPath: path).map(Array.init) else {
+            throw OutflowError(.usage, "citizen-number file \(path): cannot be read")
+        }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.contains(where: \.isNewline) else {
+            throw OutflowError(.dataError, "citizen-number file \(path): holds more than one line; put exactly one citizen number in it")
+        }
+        let (digits, reason) = Self.normalise(text)
+        guard let digits else {
+            let what: String
+            switch reason {
+            case "missing_value": what = "is empty"
+            case "not_9_digits": what = "does not hold a number of 1 to 9 digits"
+            default: what = "holds a number that fails the elfproef (a typing error?)"
+            }
+            throw OutflowError(.dataError, "citizen-number file \(path): \(what) [\(reason ?? "invalid")]")
+        }
+        return pseudonym(ofValidNumber: digits)
+    }
+
     /// The name a pseudonymised column gets.
     public static func renamed(_ column: String) -> String {
         let lower = column.lowercased()
@@ -62,7 +98,8 @@ public struct Pseudonymiser {
         return column + "_pseudo_id"
     }
 
-    /// Pseudonymises `input` into `output`; rejected rows go to `<output>.rejects.csv`.
+    /// Pseudonymises `input` into `output`; rejected rows go to `<output>.rejects.csv`. An
+    /// empty value of an optional column (not `bsn`) is written as an empty pseudonym.
     public func run(input: String, output: String, columns: [String]) throws -> Summary {
         let reader: CSVReader
         let header: [String]
@@ -77,6 +114,7 @@ public struct Pseudonymiser {
             }
             return i
         }
+        let required = header.map(Self.isRequired)
         let keyIdColumn = lower.firstIndex(of: "key_id")
         let rejectsPath = (output.hasSuffix(".csv") ? String(output.dropLast(4)) : output) + ".rejects.csv"
         let writer = try CSVWriter(path: output, delimiter: reader.delimiter, mode: 0o600)
@@ -96,6 +134,11 @@ public struct Pseudonymiser {
                     continue
                 }
                 for i in targets {
+                    if !required[i], fields[i].trimmingCharacters(in: .whitespaces).isEmpty {
+                        fields[i] = ""
+                        summary.emptyOptional += 1
+                        continue
+                    }
                     let (digits, reason) = Self.normalise(fields[i])
                     guard let digits else {
                         try rejects.write(row: [String(reader.row), header[i], reason ?? "invalid"])

@@ -7,6 +7,7 @@ import Foundation
 import OutflowCore
 import OutflowStorage
 import OutflowIngest
+import OutflowPublish
 
 /// One entry per command of `outflow`.
 public enum CommandEntries {
@@ -24,7 +25,9 @@ public enum CommandEntries {
 
     /// `validate`: a trial load of one delivery into a private copy of the database (read in
     /// one read transaction, so a nightly run beside it is neither blocked nor changed).
-    public static func validate(pipeline: String, file: String, source: SourceKind) throws -> ValidationFindings {
+    /// Without a `source`, the one whose file pattern matches the file's name (exit 64 when
+    /// none or several do).
+    public static func validate(pipeline: String, file: String, source: SourceKind?) throws -> ValidationFindings {
         let config = try PipelineConfig.load(path: pipeline)
         let scratch = NSTemporaryDirectory() + "outflow-validate-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).sqlite"
         defer { for suffix in ["", "-wal", "-shm"] { unlink(scratch + suffix) } }
@@ -42,18 +45,74 @@ public enum CommandEntries {
         let pseudonymiser = try Pseudonymiser(keyFile: keyFile)
         let summary = try pseudonymiser.run(input: input, output: output, columns: columns)
         return "pseudonymised \(summary.written) of \(summary.rows) rows under key id \(summary.keyId); \(summary.rejected) rejected (see \(summary.rejectsPath))"
+            + (summary.emptyOptional > 0 ? "; \(summary.emptyOptional) empty values of optional columns left empty" : "")
     }
 
-    /// `erase`: an erasure request, under the run lock (exit 75 while a run holds it).
-    public static func erase(pipeline: String, pseudonym: String) throws -> String {
+    /// `erase`: an erasure request, under the run lock (exit 75 while a run holds it). Returns
+    /// the lines to print: what was removed, the run folders scrubbed, the inbox files that
+    /// still hold the person. A pseudonym found nowhere is exit 65 unless `notYetDelivered`.
+    public static func erase(pipeline: String, pseudonym: String, notYetDelivered: Bool = false, dryRun: Bool = false) throws -> String {
         let config = try PipelineConfig.load(path: pipeline)
-        let lock = try RunLock(path: config.lockPath)
+        return try erase(config: config, pseudonym: pseudonym.lowercased(), keyId: nil, notYetDelivered: notYetDelivered, dryRun: dryRun)
+    }
+
+    /// `erase --bsn-file F --key-file K`: the pseudonym of the citizen number in `bsnFile` under
+    /// the key in `keyFile` (refused when deliveries were loaded under another key id), erased
+    /// as above. The number is never printed, nor the pseudonym made from it.
+    public static func erase(pipeline: String, bsnFile: String, keyFile: String, notYetDelivered: Bool = false, dryRun: Bool = false) throws -> String {
+        let config = try PipelineConfig.load(path: pipeline)
+        let pseudonymiser = try Pseudonymiser(keyFile: keyFile)
+        let pseudonym = try pseudonymiser.pseudonym(ofNumberInFile: bsnFile)
+        return try erase(config: config, pseudonym: pseudonym, keyId: pseudonymiser.keyId, notYetDelivered: notYetDelivered, dryRun: dryRun)
+    }
+
+    private static func erase(config: PipelineConfig, pseudonym: String, keyId: String?, notYetDelivered: Bool, dryRun: Bool) throws -> String {
+        // A dry run changes nothing: no database is created and none is migrated.
+        let exists = FileManager.default.fileExists(atPath: config.database)
+        if !dryRun { try RunFolder.makeDirectory((config.database as NSString).deletingLastPathComponent, mode: 0o700) }
+        let lock = dryRun && !exists ? nil : try RunLock(path: config.lockPath)
         defer { withExtendedLifetime(lock) {} }
-        let db = try Database(path: config.database)
-        let summary = try Erasure(db: db, output: config.output).erase(pseudonym: pseudonym.lowercased())
-        let removed = summary.removed.filter { $0.rows > 0 }.map { "\($0.table) \($0.rows)" }.joined(separator: ", ")
-        return (summary.wasKnown ? "erased: \(removed.isEmpty ? "no rows" : removed)" : "the person was not in the database")
-            + "; \(summary.scrubbedFiles) restricted files scrubbed; later deliveries for this person will be dropped"
+        let db: Database?
+        do { db = dryRun && !exists ? nil : try Database(path: config.database, migrate: !dryRun) } catch let error as SQLiteError {
+            throw OutflowError(error.isStorageFailure ? .ioError : .internalError, "database \(config.database): \(error)")
+        }
+        if let keyId, let db, let established = try FileRegistry(db: db).establishedKeyId(), established != keyId {
+            throw OutflowError(.dataError, "the key file has key id \(keyId), but the deliveries were pseudonymised under key id \(established): the number would not give the person's pseudonym; use the suppliers' key")
+        }
+        let summary = try Erasure(db: db, config: config).erase(pseudonym: pseudonym, notYetDelivered: notYetDelivered, dryRun: dryRun)
+        return erasureText(summary)
+    }
+
+    /// What an erasure did (or would do), one finding per line, files indented below.
+    package static func erasureText(_ summary: Erasure.Summary) -> String {
+        let would = summary.dryRun
+        var lines: [String] = would ? ["dry run: nothing was changed"] : []
+        let rows = summary.removed.filter { $0.rows > 0 }.map { "\($0.table) \($0.rows)" }.joined(separator: ", ")
+        if rows.isEmpty {
+            lines.append("database: no rows of the person" + (summary.foundAnywhere ? "" : " (not delivered yet)"))
+        } else {
+            lines.append(would ? "would erase: \(rows)" : "erased: \(rows) (secure_delete, database vacuumed, WAL truncated)")
+        }
+        let folders = summary.outputFolders.isEmpty ? "no output folder yet" : summary.outputFolders.joined(separator: ", ")
+        lines.append("run folders: \(summary.scrubbed.count) files \(would ? "would be scrubbed" : "scrubbed") in \(folders)")
+        lines += summary.scrubbed.map { "  " + $0 }
+        if !summary.removedFiles.isEmpty {
+            lines.append("run folders: \(summary.removedFiles.count) files that are not text \(would ? "would be" : "were") removed whole")
+            lines += summary.removedFiles.map { "  " + $0 }
+        }
+        if summary.inboxFiles.isEmpty {
+            lines.append("inbox: no delivery holds the person")
+        } else {
+            lines.append("inbox: \(summary.inboxFiles.count) deliveries still hold the person; the pipeline never edits deliveries, so ask the supplier for corrected files without the person:")
+            lines += summary.inboxFiles.map { "  " + $0 }
+        }
+        if let since = summary.listedSince {
+            lines.append("erasure list: on it since \(since); later deliveries for this person are dropped")
+        } else {
+            lines.append(would ? "erasure list: would be added; later deliveries for this person would be dropped"
+                               : "erasure list: added; later deliveries for this person will be dropped")
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// The exit status an error maps to (sysexits).

@@ -63,7 +63,7 @@ public struct Job {
         var stages = StageRunner(log: log)
         var ingest = IngestReport()
         let runLog = RunLogStore(db: db)
-        try runLog.start(runId: runId, command: options.kind.rawValue, startedAt: startedAt)
+        try runLog.start(runId: runId, command: options.kind.rawValue, startedAt: startedAt, output: output)
 
         do {
             if options.kind == .run || options.kind == .ingest {

@@ -1,5 +1,5 @@
-// Everything a run folder holds besides the manifest: the analyst CSV files and
-// report.html rendered from the gated tables, the steward's audit.html and audit.json,
+// Everything a run folder holds besides the manifest: the analyst CSV files, report.html
+// and report.xlsx rendered from the gated tables, the steward's audit.html and audit.json,
 // and the restricted listings. Rendering only; every figure was computed and protected
 // before it gets here.
 
@@ -46,12 +46,13 @@ package struct Publication {
     }
 
     package func files(_ analysis: AnalysisOutput) throws -> [PublishedFile] {
-        var files = analysis.tables.map { PublishedFile(name: $0.name + ".csv", content: $0.csv()) }
+        var files = analysis.tables.map { PublishedFile(name: $0.name + ".csv", content: $0.csv(config.csvDialect)) }
         if !analysis.tables.isEmpty {
             let byName = Dictionary(uniqueKeysWithValues: analysis.tables.map { ($0.name, $0) })
             files.append(PublishedFile(name: "report.html", content: ReportPage.render(facts: facts, tables: byName, instrument: config.instrument)))
+            files.append(PublishedFile(name: "report.xlsx", bytes: try analysis.tables.xlsx()))
         }
-        files += analysis.exactTables.map { PublishedFile(name: "exact/" + $0.name + ".csv", content: $0.csv(), restricted: true) }
+        files += analysis.exactTables.map { PublishedFile(name: "exact/" + $0.name + ".csv", content: $0.csv(config.csvDialect), restricted: true) }
         if let audit = analysis.audit {
             // The audit holds unprotected breakdowns: a steward output, never beside the analyst files.
             files.append(PublishedFile(name: "audit.json", content: audit.json.encoded(), restricted: true))

@@ -25,9 +25,19 @@ public struct RunFolder {
         try RunFolder.makeDirectory(staging, mode: 0o755)
     }
 
+    /// Writes one text file of the run as UTF-8.
+    public func write(_ name: String, _ content: String, restricted: Bool = false) throws {
+        try write(name, Array(content.utf8), restricted: restricted)
+    }
+
+    /// Writes one file of the run from its rendered content, text or bytes.
+    public func write(_ name: String, _ content: PublishedFile.Content, restricted: Bool = false) throws {
+        try write(name, content.bytes, restricted: restricted)
+    }
+
     /// Writes one file of the run (restricted files go under `restricted/`, owner-only, in
     /// owner-only subfolders when the name has one: `exact/outflow.csv`).
-    public func write(_ name: String, _ content: String, restricted: Bool = false) throws {
+    public func write(_ name: String, _ bytes: [UInt8], restricted: Bool = false) throws {
         var folder = staging
         var file = name
         if restricted {
@@ -39,7 +49,7 @@ public struct RunFolder {
                 if !FileManager.default.fileExists(atPath: folder) { try RunFolder.makeDirectory(folder, mode: 0o700) }
             }
         }
-        try RunFolder.writeFile(folder + "/" + file, Array(content.utf8), mode: restricted ? 0o600 : 0o644)
+        try RunFolder.writeFile(folder + "/" + file, bytes, mode: restricted ? 0o600 : 0o644)
     }
 
     /// Renames the finished folder into place and points `latest` at it; returns the final path.

@@ -39,7 +39,10 @@ public final class Database {
         handle = db
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, 5000)
-        try execute("PRAGMA journal_mode = WAL")
+        // WAL is a property of the file: the connection that creates and migrates the database
+        // sets it; a further connection (`migrate: false`) finds it set and does not ask for
+        // the lock that changing it would take while the run's main connection is writing.
+        if migrate { try execute("PRAGMA journal_mode = WAL") }
         try execute("PRAGMA synchronous = NORMAL")
         try execute("PRAGMA foreign_keys = ON")
         try execute("PRAGMA cache_size = -32768")

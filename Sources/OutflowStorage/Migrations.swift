@@ -19,7 +19,8 @@ public enum Migrations {
         Migration(version: 2, name: "marts and run log", sql: Schema.v2),
         Migration(version: 3, name: "answers packed per response", sql: Schema.v3),
         Migration(version: 4, name: "inbox digests", sql: Schema.v4),
-        Migration(version: 5, name: "population source", sql: Schema.v5),
+        Migration(version: 5, name: "run output folders", sql: Schema.v5),
+        Migration(version: 6, name: "population source", sql: Schema.v6),
     ]
 
     /// Applies every migration the database has not recorded yet.

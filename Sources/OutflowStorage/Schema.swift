@@ -214,10 +214,17 @@ package enum Schema {
         );
         """
 
+    /// The output folder each job wrote its run folder into (`--out` or the pipeline's
+    /// output), so an erasure can scrub every run folder ever written. Null for jobs before
+    /// this migration and for jobs that write none.
+    package static let v5 = """
+        ALTER TABLE run_log ADD COLUMN output_folder TEXT;
+        """
+
     /// The population source (BRP residents under the age limit, optional): one row per
     /// child, a snapshot source with the same validity columns as the others. `sex` is a
     /// small code (`ref_sex`); parents are person ids like every other person column.
-    package static let v5 = """
+    package static let v6 = """
         CREATE TABLE stg_population (
             file_id          INTEGER NOT NULL,
             person_id        INTEGER NOT NULL,

@@ -27,12 +27,13 @@ public enum CommandLineInterface {
                     positionals: ["PIPELINE.json"], options: [pipelineOptions[1], pipelineOptions[2]]),
         CommandSpec(name: "validate", abstract: "Check one delivery against its source's contract without loading it; print the findings.",
                     positionals: ["PIPELINE.json", "FILE"],
-                    options: [OptionSpec("--source", value: "NAME", help: "The source the file is for: registrations, questionnaire, decisions, family or population.", required: true)]),
+                    options: [OptionSpec("--source", value: "NAME", help: "The source the file is for: registrations, questionnaire, decisions, family or population (default: the one whose file pattern matches the name).")],
+                    discussion: "Lists every file error it finds (name, header, and those found after reading the rows), not only the first a run would stop at. Exit 0 when the file would load, 65 when it would be refused."),
         CommandSpec(name: "pseudonymise", abstract: "For suppliers: replace citizen-number columns by keyed pseudonyms.",
                     positionals: ["IN.csv", "OUT.csv"],
                     options: [OptionSpec("--key-file", value: "FILE", help: "File holding the secret key (at least 32 bytes).", required: true),
                               OptionSpec("--column", value: "NAME", help: "A citizen-number column to pseudonymise (bsn, parent_bsn, ...).", repeatable: true, required: true)],
-                    discussion: "Rows whose number fails the elfproef go to OUT.rejects.csv with row number and reason, never the number itself."),
+                    discussion: "The column bsn must hold a number in every row; other named columns may be empty and stay empty (a youth row without parent_bsn). Rows whose number fails the elfproef go to OUT.rejects.csv with row number and reason, never the number itself."),
         CommandSpec(name: "generate", abstract: "Write a realistic synthetic inbox (all sources), deterministic for a seed.",
                     positionals: [],
                     options: [OptionSpec("--out", value: "DIR", help: "Folder to write the inbox into.", required: true),
@@ -45,7 +46,21 @@ public enum CommandLineInterface {
                               OptionSpec("--effect", value: "R", help: "With --population: the planted effect of taking part, a hazard ratio of a first decision (default 0.7; 1 for none).")]),
         CommandSpec(name: "erase", abstract: "Remove one person from every table for an erasure request, and keep them out of later deliveries.",
                     positionals: ["PIPELINE.json"],
-                    options: [OptionSpec("--pseudo-id", value: "ID", help: "The person's pseudonym (64 hex characters).", required: true)]),
+                    options: [OptionSpec("--pseudo-id", value: "ID", help: "The person's pseudonym (64 hex characters)."),
+                              OptionSpec("--bsn-file", value: "FILE", help: "Instead of --pseudo-id: a file holding the person's citizen number (BSN), one line."),
+                              OptionSpec("--key-file", value: "FILE", help: "With --bsn-file: the suppliers' pseudonymisation key."),
+                              OptionSpec("--not-yet-delivered", help: "Put a person found nowhere yet on the erasure list (otherwise exit 65)."),
+                              OptionSpec("--dry-run", help: "Show what would be removed and scrubbed; change nothing.")],
+                    discussion: """
+                        Give the person as --pseudo-id ID, or as --bsn-file FILE --key-file KEY: the number is read from
+                        the file (never from the command line), checked with the elfproef and pseudonymised like the
+                        suppliers do; neither it nor its pseudonym is printed. The person's rows leave every table
+                        (secure_delete, vacuum), every run folder the pipeline wrote (its output and every --out folder
+                        in the run log) is scrubbed, and the pseudonym's SHA-256 goes on the erasure list so later
+                        deliveries for the person are dropped. Deliveries are never edited: the inbox files that still
+                        hold the person are listed, for the supplier to correct. A pseudonym found nowhere (database,
+                        inbox, run folders, erasure list) is exit 65 unless --not-yet-delivered is given.
+                        """),
     ]
 
     public static var overview: String {
@@ -92,8 +107,12 @@ public enum CommandLineInterface {
                                               output: parsed.value("--out"), verbose: parsed.flag("--verbose")))
             return 0
         case "validate":
-            guard let source = SourceKind(rawValue: parsed.value("--source")!) else {
-                throw UsageError(message: "option '--source': unknown source '\(parsed.value("--source")!)' (registrations, questionnaire, decisions, family, population)", command: spec)
+            var source: SourceKind?
+            if let name = parsed.value("--source") {
+                guard let kind = SourceKind(rawValue: name) else {
+                    throw UsageError(message: "option '--source': unknown source '\(name)' (registrations, questionnaire, decisions, family, population)", command: spec)
+                }
+                source = kind
             }
             let findings = try CommandEntries.validate(pipeline: parsed.positionals[0], file: parsed.positionals[1], source: source)
             print(findings.text, terminator: "")
@@ -105,7 +124,21 @@ public enum CommandLineInterface {
         case "generate":
             return try GenerateCommand.execute(spec, parsed)
         case "erase":
-            Log.stderr(try CommandEntries.erase(pipeline: parsed.positionals[0], pseudonym: parsed.value("--pseudo-id")!))
+            let notYetDelivered = parsed.flag("--not-yet-delivered"), dryRun = parsed.flag("--dry-run")
+            switch (parsed.value("--pseudo-id"), parsed.value("--bsn-file"), parsed.value("--key-file")) {
+            case (let pseudonym?, nil, nil):
+                Log.stderr(try CommandEntries.erase(pipeline: parsed.positionals[0], pseudonym: pseudonym,
+                                                    notYetDelivered: notYetDelivered, dryRun: dryRun))
+            case (nil, let bsnFile?, let keyFile?):
+                Log.stderr(try CommandEntries.erase(pipeline: parsed.positionals[0], bsnFile: bsnFile, keyFile: keyFile,
+                                                    notYetDelivered: notYetDelivered, dryRun: dryRun))
+            case (nil, nil, nil):
+                throw UsageError(message: "give the person as --pseudo-id ID or as --bsn-file FILE --key-file KEY", command: spec)
+            case (_?, _, _):
+                throw UsageError(message: "--pseudo-id cannot be combined with --bsn-file or --key-file", command: spec)
+            case (nil, _, _):
+                throw UsageError(message: "--bsn-file and --key-file go together: the number is pseudonymised with the suppliers' key", command: spec)
+            }
             return 0
         default:
             throw UsageError(message: "unknown command '\(spec.name)'", command: nil)

@@ -50,6 +50,24 @@ struct CommandEntriesTests {
         #expect(try db.scalarInt("SELECT count(*) FROM run_log WHERE run_id = 'nightly'") == 1)
     }
 
+    @Test func validateListsTheErrorsFoundAfterReadingToo() throws {
+        let ws = try Workspace()
+        try ws.deliver("beschikkingen_2024-06-30.csv", Self.decisions(1...20))
+        _ = try ws.ingest()
+        // No date in the name, another key id, and far fewer rows than the snapshot before.
+        let path = try ws.deliver("beschikkingen_nieuw.csv", Self.decisions(1...5).replacingOccurrences(of: "1a2b3c4d", with: "99999999"))
+        let findings = try CommandEntries.validate(pipeline: ws.pipelinePath, file: path, source: nil)
+        #expect(!findings.wouldLoad)
+        #expect(findings.fileErrors == [.noExtractionDate, .keyMismatch, .truncatedSnapshot])
+        #expect(findings.text.contains("note: the rows were read as if the file were dated 2024-07-01"))
+        #expect(findings.text.contains("rows read: 5\n"))
+        #expect(findings.text.contains("verdict: refused (3 file errors)"))
+        // A run refuses the file with the first error found after reading, as before.
+        try FileManager.default.moveItem(atPath: path, toPath: ws.inbox + "/beschikkingen_2024-07-31.csv")
+        let refused = try #require(try ws.ingest().files.first { $0.fileName == "beschikkingen_2024-07-31.csv" })
+        #expect(refused.rejection?.reason == .keyMismatch)
+    }
+
     static func fileState(_ database: String) throws -> [String] {
         try ["", "-wal"].map { suffix in
             let attributes = try FileManager.default.attributesOfItem(atPath: database + suffix)

@@ -55,7 +55,7 @@ struct DatabaseTests {
             try old.execute("INSERT INTO ingest_file (source, file_name, sha256, size_bytes, status, loaded_at) VALUES ('decisions', 'f', 'x', 1, 'loaded', 'then')")
         }
         let db = try Database(path: path)
-        #expect(try db.query("SELECT version FROM schema_migration ORDER BY version") { $0.int(0) } == [1, 2, 3, 4, 5])
+        #expect(try db.query("SELECT version FROM schema_migration ORDER BY version") { $0.int(0) } == Migrations.all.map(\.version))
         #expect(try db.scalarInt("SELECT count(*) FROM inbox_file") == 0)
         #expect(try db.scalarInt("SELECT count(*) FROM stg_population") == 0)
         #expect(try db.query("SELECT name FROM ref_sex ORDER BY sex") { $0.string(0) } == ["M", "V", "X"])

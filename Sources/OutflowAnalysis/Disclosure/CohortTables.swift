@@ -21,7 +21,7 @@ public struct CohortTables: Sendable {
         self.gridDays = gridDays
     }
 
-    private var k: Int { protection.minCell }
+    var k: Int { protection.minCell }
 
     // MARK: - Attrition
 
@@ -154,13 +154,18 @@ public struct CohortTables: Sendable {
     /// Every stratum of at least k entries is shown; when exactly one value of a stratum
     /// variable is small, the smallest other value is withheld too.
     public func visibility(_ measures: [StratumMeasures]) -> [Visibility] {
-        var result: [Visibility] = measures.map { $0.entries >= k ? .shown : .small }
+        visibility(strata: measures.map(\.stratum), sizes: measures.map(\.entries))
+    }
+
+    /// The same rule for strata of any table, by their sizes.
+    public func visibility(strata: [Stratum], sizes: [Int]) -> [Visibility] {
+        var result: [Visibility] = sizes.map { $0 >= k ? .shown : .small }
         var byVariable: [String: [Int]] = [:]
-        for (i, m) in measures.enumerated() where m.stratum != .all { byVariable[m.stratum.variable, default: []].append(i) }
+        for (i, s) in strata.enumerated() where s != .all { byVariable[s.variable, default: []].append(i) }
         for variable in byVariable.keys.sorted() {
             let members = byVariable[variable]!
             guard members.filter({ result[$0] == .small }).count == 1 else { continue }
-            if let smallest = members.filter({ result[$0] == .shown }).min(by: { (measures[$0].entries, $0) < (measures[$1].entries, $1) }) {
+            if let smallest = members.filter({ result[$0] == .shown }).min(by: { (sizes[$0], $0) < (sizes[$1], $1) }) {
                 result[smallest] = .partner
             }
         }

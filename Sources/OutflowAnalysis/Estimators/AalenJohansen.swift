@@ -92,6 +92,13 @@ public struct AalenJohansen: Sendable {
         return Estimate(cif: step.cif, low: step.low, high: step.high)
     }
 
+    /// The delta-method variance of the estimate at `t` (0 before the first event), for the
+    /// comparison's risk difference and ratio.
+    public func variance(at t: Int) -> Double {
+        let reached = steps.lowerBound(t + 1) { $0.time }
+        return reached > 0 ? steps[reached - 1].variance : 0
+    }
+
     // MARK: - Estimation
 
     /// Walks the tally's days once. On day i with `n` at risk, `d` events and `m` competing

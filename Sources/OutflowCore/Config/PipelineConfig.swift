@@ -101,6 +101,14 @@ public struct DisclosureConfig: Sendable {
     public var curveGridDays = 30
 }
 
+/// How the analyst CSV files are written (the `csv` block).
+public enum CSVDialect: String, Sendable, CaseIterable {
+    /// RFC 4180: `,` between fields, `.` decimals, no BOM.
+    case rfc4180
+    /// For Dutch Excel: `;` between fields, decimal comma, a UTF-8 byte-order mark.
+    case nl
+}
+
 /// A parsed and checked pipeline file.
 public struct PipelineConfig: Sendable {
     public var name = "outflow"
@@ -121,6 +129,8 @@ public struct PipelineConfig: Sendable {
     public var waves = [WaveConfig(wave: 1, offsetDays: 0), WaveConfig(wave: 2, offsetDays: 182), WaveConfig(wave: 3, offsetDays: 365)]
     public var disclosure = DisclosureConfig()
     public var instrument: Instrument?
+    /// `csv.dialect`: how the analyst CSV files (and `restricted/exact/`) are written.
+    public var csvDialect = CSVDialect.rfc4180
 
     /// The lock file beside the database.
     public var lockPath: String { database + ".lock" }
@@ -134,7 +144,7 @@ public struct PipelineConfig: Sendable {
         let json = try JSONObject.parse(file: rawPath)
         try json.rejectUnknownKeys(["name", "database", "inbox", "output", "sources", "maxRejectShare",
                                     "minSnapshotShare", "keepRuns", "groupTypes", "cohort", "outcome",
-                                    "comparison", "questionnaire", "disclosure"])
+                                    "comparison", "questionnaire", "disclosure", "csv"])
         let folder = (path as NSString).deletingLastPathComponent
         func resolve(_ p: String) -> String {
             URL(fileURLWithPath: p, relativeTo: URL(fileURLWithPath: folder, isDirectory: true)).standardizedFileURL.path
@@ -184,6 +194,7 @@ public struct PipelineConfig: Sendable {
         try config.readComparison(json.object("comparison"))
         try config.readQuestionnaire(json.object("questionnaire"))
         try config.readDisclosure(json.object("disclosure"))
+        try config.readCSV(json.object("csv"))
         return config
     }
 
@@ -307,5 +318,14 @@ public struct PipelineConfig: Sendable {
         disclosure.curveGridDays = try json.int("curveGridDays") ?? disclosure.curveGridDays
         guard disclosure.minCell >= 1 else { throw json.fail("minCell", "must be at least 1") }
         guard disclosure.curveGridDays >= 1 else { throw json.fail("curveGridDays", "must be at least 1") }
+    }
+
+    private mutating func readCSV(_ json: JSONObject?) throws {
+        guard let json else { return }
+        try json.rejectUnknownKeys(["dialect"])
+        if let s = try json.string("dialect") {
+            guard let v = CSVDialect(rawValue: s) else { throw json.fail("dialect", "must be \"rfc4180\" or \"nl\"") }
+            csvDialect = v
+        }
     }
 }

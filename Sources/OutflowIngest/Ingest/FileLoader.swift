@@ -15,9 +15,10 @@ package struct FileLoader {
     package let erased: Set<String>
     package let runId: String
 
-    /// When set, the file's quarantine is shown to `inspect` right after its rows are read
-    /// and the whole load is rolled back (how `outflow validate` checks without loading).
-    package var inspect: ((Int) throws -> Void)? = nil
+    /// When set, the file's quarantine and every file error found after its rows were read
+    /// are shown to `inspect`, and the whole load is rolled back (how `outflow validate`
+    /// checks without loading, and lists all of a file's errors, not only the first).
+    package var inspect: ((Int, [FileRejection]) throws -> Void)? = nil
 
     /// Loads a new file while its fingerprint is still being computed. When the finished
     /// fingerprint says the bytes were delivered before, or that the file is not UTF-8, the
@@ -173,30 +174,35 @@ package struct FileLoader {
             try registry.setFingerprint(fileId: fileId, actual)
             fingerprint = actual
         }
-        try inspect?(fileId)
         func refuse(_ reason: FileReason, _ detail: String) -> FileRejection {
             var rejection = FileRejection(file: name, reason: reason, detail: detail)
             (rejection.rowsRead, rejection.accepted, rejection.quarantined) = (counts.read, counts.accepted, counts.quarantined)
             return rejection
         }
+        // Every file error, in this order; a load is refused with the first.
+        var refusals: [FileRejection] = []
         for i in summary.citizenNumberColumns {
-            throw refuse(.citizenNumber, "column '\(header[i])' holds what look like citizen numbers (BSN); raw citizen numbers must never be loaded")
+            refusals.append(refuse(.citizenNumber, "column '\(header[i])' holds what look like citizen numbers (BSN); raw citizen numbers must never be loaded"))
         }
-        guard counts.read > 0 else { throw refuse(.noRows, "the file has no data rows") }
-        let rejectShare = Double(counts.quarantined - counts.erased) / Double(counts.read)
-        if rejectShare > config.maxRejectShare {
-            throw refuse(.tooManyRejects, "\(counts.quarantined - counts.erased) of \(counts.read) rows quarantined (\(Self.percent(rejectShare))), more than maxRejectShare \(Self.percent(config.maxRejectShare)); first: \(quarantine.first ?? "")")
-        }
-        if summary.keyIds.count > 1 {
-            throw refuse(.keyMismatch, "rows carry different key ids (\(summary.keyIds.sorted().joined(separator: ", "))): the file mixes pseudonymisation keys")
+        if counts.read == 0 {
+            refusals.append(refuse(.noRows, "the file has no data rows"))
+        } else {
+            let rejectShare = Double(counts.quarantined - counts.erased) / Double(counts.read)
+            if rejectShare > config.maxRejectShare {
+                refusals.append(refuse(.tooManyRejects, "\(counts.quarantined - counts.erased) of \(counts.read) rows quarantined (\(Self.percent(rejectShare))), more than maxRejectShare \(Self.percent(config.maxRejectShare)); first: \(quarantine.first ?? "")"))
+            }
         }
         let keyId = summary.keyIds.first
-        if let keyId, let established = try registry.establishedKeyId(), established != keyId {
-            throw refuse(.keyMismatch, "key_id \(keyId) differs from key_id \(established) of the files already loaded: pseudonyms under different keys cannot be linked")
+        if summary.keyIds.count > 1 {
+            refusals.append(refuse(.keyMismatch, "rows carry different key ids (\(summary.keyIds.sorted().joined(separator: ", "))): the file mixes pseudonymisation keys"))
+        } else if let keyId, let established = try registry.establishedKeyId(), established != keyId {
+            refusals.append(refuse(.keyMismatch, "key_id \(keyId) differs from key_id \(established) of the files already loaded: pseudonyms under different keys cannot be linked"))
         }
         if let previousRows, Double(counts.accepted) < config.minSnapshotShare * Double(previousRows) {
-            throw refuse(.truncatedSnapshot, "\(counts.accepted) rows, fewer than minSnapshotShare \(Self.percent(config.minSnapshotShare)) of the previous \(source.rawValue) snapshot's \(previousRows) rows (a truncated extract?)")
+            refusals.append(refuse(.truncatedSnapshot, "\(counts.accepted) rows, fewer than minSnapshotShare \(Self.percent(config.minSnapshotShare)) of the previous \(source.rawValue) snapshot's \(previousRows) rows (a truncated extract?)"))
         }
+        try inspect?(fileId, refusals)
+        if let first = refusals.first { throw first }
         if let match, let extraction { try history.endUnmatched(day: extraction, matched: match) }
         try registry.finishLoading(fileId: fileId, read: counts.read, accepted: counts.accepted, quarantined: counts.quarantined,
                                    delimiter: reader.delimiter, keyId: keyId, unknownColumns: mapping.unknown)

@@ -59,19 +59,25 @@ package struct ColumnMapping {
 
     package init(header: [String], columns: [ColumnSpec], file: String) throws {
         let names = header.map { $0.lowercased() }
+        // Positions by name, so a header of tens of thousands of columns is checked in one pass.
+        var position: [String: Int] = [:]
+        position.reserveCapacity(names.count)
         for (i, name) in names.enumerated() {
             if name == "bsn" || name.hasSuffix("_bsn") {
                 throw FileRejection(file: file, row: 1, reason: .citizenNumber, detail: "column '\(header[i])' is a citizen number (BSN) column; pseudonymise it first (outflow pseudonymise)")
             }
-            if !name.isEmpty, names[..<i].contains(name) {
+            guard !name.isEmpty else { continue }
+            if position[name] != nil {
                 throw FileRejection(file: file, row: 1, reason: .duplicateColumn, detail: "column '\(header[i])' appears twice in the header")
             }
+            position[name] = i
         }
-        let indexes = columns.map { names.firstIndex(of: $0.name) ?? -1 }
+        let indexes = columns.map { position[$0.name] ?? -1 }
         for (spec, index) in zip(columns, indexes) where spec.required && index < 0 {
             throw FileRejection(file: file, row: 1, reason: .missingColumn, detail: "required column '\(spec.name)' is missing")
         }
         fieldIndex = indexes
-        unknown = header.enumerated().filter { !indexes.contains($0.offset) }.map(\.element)
+        let mapped = Set(indexes)
+        unknown = header.enumerated().filter { !mapped.contains($0.offset) }.map(\.element)
     }
 }

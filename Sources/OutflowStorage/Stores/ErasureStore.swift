@@ -21,17 +21,41 @@ package struct ErasureStore {
         package var removed: [(table: String, rows: Int)] = []
     }
 
-    /// The tables holding a person's rows, each with the statement that deletes them (`?1`
-    /// the person id). Children go before `person`, the row every other one refers to.
-    private static let personRows: [(table: String, sql: String)] = [
-        ("stg_questionnaire", "DELETE FROM stg_questionnaire WHERE person_id = ?1"),
-        ("stg_registration", "DELETE FROM stg_registration WHERE person_id = ?1"),
-        ("stg_decision", "DELETE FROM stg_decision WHERE person_id = ?1"),
-        ("stg_family", "DELETE FROM stg_family WHERE parent_id = ?1 OR child_id = ?1"),
-        ("stg_population", "DELETE FROM stg_population WHERE person_id = ?1 OR parent1_id = ?1 OR parent2_id = ?1"),
-        ("mart_cohort_entry", "DELETE FROM mart_cohort_entry WHERE person_id = ?1"),
-        ("person", "DELETE FROM person WHERE person_id = ?1"),
+    /// The tables holding a person's rows, each with the condition selecting them (`?1` the
+    /// person id). Children go before `person`, the row every other one refers to.
+    private static let personRows: [(table: String, condition: String)] = [
+        ("stg_questionnaire", "person_id = ?1"),
+        ("stg_registration", "person_id = ?1"),
+        ("stg_decision", "person_id = ?1"),
+        ("stg_family", "parent_id = ?1 OR child_id = ?1"),
+        ("stg_population", "person_id = ?1 OR parent1_id = ?1 OR parent2_id = ?1"),
+        ("mart_cohort_entry", "person_id = ?1"),
+        ("person", "person_id = ?1"),
     ]
+
+    /// Quarantined rows whose raw value is the pseudonym (`?1`, lowercase), in any case.
+    private static let quarantineCondition = "lower(raw_value) = ?1"
+
+    /// What `erase` would remove, counted without changing anything.
+    package func preview(pseudonym: String) throws -> Outcome {
+        var outcome = Outcome()
+        try db.transaction(.deferred) {
+            let id = try db.scalarInt("SELECT person_id FROM person WHERE pseudo_id = ?", [.text(pseudonym)])
+            outcome.personKnown = id != nil
+            if let id {
+                for (table, condition) in Self.personRows {
+                    outcome.removed.append((table, try db.scalarInt("SELECT count(*) FROM \(table) WHERE \(condition)", [.int(id)]) ?? 0))
+                }
+            }
+            outcome.removed.append(("quarantine", try db.scalarInt("SELECT count(*) FROM quarantine WHERE \(Self.quarantineCondition)", [.text(pseudonym)]) ?? 0))
+        }
+        return outcome
+    }
+
+    /// When `digest` went on the erasure list, nil when it is not on it.
+    package func listedAt(digest: String) throws -> String? {
+        try db.scalarText("SELECT erased_at FROM erasure WHERE pseudo_sha256 = ?", [.text(digest)])
+    }
 
     /// Removes the person with `pseudonym` (lowercase hex) in one transaction and lists
     /// `digest` (the pseudonym's SHA-256, hex) as erased now. Quarantined rows
@@ -43,12 +67,12 @@ package struct ErasureStore {
             let id = try db.scalarInt("SELECT person_id FROM person WHERE pseudo_id = ?", [.text(pseudonym)])
             outcome.personKnown = id != nil
             if let id {
-                for (table, sql) in Self.personRows {
-                    try db.run(sql, [.int(id)])
+                for (table, condition) in Self.personRows {
+                    try db.run("DELETE FROM \(table) WHERE \(condition)", [.int(id)])
                     outcome.removed.append((table, db.changes))
                 }
             }
-            try db.run("DELETE FROM quarantine WHERE lower(raw_value) = ?", [.text(pseudonym)])
+            try db.run("DELETE FROM quarantine WHERE \(Self.quarantineCondition)", [.text(pseudonym)])
             outcome.removed.append(("quarantine", db.changes))
             try db.run("INSERT OR IGNORE INTO erasure (pseudo_sha256, erased_at) VALUES (?, ?)", [.text(digest), .text(Clock.timestamp())])
         }

@@ -11,10 +11,21 @@ package struct RunLogStore {
     /// A store working through `db`, used on the thread that owns the connection.
     package init(db: Database) { self.db = db }
 
-    /// Records a job as running. A rerun under the same id replaces the earlier row.
-    package func start(runId: String, command: String, startedAt: String) throws {
-        try db.run("INSERT OR REPLACE INTO run_log (run_id, command, started_at, status) VALUES (?, ?, ?, 'running')",
-                   [.text(runId), .text(command), .text(startedAt)])
+    /// Records a job as running, with the folder it writes its run folder into. A rerun under
+    /// the same id replaces the earlier row.
+    package func start(runId: String, command: String, startedAt: String, output: String? = nil) throws {
+        try db.run("INSERT OR REPLACE INTO run_log (run_id, command, started_at, status, output_folder) VALUES (?, ?, ?, 'running', ?)",
+                   [.text(runId), .text(command), .text(startedAt), output.map { .text($0) } ?? .null])
+    }
+
+    /// Every output folder a job recorded, in the order first used. Empty for a database
+    /// whose schema predates the column (opened without migrating).
+    package func outputFolders() throws -> [String] {
+        guard try db.scalarInt("SELECT count(*) FROM pragma_table_info('run_log') WHERE name = 'output_folder'") == 1 else { return [] }
+        return try db.query("""
+            SELECT output_folder FROM run_log WHERE output_folder IS NOT NULL
+            GROUP BY output_folder ORDER BY min(started_at), output_folder
+            """) { $0.text(0) ?? "" }
     }
 
     /// Records how a job ended, stamped with the current time.

@@ -1,0 +1,65 @@
+// Follow-up of one child in the comparison (docs/methods.md sections 4, 5 and 11): from a
+// start day to the first individual-care decision, or to the first of the cut-off, moving
+// out, death, the age limit and, for a control, the day the child or a parent starts in a
+// group. The same rules for both arms, so the arms differ only in who is in them.
+
+import OutflowCore
+
+/// How a child's follow-up in the comparison ended.
+public enum ComparisonEnding: String, Sendable, CaseIterable {
+    case event
+    case endOfData = "end_of_data"
+    case movedOut = "moved_out"
+    case died
+    case ageLimit = "age_limit"
+    case becameParticipant = "became_participant"
+
+    /// Death and the age limit end the chance of the outcome (competing events); the others
+    /// censor.
+    public var ending: Ending {
+        switch self {
+        case .event: return .event
+        case .died, .ageLimit: return .competing
+        case .endOfData, .movedOut, .becameParticipant: return .censored
+        }
+    }
+}
+
+/// One child's follow-up in the comparison.
+public struct ChildOutcome: Sendable, Equatable {
+    public var days: Int
+    public var reason: ComparisonEnding
+    public var survivalTime: SurvivalTime { SurvivalTime(days: days, ending: reason.ending) }
+
+    public init(days: Int, reason: ComparisonEnding) {
+        self.days = days
+        self.reason = reason
+    }
+}
+
+/// The follow-up rules for a cut-off date and age limit.
+public struct ChildFollowUp: Sendable {
+    public var asOf: Day
+    public var ageLimit: Int
+
+    public init(asOf: Day, ageLimit: Int) {
+        self.asOf = asOf
+        self.ageLimit = ageLimit
+    }
+
+    /// Follow-up of `child` from `start`. An event on the day follow-up ends counts; when
+    /// endings share a day the cut-off comes first, then death, the age limit, moving out and
+    /// joining a group.
+    public func follow(_ child: RegisteredChild, from start: Day, care: PersonGroups<CareSpell>, joinsGroup: Day?) -> ChildOutcome {
+        var endings: [(Day, ComparisonEnding)] = [(asOf, .endOfData)]
+        if let died = child.died { endings.append((died, .died)) }
+        endings.append((child.ageLimitDay(ageLimit), .ageLimit))
+        if let until = child.registeredUntil { endings.append((until, .movedOut)) }
+        if let joins = joinsGroup, joins > start { endings.append((joins, .becameParticipant)) }
+        let end = endings.map(\.0).min()!
+        let reason = endings.first { $0.0 == end }!.1
+        let event = care[child.personId].lazy.filter { !$0.isExtension && $0.eventDay >= start && $0.eventDay <= end }.map(\.eventDay).min()
+        if let event { return ChildOutcome(days: event - start, reason: .event) }
+        return ChildOutcome(days: max(0, end - start), reason: reason)
+    }
+}
