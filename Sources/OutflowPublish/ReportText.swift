@@ -293,8 +293,16 @@ public struct ReportText: Sendable {
             (pick("deelnames", "episodes"), c.episodes == .first ? pick("de eerste deelname per persoon die meetelt", "first qualifying episode per person")
                                                                  : pick("elke deelname die meetelt", "every qualifying episode")),
             (pick("rollen", "roles"), list(c.roles.map { label($0.name) })),
-            (pick("leeftijdsgrens", "age limit"), pick("\(c.ageLimit) jaar (verjaardag gesteld op 1 juli van het geboortejaar)",
-                                                       "\(c.ageLimit) (birthday taken as 1 July of the birth year)")),
+            (pick("leeftijdsgrens", "age limit"), config.sources[.population] == nil
+                ? pick("\(c.ageLimit) jaar (verjaardag gesteld op 1 juli van het geboortejaar)", "\(c.ageLimit) (birthday taken as 1 July of the birth year)")
+                : pick("\(c.ageLimit) jaar (verjaardag op de eerste van de geboortemaand uit de BRP, anders 1 juli van het geboortejaar)",
+                       "\(c.ageLimit) (birthday on the first of the birth month in the population register, else 1 July of the birth year)")),
+            (pick("einde van de follow-up", "follow-up ends"),
+             config.sources[.population] == nil
+                ? pick("bij het eerste besluit, de peildatum of de leeftijdsgrens (een concurrerende gebeurtenis)",
+                       "at the first decision, the cut-off, or the age limit (a competing event)")
+                : pick("bij het eerste besluit, de peildatum, verhuizing uit de gemeente, overlijden of de leeftijdsgrens (die laatste twee zijn concurrerende gebeurtenissen)",
+                       "at the first decision, the cut-off, moving out of the municipality, death (a competing event), or the age limit (a competing event)")),
             (pick("uitgesloten bij hulp op de indexdatum", "excluded when in care at index"), c.excludeInCareAtIndex ? pick("ja", "yes") : pick("nee", "no")),
             (pick("hulpvrije periode vóór de indexdatum", "clean window before index"),
              c.priorCareDays == 0 ? pick("geen", "off") : pick("\(c.priorCareDays) dagen", "\(c.priorCareDays) days")),
@@ -305,6 +313,9 @@ public struct ReportText: Sendable {
             (pick("vóór en na", "before/after window"),
              pick("\(o.beforeAfterWindowDays) dagen ervoor en erna; hulpgegevens vanaf \(date(o.historyFrom))",
                   "\(o.beforeAfterWindowDays) days; history from \(date(o.historyFrom))")),
+            (pick("uitstroom naar antwoord", "outflow by answer"),
+             pick("een landmarkanalyse vanaf \(o.byAnswerLandmarkDays) dagen na de indexdatum: antwoorden op vragenlijst 1 die toen binnen waren, deelnames die toen nog gevolgd werden, tijd geteld vanaf dat moment (landmark)",
+                  "a landmark analysis from \(o.byAnswerLandmarkDays) days after the index date: wave-1 answers completed by then, entries still followed then, time counted from then")),
             (pick("bescherming", "disclosure control"),
              pick("k = \(d.minCell), b = \(d.roundTo): uitstroomaantallen als midden van blokken van k, tabelaantallen onder k niet getoond en de andere afgerond op een veelvoud van b; curves per \(d.curveGridDays) dagen zolang ten minste k deelnames in de risicogroep zitten",
                   "k = \(d.minCell), b = \(d.roundTo): survival counts as midpoints of blocks of k, table counts under k suppressed and the rest rounded to multiples of b; curves on a \(d.curveGridDays)-day grid while at least k are at risk")),

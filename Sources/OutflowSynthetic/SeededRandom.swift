@@ -55,6 +55,12 @@ package struct SeededRandom: Sendable {
         return mean + (a + b + c) / 3
     }
 
+    /// An exponential waiting time with the given rate (per unit of time), by inverse
+    /// transform through `DeterministicMath.log`, so the draw is the same on every machine.
+    package mutating func exponential(rate: Double) -> Double {
+        -DeterministicMath.log(1 - unit()) / rate
+    }
+
     /// The index drawn from `weights`.
     package mutating func pick(_ weights: Weights) -> Int {
         let x = int(0...(weights.total - 1))
@@ -66,6 +72,32 @@ package struct SeededRandom: Sendable {
     /// An element of `values` drawn with the matching `weights`.
     package mutating func pick<Value>(_ table: WeightedTable<Value>) -> Value {
         table.values[pick(table.weights)]
+    }
+}
+
+// MARK: - Logarithms without libm
+
+/// The natural logarithm from IEEE additions, multiplications and divisions only (each
+/// exactly rounded), so generated files do not depend on a platform's `log`.
+package enum DeterministicMath {
+    private static let ln2 = 0.693147180559945309417232121458
+
+    /// `ln(x)` for `x > 0`: `x = m * 2^e` with `m` in [1, 2), and
+    /// `ln(m) = 2 atanh((m - 1) / (m + 1))` summed until the terms vanish.
+    package static func log(_ x: Double) -> Double {
+        precondition(x > 0 && x.isFinite, "log of a positive finite number")
+        let e = Double(x.exponent)
+        let m = x.significand
+        let z = (m - 1) / (m + 1), z2 = z * z
+        var term = z, sum = 0.0, k = 1.0
+        while true {
+            let next = sum + term / k
+            if next == sum { break }
+            sum = next
+            term *= z2
+            k += 2
+        }
+        return e * ln2 + 2 * sum
     }
 }
 

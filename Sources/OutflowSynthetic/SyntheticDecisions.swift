@@ -91,6 +91,38 @@ package struct SyntheticDecisions {
         }
     }
 
+    /// Care of a child of the comparison pool (`SyntheticRegister`): decisions start as a
+    /// Poisson process of `ratePerDay` over the days the child lives in the municipality
+    /// under the age limit (`window`), so from any day the wait for the next one is
+    /// exponential; now and then a justice or transport decision.
+    package mutating func pool(_ pseudonym: String, window: ClosedRange<Day>, ratePerDay: Double, random: inout SeededRandom,
+                               into deliveries: inout SyntheticDeliveries) throws {
+        var day = Double(window.lowerBound.julian)
+        while true {
+            day += random.exponential(rate: ratePerDay)
+            guard day <= Double(window.upperBound.julian) else { break }
+            try spell(pseudonym, start: Day(julian: Int(day)), care: true, random: &random, into: &deliveries)
+        }
+        if random.chance(0.05) {
+            try spell(pseudonym, start: window.lowerBound + random.int(0...(window.upperBound - window.lowerBound)), care: false,
+                      random: &random, into: &deliveries)
+        }
+    }
+
+    /// The share of participants' first decisions that come within `days` of the group's end
+    /// (`outflowDelay`): 0.90 at two years.
+    package static func outflowShare(within days: Int) -> Double {
+        let weights = [5.0, 35, 28, 22, 10], total = 100.0
+        let bins: [(ClosedRange<Int>, Double)] = [(0...0, weights[0]), (1...182, weights[1]), (183...365, weights[2]),
+                                                  (366...730, weights[3]), (731...1400, weights[4])]
+        var share = 0.0
+        for (range, weight) in bins {
+            let covered = max(0, min(days, range.upperBound) - range.lowerBound + 1)
+            share += weight / total * Double(covered) / Double(range.count)
+        }
+        return share
+    }
+
     /// Days from the group's end to a first decision: some the same day, most within two
     /// years, a few later.
     private static func outflowDelay(_ random: inout SeededRandom) -> Int {

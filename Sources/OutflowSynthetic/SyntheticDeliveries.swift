@@ -69,6 +69,8 @@ package struct SyntheticDeliveries {
     /// One file, or two when there are older extractions: answers completed up to the
     /// oldest extraction, then those completed after it.
     private var questionnaire: [DeliveryFile] = []
+    /// The population register's extracts, one per extraction date; empty unless asked for.
+    private var population: [DeliveryFile] = []
     // The last rows of the newest files, to bend into malformed rows at the end when a file
     // turned out too short to hold its planned flaws at their spacing.
     private var lastRegistration: RegistrationRow?
@@ -76,7 +78,7 @@ package struct SyntheticDeliveries {
     private var lastLink: FamilyLink?
     private var lastAnswer: AnswerRow?
 
-    package init(directory: String, extractions: [Day], keyId: String, persons: Int, badRows: Int) throws {
+    package init(directory: String, extractions: [Day], keyId: String, persons: Int, badRows: Int, population: Bool = false) throws {
         self.extractions = extractions
         self.keyId = keyId
         // Rows per participant in the newest files, on the low side of what the generator
@@ -111,6 +113,10 @@ package struct SyntheticDeliveries {
                                          header: DecisionRow.header, newest: newest))
             family.append(try newFile(.family, "gezinsrelaties", day, delimiter: comma,
                                       header: FamilyLink.header, newest: newest))
+            if population {
+                self.population.append(try newFile(.population, "bevolking", day, delimiter: comma,
+                                                   header: PopulationRow.header, newest: newest))
+            }
         }
     }
 
@@ -138,6 +144,12 @@ package struct SyntheticDeliveries {
         if row.isKnown(on: extractions[extractions.count - 1]) { lastLink = row }
     }
 
+    package mutating func add(_ row: PopulationRow) throws {
+        for (index, day) in extractions.enumerated() where row.isKnown(on: day) {
+            try population[index].write { writer, _ in try row.write(to: writer, extractedOn: day, keyId: keyId) }
+        }
+    }
+
     /// Adds a questionnaire to the delivery that first holds it; answers completed after
     /// the extraction date are not delivered yet.
     package mutating func add(_ row: AnswerRow) throws {
@@ -160,6 +172,7 @@ package struct SyntheticDeliveries {
             if index > 0, index == extractions.count - 1 { files.append(questionnaire[1]) }
             files.append(decisions[index])
             files.append(family[index])
+            if !population.isEmpty { files.append(population[index]) }
         }
         for file in files { try file.writer.close() }
         return files.map(\.summary)

@@ -1,5 +1,6 @@
-// A synthetic inbox: the four deliveries of docs/delivery-contract.md (registrations, Ervaringwijzer
-// answers, youth-care decisions, family links) for a made-up municipality, realistic enough
+// A synthetic inbox: the deliveries of docs/delivery-contract.md (registrations, Ervaringwijzer
+// answers, youth-care decisions, family links, and on request the population register with a
+// comparison pool, docs/synthetic-data.md) for a made-up municipality, realistic enough
 // that the cohort and outflow analysis has something to measure, for demos, tests and
 // benchmarks. The same options give byte-identical files. People are generated one group at
 // a time and streamed to open writers, so memory stays flat however many persons are asked.
@@ -22,14 +23,23 @@ public struct SyntheticInbox {
         public var badRows: Int
         /// Deliveries of each snapshot source, one calendar month apart, ending on `asOf`.
         public var snapshots: Int
+        /// Also the population register (bevolking_*.csv) and its comparison pool, whose
+        /// decisions are appended to the decisions files (`SyntheticRegister`).
+        public var population: Bool
+        /// The planted participation effect: the ratio of the two-year cumulative hazards of a
+        /// first decision, caregivers' children over the pool (1: none).
+        public var effect: Double
 
         /// Options for an inbox extracted on `asOf`; the defaults give a small demo inbox.
-        public init(persons: Int = 300, seed: UInt64 = 1, asOf: Day, badRows: Int = 0, snapshots: Int = 1) {
+        public init(persons: Int = 300, seed: UInt64 = 1, asOf: Day, badRows: Int = 0, snapshots: Int = 1,
+                    population: Bool = false, effect: Double = 0.7) {
             self.persons = persons
             self.seed = seed
             self.asOf = asOf
             self.badRows = badRows
             self.snapshots = snapshots
+            self.population = population
+            self.effect = effect
         }
 
         /// The largest `persons` the generator takes (it keeps person numbers unique).
@@ -50,6 +60,9 @@ public struct SyntheticInbox {
             guard badRows >= 0, badRows <= persons / 10 else {
                 throw .invalidOption(name: "badRows", reason: "must be between 0 and persons / 10 (\(persons / 10))")
             }
+            guard effect >= 0.05, effect <= 20 else {
+                throw .invalidOption(name: "effect", reason: "must be a hazard ratio between 0.05 and 20")
+            }
         }
     }
 
@@ -66,7 +79,7 @@ public struct SyntheticInbox {
     /// What was written.
     public struct Summary: Sendable, Equatable {
         /// Every file, oldest extraction first; per date registrations, questionnaire (if
-        /// delivered that day), decisions, family.
+        /// delivered that day), decisions, family, population (when asked for).
         public var files: [FileSummary]
     }
 
@@ -83,8 +96,9 @@ public struct SyntheticInbox {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var deliveries = try SyntheticDeliveries(
             directory: directory, extractions: extractionDates(asOf: options.asOf, count: options.snapshots),
-            keyId: keyId, persons: options.persons, badRows: options.badRows)
-        var population = SyntheticPopulation(seed: options.seed, asOf: options.asOf, participants: options.persons)
+            keyId: keyId, persons: options.persons, badRows: options.badRows, population: options.population)
+        var population = SyntheticPopulation(seed: options.seed, asOf: options.asOf, participants: options.persons,
+                                             population: options.population, effect: options.effect)
         var first = 0
         var number = 0
         while first < options.persons {
@@ -94,6 +108,7 @@ public struct SyntheticInbox {
             first = members.upperBound
             number += 1
         }
+        try population.finish(participants: options.persons, into: &deliveries, pseudonymise: pseudonymise)
         return Summary(files: try deliveries.finish())
     }
 

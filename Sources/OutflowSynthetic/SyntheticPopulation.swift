@@ -30,14 +30,17 @@ package struct SyntheticPopulation {
     private var nextPerson: Int
     private var recentCaregivers: [Person] = []
     private var ringNext = 0
+    /// The population register and comparison pool, when asked for.
+    private var register: SyntheticRegister?
 
-    package init(seed: UInt64, asOf: Day, participants: Int) {
+    package init(seed: UInt64, asOf: Day, participants: Int, population: Bool = false, effect: Double = 0.7) {
         self.seed = seed
         self.asOf = asOf
         numbers = SyntheticCitizenNumbers(seed: seed)
         decisions = SyntheticDecisions(seed: seed, asOf: asOf)
         nextPerson = participants
         recentCaregivers.reserveCapacity(SyntheticPopulation.ringCapacity)
+        register = population ? SyntheticRegister(seed: seed, asOf: asOf, effect: effect) : nil
     }
 
     // MARK: - Groups
@@ -73,17 +76,33 @@ package struct SyntheticPopulation {
             case .jongere:
                 try decisions.subject(participant.pseudonym, anchor: episode.anchor, risk: SyntheticDecisions.youthRisk,
                                       random: &random, into: &deliveries)
+                var linkedParent: Person?
                 if random.chance(0.12), let parent = recentCaregiver(of: participant, random: &random) {
+                    linkedParent = parent
                     try deliveries.add(FamilyLink(parent: parent.pseudonym, child: participant.pseudonym,
                                                   childBirthYear: participant.birthYear))
                 }
+                try register?.youth(participant, groupYear: year, groupStart: group.start, district: district ?? group.district,
+                                    parent: linkedParent, into: &deliveries)
             case .opvoeder:
-                partnerChildren = try children(of: participant, episode: episode, partnerChildren: partnerChildren,
-                                               random: &random, into: &deliveries, pseudonymise: pseudonymise)
+                partnerChildren = try children(of: participant, episode: episode, district: district ?? group.district,
+                                               partnerChildren: partnerChildren, random: &random, into: &deliveries,
+                                               pseudonymise: pseudonymise)
                 remember(participant)
             }
             try neighbours(random: &random, into: &deliveries, pseudonymise: pseudonymise)
         }
+        try register?.flush(into: &deliveries)
+    }
+
+    /// The comparison pool, after every group (`SyntheticRegister.pool`), when the population
+    /// register is asked for.
+    package mutating func finish(participants: Int, into deliveries: inout SyntheticDeliveries,
+                                 pseudonymise: (String) -> String) throws {
+        guard var register else { return }
+        try register.pool(count: SyntheticRegister.poolPerParticipant * participants, nextPerson: &nextPerson,
+                          decisions: &decisions, into: &deliveries, pseudonymise: pseudonymise)
+        self.register = register
     }
 
     private func register(_ person: Person, role: Role, district: StaticString?, episode: SyntheticEpisode,
@@ -99,16 +118,20 @@ package struct SyntheticPopulation {
     /// Links a caregiver to their children and gives those children care around the group;
     /// a partner in the same group sometimes shares the previous caregiver's children.
     /// Returns the children, for the next caregiver of the group.
-    private mutating func children(of parent: Person, episode: SyntheticEpisode, partnerChildren: [Person],
+    private mutating func children(of parent: Person, episode: SyntheticEpisode, district: StaticString, partnerChildren: [Person],
                                    random: inout SeededRandom, into deliveries: inout SyntheticDeliveries,
                                    pseudonymise: (String) -> String) throws -> [Person] {
+        let start = episode.group.start
         if !partnerChildren.isEmpty, random.chance(0.1) {
             for child in partnerChildren {
                 try deliveries.add(FamilyLink(parent: parent.pseudonym, child: child.pseudonym,
                                               childBirthYear: child.birthYear))
             }
+            register?.share(with: parent)
+            _ = try register?.caregiver(parent, groupStart: start, district: district, into: &deliveries)
             return partnerChildren
         }
+        let move = try register?.caregiver(parent, groupStart: start, district: district, into: &deliveries)
         let year = episode.group.start.year
         let parentAge = parent.birthYear.map { year - $0 } ?? 40
         var children: [Person] = []
@@ -118,6 +141,8 @@ package struct SyntheticPopulation {
             let child = Person(pseudonym: newcomer(pseudonymise), birthYear: random.chance(0.03) ? nil : year - age)
             children.append(child)
             try deliveries.add(FamilyLink(parent: parent.pseudonym, child: child.pseudonym, childBirthYear: child.birthYear))
+            register?.child(child, of: parent, groupYear: year, groupStart: start, district: district, move: move,
+                            pseudonymise: pseudonymise)
             if !adult {
                 try decisions.subject(child.pseudonym, anchor: episode.anchor, risk: SyntheticDecisions.childRisk,
                                       random: &random, into: &deliveries)
@@ -134,16 +159,20 @@ package struct SyntheticPopulation {
         for _ in 0..<random.pick(SyntheticPopulation.neighbourChildren) {
             let child = Person(pseudonym: newcomer(pseudonymise), birthYear: asOf.year - random.int(1...24))
             try decisions.background(child.pseudonym, birthYear: child.birthYear!, random: &random, into: &deliveries)
+            var parent: String?
             if random.chance(0.3) {
-                try deliveries.add(FamilyLink(parent: newcomer(pseudonymise), child: child.pseudonym,
+                parent = newcomer(pseudonymise)
+                try deliveries.add(FamilyLink(parent: parent!, child: child.pseudonym,
                                               childBirthYear: child.birthYear))
             }
+            try register?.other(child.pseudonym, birthYear: child.birthYear!, parent: parent, into: &deliveries, pseudonymise: pseudonymise)
         }
         guard random.chance(0.25) else { return }
         let parent = newcomer(pseudonymise)
         for _ in 0..<random.int(1...3) {
             let child = Person(pseudonym: newcomer(pseudonymise), birthYear: asOf.year - random.int(0...17))
             try deliveries.add(FamilyLink(parent: parent, child: child.pseudonym, childBirthYear: child.birthYear))
+            try register?.other(child.pseudonym, birthYear: child.birthYear!, parent: parent, into: &deliveries, pseudonymise: pseudonymise)
             if random.chance(0.08) {
                 try decisions.background(child.pseudonym, birthYear: child.birthYear!, random: &random, into: &deliveries)
             }

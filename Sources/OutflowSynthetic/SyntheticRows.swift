@@ -132,6 +132,49 @@ package struct FamilyLink {
     }
 }
 
+// MARK: - Population
+
+/// One resident of the population register (BRP): a child under the age limit at some time
+/// since the history started, or a caregiver who was one.
+package struct PopulationRow {
+    package static let header = ["pseudo_id", "birth_year", "birth_month", "sex", "district", "registered_from",
+                                 "registered_until", "died", "parent1_pseudo_id", "parent2_pseudo_id", "key_id"]
+
+    package let pseudonym: String
+    package let birthYear: Int
+    package let birthMonth: Int
+    package let sex: StaticString
+    package let district: StaticString?
+    /// Settled in the municipality; nil: since birth or before the history.
+    package let registeredFrom: Day?
+    package let movedOut: Day?
+    package let died: Day?
+    package var parent1: String?
+    package var parent2: String?
+
+    /// Whether an extract made on `day` holds this resident: born and settled by then.
+    package func isKnown(on day: Day) -> Bool {
+        let c = day.components
+        return (birthYear, birthMonth) <= (c.year, c.month) && (registeredFrom.map { $0 <= day } ?? true)
+    }
+
+    /// Writes the row as extracted on `day`: a move or death after it is not known yet.
+    package func write(to w: CSVWriter, extractedOn day: Day, keyId: String) throws {
+        try w.writeField(pseudonym)
+        try w.writeInt(birthYear)
+        try w.writeInt(birthMonth)
+        try w.writeField(sex)
+        if let district { try w.writeField(district) } else { try w.writeEmptyField() }
+        try w.writeDay(registeredFrom)
+        try w.writeDay(movedOut.flatMap { $0 <= day ? $0 : nil })
+        try w.writeDay(died.flatMap { $0 <= day ? $0 : nil })
+        if let parent1 { try w.writeField(parent1) } else { try w.writeEmptyField() }
+        if let parent2 { try w.writeField(parent2) } else { try w.writeEmptyField() }
+        try w.writeField(keyId)
+        try w.endRow()
+    }
+}
+
 // MARK: - Questionnaire
 
 /// One completed Ervaringwijzer questionnaire.

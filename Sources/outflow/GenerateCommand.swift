@@ -11,6 +11,16 @@ enum GenerateCommand {
         options.seed = UInt64(try ArgumentParser.int(parsed, "--seed", spec, in: 0...Int.max) ?? Int(options.seed))
         options.snapshots = try ArgumentParser.int(parsed, "--snapshots", spec, in: 1...24) ?? options.snapshots
         options.badRows = try ArgumentParser.int(parsed, "--bad-rows", spec, in: 0...1_000_000) ?? options.badRows
+        options.population = parsed.flag("--population")
+        if let text = parsed.value("--effect") {
+            guard let effect = Double(text), effect.isFinite else {
+                throw UsageError(message: "option '--effect': '\(text)' is not a number", command: spec)
+            }
+            guard options.population else {
+                throw UsageError(message: "option '--effect' needs '--population' (the effect is planted in the comparison pool)", command: spec)
+            }
+            options.effect = effect
+        }
         let out = parsed.value("--out")!
         let summary: SyntheticInbox.Summary
         do {

@@ -216,6 +216,106 @@ import OutflowTestSupport
         }
     }
 
+    // MARK: - The population register
+
+    @Test func thePopulationChangesNoOtherFileButAppendsThePoolsDecisions() throws {
+        let plain = try Inbox(.init(persons: 300, seed: 5, asOf: Self.asOf, badRows: 8, snapshots: 2))
+        let with = try Inbox(.init(persons: 300, seed: 5, asOf: Self.asOf, badRows: 8, snapshots: 2, population: true))
+        #expect(with.summary.files.map(\.name) == plain.summary.files.flatMap { file in
+            file.name.hasPrefix("gezinsrelaties_") ? [file.name, file.name.replacingOccurrences(of: "gezinsrelaties_", with: "bevolking_")] : [file.name]
+        })
+        for file in plain.summary.files {
+            let before = try plain.bytes(file.name), after = try with.bytes(file.name)
+            if file.name.hasPrefix("beschikkingen_") {
+                #expect(after.count > before.count && after.prefix(before.count) == before, "\(file.name)")
+            } else {
+                #expect(after == before, "\(file.name)")
+            }
+        }
+        let newest = try with.table("bevolking_2025-03-31.csv")
+        #expect(newest.header == ["pseudo_id", "birth_year", "birth_month", "sex", "district", "registered_from", "registered_until",
+                                  "died", "parent1_pseudo_id", "parent2_pseudo_id", "key_id"])
+        #expect(newest.rows.count >= SyntheticRegister.poolPerParticipant * 300)
+        #expect(Set(newest.column("pseudo_id")).count == newest.rows.count)
+        #expect(with.summary.files.allSatisfy { $0.malformedRows == 0 || !$0.name.hasPrefix("bevolking_") })
+    }
+
+    @Test func populationRowsKeepTheContractAndCoverTheParticipants() throws {
+        let inbox = try Inbox(.init(persons: 1000, seed: 3, asOf: Self.asOf, snapshots: 2, population: true))
+        let then = Day(year: 2025, month: 2, day: 28)!
+        for (name, day) in [("bevolking_2025-02-28.csv", then), ("bevolking_2025-03-31.csv", Self.asOf)] {
+            let table = try inbox.table(name)
+            for row in table.rows {
+                let year = Int(row[table.index("birth_year")])!, month = Int(row[table.index("birth_month")])!
+                #expect((year, month) <= (day.year, day.components.month) && year >= 1997)
+                #expect(["M", "V", "X"].contains(row[table.index("sex")]))
+                let from = Day(parsing: row[table.index("registered_from")])
+                for column in ["registered_until", "died"] {
+                    guard let date = Day(parsing: row[table.index(column)]) else { continue }
+                    #expect(date <= day && from.map { date >= $0 } ?? true, "\(column) \(row)")
+                }
+                for column in ["parent1_pseudo_id", "parent2_pseudo_id"] {
+                    #expect(row[table.index(column)].isEmpty || row[table.index(column)].utf8.count == 64)
+                }
+            }
+        }
+        let residents = try inbox.table("bevolking_2025-03-31.csv")
+        let known = Set(residents.column("pseudo_id"))
+        let registrations = try inbox.table("registraties_2025-03-31.csv")
+        let youth = Set(registrations.rows.filter { $0[registrations.index("role")] == "jongere" }.map { $0[registrations.index("pseudo_id")] })
+        #expect(youth.isSubset(of: known))
+        // Caregivers' children are there (the adult ones born before 1997 excepted), with the
+        // caregiver as a parent; the register holds two parents, so a third caregiver who shares
+        // children already shared (now and then in the family links) is missing there.
+        let links = try inbox.table("gezinsrelaties_2025-03-31.csv")
+        let caregivers = Set(registrations.rows.filter { $0[registrations.index("role")] == "opvoeder" }.map { $0[registrations.index("pseudo_id")] })
+        let parentsOf = Dictionary(grouping: residents.rows, by: { $0[0] }).mapValues { rows in
+            Set(rows.flatMap { [$0[residents.index("parent1_pseudo_id")], $0[residents.index("parent2_pseudo_id")]] })
+        }
+        var linked = 0, found = 0
+        for link in links.rows where caregivers.contains(link[0]) && (Int(link[2]) ?? 2010) >= 1997 {
+            linked += 1
+            if parentsOf[link[1]]?.contains(link[0]) == true { found += 1 }
+        }
+        #expect(linked > 1000 && found * 100 >= linked * 99, "\(found) of \(linked)")
+        // Some moved out, a few died, some settled later.
+        #expect(residents.column("registered_until").filter { !$0.isEmpty }.count * 20 > residents.rows.count)
+        #expect(residents.column("died").filter { !$0.isEmpty }.count > 5)
+        #expect(residents.column("registered_from").filter { !$0.isEmpty }.count * 20 > residents.rows.count)
+    }
+
+    @Test func thePoolsDecisionsComeAtThePlantedRate() throws {
+        // lambda = H / (730 R), H = -ln(1 - 0.12 * 0.90): the two-year cumulative hazard of a
+        // caregiver's child's first decision after the group.
+        #expect(abs(SyntheticDecisions.outflowShare(within: 730) - 0.90) < 1e-12)
+        #expect(abs(SyntheticRegister.poolRate(effect: 0.7) - (-Foundation.log(1 - 0.108) / (730 * 0.7))) < 1e-15)
+        #expect(abs(SyntheticRegister.poolRate(effect: 1) * 730 - 0.11428) < 1e-5)
+        for x in [1e-300, 0.001, 0.3, 0.5, 0.892, 0.999999, 1] {
+            #expect(abs(DeterministicMath.log(x) - Foundation.log(x)) <= 4e-16 * max(1, abs(Foundation.log(x))), "\(x)")
+        }
+        // 4,000 children followed 1,000 days at 0.5 per 1,000 days: about 2,000 decisions.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pool-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var deliveries = try SyntheticDeliveries(directory: directory, extractions: [Self.asOf], keyId: Self.keyId, persons: 0, badRows: 0)
+        var decisions = SyntheticDecisions(seed: 9, asOf: Self.asOf)
+        var random = SeededRandom(seed: 9, stream: 1)
+        let window = Day(year: 2020, month: 1, day: 1)!...(Day(year: 2020, month: 1, day: 1)! + 999)
+        for i in 0..<4000 {
+            try decisions.pool(P(i + 1), window: window, ratePerDay: 0.0005, random: &random, into: &deliveries)
+        }
+        _ = try deliveries.finish()
+        let reader = try CSVReader(path: directory + "/beschikkingen_2025-03-31.csv")
+        let header = try reader.readHeader()
+        var starts = 0
+        while try reader.next() {
+            let reason = reader.string(at: header.firstIndex(of: "change_reason")!)
+            let category = Int(reader.string(at: header.firstIndex(of: "product_category")!))!
+            if reason.isEmpty && ProductCategory.individualYouthCare.contains(category) { starts += 1 }
+        }
+        #expect(abs(starts - 2000) < 150, "\(starts) care decisions")
+    }
+
     // MARK: - Helpers
 
     /// A generated inbox in its own temporary folder, with the citizen numbers handed to
