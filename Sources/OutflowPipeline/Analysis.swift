@@ -22,6 +22,8 @@ package struct AnalysisOutput {
     package var tables: [PublishedTable] = []
     /// The same tables with true counts, for `restricted/exact/`.
     package var exactTables: [PublishedTable] = []
+    /// `restricted/matched_sets.csv` when the comparison ran.
+    package var matchedSets: String?
     package var audit: LinkageAudit.Result?
 }
 
@@ -91,6 +93,15 @@ package struct Analysis {
             }
             output.tables = built[0] + questionnaireTables[0]
             output.exactTables = built[1] + questionnaireTables[1]
+            if config.comparison.enabled, inputs.residents.count > 0 {
+                let comparison = try stages.run("comparison", rows: { $0.matching.matched }) {
+                    ComparisonStage(config: config, asOf: asOf, pseudonyms: try ComparisonStage.pseudonyms(db: db))
+                        .run(cohort: cohort, inputs: inputs, gates: gates)
+                }
+                output.tables += comparison.tables[0]
+                output.exactTables += comparison.tables[1]
+                output.matchedSets = comparison.matchedSets
+            }
             for table in output.tables { try protection.verify(table) }
             try stages.join("mart", mart, rows: { $0 })
         }

@@ -139,6 +139,8 @@ public struct LinkedSources: Sendable {
         for e in episodes {
             if e.role == .jongere { subjects.insert(e.personId) } else { for child in children[e.personId] { subjects.insert(child.personId) } }
         }
+        // The comparison draws its controls from every resident: their decisions count too.
+        if config.comparison.enabled { for person in residentGroups.personIds { subjects.insert(person) } }
         let categories = config.outcome.productCategories
         let byStart = config.outcome.eventDate == .startDate
         var spellPersons: [Int32] = [], spells: [CareSpell] = []

@@ -48,14 +48,15 @@ public struct ChildFollowUp: Sendable {
     }
 
     /// Follow-up of `child` from `start`. An event on the day follow-up ends counts; when
-    /// endings share a day the cut-off comes first, then death, the age limit, moving out and
-    /// joining a group.
+    /// endings share a day they are named in the order methods.md section 5 lists them (the
+    /// cut-off, moving out, death, the age limit), joining a group after moving out, the
+    /// same order the cohort uses.
     public func follow(_ child: RegisteredChild, from start: Day, care: PersonGroups<CareSpell>, joinsGroup: Day?) -> ChildOutcome {
         var endings: [(Day, ComparisonEnding)] = [(asOf, .endOfData)]
-        if let died = child.died { endings.append((died, .died)) }
-        endings.append((child.ageLimitDay(ageLimit), .ageLimit))
         if let until = child.registeredUntil { endings.append((until, .movedOut)) }
         if let joins = joinsGroup, joins > start { endings.append((joins, .becameParticipant)) }
+        if let died = child.died { endings.append((died, .died)) }
+        endings.append((child.ageLimitDay(ageLimit), .ageLimit))
         let end = endings.map(\.0).min()!
         let reason = endings.first { $0.0 == end }!.1
         let event = care[child.personId].lazy.filter { !$0.isExtension && $0.eventDay >= start && $0.eventDay <= end }.map(\.eventDay).min()

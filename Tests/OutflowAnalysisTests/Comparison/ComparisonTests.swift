@@ -73,8 +73,10 @@ struct ComparisonTests {
         #expect(rules.follow(child, from: d, care: care, joinsGroup: nil) == ChildOutcome(days: 100, reason: .event))
         var dies = Self.child(2)
         dies.died = d + 7
-        dies.registeredUntil = d + 7
         #expect(rules.follow(dies, from: d, care: none, joinsGroup: nil) == ChildOutcome(days: 7, reason: .died))
+        // Moving out and death on one day: named in the order of methods.md section 5.
+        dies.registeredUntil = d + 7
+        #expect(rules.follow(dies, from: d, care: none, joinsGroup: nil) == ChildOutcome(days: 7, reason: .movedOut))
         #expect(ChildOutcome(days: 7, reason: .died).survivalTime.ending == .competing)
         // Born March 2007 with the month known: 18 on 1 March 2025, before the cut-off.
         var month = Self.child(3, year: 2007)

@@ -52,7 +52,7 @@ struct SampleRunTests {
         ])
         #expect(manifest["asOf"] as? String == "2025-03-31")
         #expect((manifest["stages"] as! [[String: Any]]).map { $0["name"] as! String }
-                == ["ingest", "link", "questionnaire", "cohort", "measures", "mart", "audit", "publish"])
+                == ["ingest", "link", "questionnaire", "cohort", "measures", "comparison", "mart", "audit", "publish"])
 
         // Protected figures (k = 10, b = 5; docs/methods.md section 10); the exact ones are
         // in restricted/exact/ and equal the unprotected estimates. The cohort has no competing
@@ -106,6 +106,17 @@ struct SampleRunTests {
 
             """)
         #expect(try Self.read(root, "restricted/exact/response.csv").split(separator: "\n")[1] == "1,jongere,117,53,0.4530,0")
+        // The matched comparison (methods.md section 11): no control drawn twice, every
+        // matching variable balanced (|SMD| <= 0.1), the arms and contrasts published.
+        let sets = try String(contentsOfFile: root + "/out/latest/restricted/matched_sets.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        let controls = sets.map { $0.split(separator: ",")[1] }
+        #expect(!controls.isEmpty && Set(controls).count == controls.count)
+        let balance = try Self.read(root, "balance.csv").split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        for line in balance where ["birth_year", "sex", "district", "prior_care"].contains(String(line[0])) {
+            if let smd = Double(line[4]) { #expect(abs(smd) <= 0.1, "\(line)") }
+        }
+        let comparison = try Self.read(root, "comparison.csv").split(separator: "\n")
+        #expect(comparison.contains { $0.hasPrefix("all,all,365,exposed,") } && comparison.contains { $0.hasPrefix("all,all,365,ratio,") })
         let quarantine = try String(contentsOfFile: root + "/out/latest/restricted/quarantine.csv", encoding: .utf8)
         #expect(quarantine.split(separator: "\n").count == 1 + 12)
 
