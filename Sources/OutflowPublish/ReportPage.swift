@@ -47,6 +47,7 @@ public enum ReportPage {
         if let t = tables["outflow_by_answer"] {
             body += horizons(t, k, title: text.byAnswerTitle, key: "band", ageLimit: age, text: text, instrument: instrument)
         }
+        body += comparison(tables, k, text: text)
         return HTML.page(title: text.pageTitle(facts.pipelineName, facts.asOf), body: body, lang: text.lang)
     }
 
