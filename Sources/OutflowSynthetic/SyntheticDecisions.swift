@@ -1,28 +1,22 @@
-// Youth-care decisions (beschikkingen) of the generated children. A participant's subject
-// (a youth, or a caregiver's child) gets care placed around the end of the group, so the
-// cohort analysis has something to measure: care that ended before, care still running at
-// the end, and a first decision after it, some on the very day. The municipality's other
-// children get care spread over the whole history and make up most of the rows. Each care
-// spell is one decision, sometimes extended (change reason 04) or sent twice and withdrawn
-// (13); a few are delivered although dated after the extraction (a known anomaly).
+// Youth-care decisions (beschikkingen) of the generated children. Every child follows one
+// hazard model (docs/synthetic-data.md): new care spells start as a Poisson process while it
+// lives here under the age limit, at a rate multiplied by the planted participation effect
+// once it (a youth) or its caregiver has taken part in a group. So the cohort finds care
+// that ended before a group, care running at its end and first decisions after it, and a
+// matched comparison has one hazard to recover the effect against. Each care spell is one
+// decision, sometimes extended (change reason 04) or sent twice and withdrawn (13); a few are
+// delivered although dated after the extraction (a known anomaly).
 
 import OutflowCore
 import OutflowCSV
 
 /// Generates decision rows for children, numbering decisions in the order they are made.
 package struct SyntheticDecisions {
-    /// Chances that a participant's subject is in care before, at and after the group.
-    package struct Risk: Sendable {
-        /// Care that ended before the group ended.
-        package let prior: Double
-        /// Care running on the day the group ended.
-        package let atGroupEnd: Double
-        /// A first decision after the group (about nine in ten within two years).
-        package let outflow: Double
-    }
-
-    package static let youthRisk = Risk(prior: 0.10, atGroupEnd: 0.06, outflow: 0.20)
-    package static let childRisk = Risk(prior: 0.07, atGroupEnd: 0.04, outflow: 0.12)
+    /// New care spells per day for a child living here under the age limit who took no part:
+    /// 8% a year (`-ln(1 - 0.08) / 365.25`), the same on every day of childhood, so a child
+    /// compared on any day with an exposed child of the same birth year is followed under the
+    /// same hazard.
+    package static let baseRatePerDay = -DeterministicMath.log(1 - 0.08) / 365.25
 
     // iJw JZ020 categories in plausible shares; legacy 2015 codes before 2018.
     package static let care = WeightedTable<Int>([
@@ -41,12 +35,15 @@ package struct SyntheticDecisions {
     package static let legacyUntil = Day(year: 2018, month: 1, day: 1)!
 
     private let asOf: Day
+    /// The planted participation effect: the hazard ratio of new care after a child's exposure.
+    private let effect: Double
     private let providers: [Int]
     private let providerWeights: Weights
     private var nextID = 1
 
-    package init(seed: UInt64, asOf: Day) {
+    package init(seed: UInt64, asOf: Day, effect: Double = 1) {
         self.asOf = asOf
+        self.effect = effect
         var random = SeededRandom(seed: seed, stream: 0xA6B)
         providers = (0..<40).map { _ in 98_000_000 + random.int(0...999_999) }
         // A few large providers and a long tail.
@@ -55,53 +52,27 @@ package struct SyntheticDecisions {
 
     // MARK: - Children
 
-    /// Care of a participant's subject around `anchor`, the day its group ended.
-    package mutating func subject(_ pseudonym: String, anchor: Day, risk: Risk, random: inout SeededRandom,
-                          into deliveries: inout SyntheticDeliveries) throws {
-        if random.chance(risk.prior) {
-            let start = anchor - random.int(400...1500)
-            let end = min(start + random.int(91...365), anchor - random.int(15...120))
-            try spell(pseudonym, start: start, care: true, end: .on(end), random: &random, into: &deliveries)
-        }
-        if random.chance(risk.atGroupEnd) {
-            let end: SpellEnd = random.chance(0.2) ? .open : .on(anchor + random.int(0...240))
-            try spell(pseudonym, start: anchor - random.int(30...400), care: true, end: end,
-                      random: &random, into: &deliveries)
-        }
-        if random.chance(risk.outflow) {
-            try spell(pseudonym, start: anchor + SyntheticDecisions.outflowDelay(&random), care: true,
-                      random: &random, into: &deliveries)
-        }
-        if random.chance(0.05) {
-            try spell(pseudonym, start: anchor + random.int(-700...700), care: false,
-                      random: &random, into: &deliveries)
-        }
-    }
-
-    /// Care of a child who took no part, spread over its childhood within the history.
-    package mutating func background(_ pseudonym: String, birthYear: Int, random: inout SeededRandom,
-                             into deliveries: inout SyntheticDeliveries) throws {
-        let from = max(SyntheticDecisions.historyStart, Day(year: birthYear, month: 1, day: 1)!)
-        let to = min(Day(year: birthYear + 18, month: 1, day: 1)! - 1, asOf + 45)
-        guard from < to else { return }
-        let spells = 1 + random.pick(Weights([75, 20, 5]))
-        for _ in 0..<spells {
-            try spell(pseudonym, start: from + random.int(0...(to - from)), care: random.chance(0.9),
-                      random: &random, into: &deliveries)
-        }
-    }
-
-    /// Care of a child of the comparison pool (`SyntheticRegister`): decisions start as a
-    /// Poisson process of `ratePerDay` over the days the child lives in the municipality
-    /// under the age limit (`window`), so from any day the wait for the next one is
-    /// exponential; now and then a justice or transport decision.
-    package mutating func pool(_ pseudonym: String, window: ClosedRange<Day>, ratePerDay: Double, random: inout SeededRandom,
-                               into deliveries: inout SyntheticDeliveries) throws {
+    /// The care of one child over `window`, the days it lives here under the age limit (or
+    /// the part of them the caller knows): new spells start as a Poisson process of
+    /// `baseRatePerDay`, times the planted effect from `exposedFrom` on (the end of the group
+    /// the child or its caregiver took part in), so from any day the wait for the next spell
+    /// is exponential; now and then a justice or transport decision.
+    package mutating func child(_ pseudonym: String, window: ClosedRange<Day>, exposedFrom: Day? = nil,
+                                random: inout SeededRandom, into deliveries: inout SyntheticDeliveries) throws {
+        let last = Double(window.upperBound.julian + 1)
+        let boundary = exposedFrom.map { Double($0.julian) } ?? .infinity
         var day = Double(window.lowerBound.julian)
-        while true {
-            day += random.exponential(rate: ratePerDay)
-            guard day <= Double(window.upperBound.julian) else { break }
-            try spell(pseudonym, start: Day(julian: Int(day)), care: true, random: &random, into: &deliveries)
+        while day < last {
+            let exposed = day >= boundary
+            let next = day + random.exponential(rate: SyntheticDecisions.baseRatePerDay * (exposed ? effect : 1))
+            // The wait is memoryless: a draw that crosses into exposure starts again there.
+            if !exposed, next >= boundary, boundary < last {
+                day = boundary
+                continue
+            }
+            guard next < last else { break }
+            try spell(pseudonym, start: Day(julian: Int(next)), care: true, random: &random, into: &deliveries)
+            day = next
         }
         if random.chance(0.05) {
             try spell(pseudonym, start: window.lowerBound + random.int(0...(window.upperBound - window.lowerBound)), care: false,
@@ -109,30 +80,17 @@ package struct SyntheticDecisions {
         }
     }
 
-    /// The share of participants' first decisions that come within `days` of the group's end
-    /// (`outflowDelay`): 0.90 at two years.
-    package static func outflowShare(within days: Int) -> Double {
-        let weights = [5.0, 35, 28, 22, 10], total = 100.0
-        let bins: [(ClosedRange<Int>, Double)] = [(0...0, weights[0]), (1...182, weights[1]), (183...365, weights[2]),
-                                                  (366...730, weights[3]), (731...1400, weights[4])]
-        var share = 0.0
-        for (range, weight) in bins {
-            let covered = max(0, min(days, range.upperBound) - range.lowerBound + 1)
-            share += weight / total * Double(covered) / Double(range.count)
-        }
-        return share
-    }
-
-    /// Days from the group's end to a first decision: some the same day, most within two
-    /// years, a few later.
-    private static func outflowDelay(_ random: inout SeededRandom) -> Int {
-        switch random.pick(Weights([5, 35, 28, 22, 10])) {
-        case 0: return 0
-        case 1: return random.int(1...182)
-        case 2: return random.int(183...365)
-        case 3: return random.int(366...730)
-        default: return random.int(731...1400)
-        }
+    /// The days a child born in `birthYear` (nil: unknown) can have care in this inbox: from
+    /// the start of the history or the year after its birth (no care before it is born,
+    /// whatever its birth month) to the end of the year it turns 18 (whatever its birth
+    /// month, so no child has a spell-free stretch before its age limit; care after it is
+    /// not followed) or 45 days after the extraction; nil when empty. Without a birth year,
+    /// four years either side of `around`.
+    package func childhood(birthYear: Int?, around: Day) -> ClosedRange<Day>? {
+        let from = birthYear.map { max(SyntheticDecisions.historyStart, Day(year: $0 + 1, month: 1, day: 1)!) }
+            ?? max(SyntheticDecisions.historyStart, around - 1461)
+        let to = birthYear.map { min(Day(year: $0 + 19, month: 1, day: 1)! - 1, asOf + 45) } ?? min(around + 1461, asOf + 45)
+        return from <= to ? from...to : nil
     }
 
     // MARK: - Spells

@@ -18,7 +18,7 @@ package struct SyntheticPopulation {
 
     /// Children per caregiver: 0 to 4.
     package static let childCounts = Weights([8, 35, 35, 15, 7])
-    /// Children in care who took no part, per participant: 0 to 2.
+    /// Neighbours' children who took no part, per participant: 0 to 2.
     package static let neighbourChildren = Weights([20, 50, 30])
     private static let ringCapacity = 32
 
@@ -37,10 +37,10 @@ package struct SyntheticPopulation {
         self.seed = seed
         self.asOf = asOf
         numbers = SyntheticCitizenNumbers(seed: seed)
-        decisions = SyntheticDecisions(seed: seed, asOf: asOf)
+        decisions = SyntheticDecisions(seed: seed, asOf: asOf, effect: effect)
         nextPerson = participants
         recentCaregivers.reserveCapacity(SyntheticPopulation.ringCapacity)
-        register = population ? SyntheticRegister(seed: seed, asOf: asOf, effect: effect) : nil
+        register = population ? SyntheticRegister(seed: seed, asOf: asOf) : nil
     }
 
     // MARK: - Groups
@@ -74,8 +74,7 @@ package struct SyntheticPopulation {
 
             switch role {
             case .jongere:
-                try decisions.subject(participant.pseudonym, anchor: episode.anchor, risk: SyntheticDecisions.youthRisk,
-                                      random: &random, into: &deliveries)
+                try care(of: participant, exposedFrom: episode.anchor, random: &random, into: &deliveries)
                 var linkedParent: Person?
                 if random.chance(0.12), let parent = recentCaregiver(of: participant, random: &random) {
                     linkedParent = parent
@@ -143,10 +142,7 @@ package struct SyntheticPopulation {
             try deliveries.add(FamilyLink(parent: parent.pseudonym, child: child.pseudonym, childBirthYear: child.birthYear))
             register?.child(child, of: parent, groupYear: year, groupStart: start, district: district, move: move,
                             pseudonymise: pseudonymise)
-            if !adult {
-                try decisions.subject(child.pseudonym, anchor: episode.anchor, risk: SyntheticDecisions.childRisk,
-                                      random: &random, into: &deliveries)
-            }
+            if !adult { try care(of: child, exposedFrom: episode.anchor, random: &random, into: &deliveries) }
         }
         return children
     }
@@ -158,7 +154,7 @@ package struct SyntheticPopulation {
                                      pseudonymise: (String) -> String) throws {
         for _ in 0..<random.pick(SyntheticPopulation.neighbourChildren) {
             let child = Person(pseudonym: newcomer(pseudonymise), birthYear: asOf.year - random.int(1...24))
-            try decisions.background(child.pseudonym, birthYear: child.birthYear!, random: &random, into: &deliveries)
+            try care(of: child, random: &random, into: &deliveries)
             var parent: String?
             if random.chance(0.3) {
                 parent = newcomer(pseudonymise)
@@ -173,10 +169,16 @@ package struct SyntheticPopulation {
             let child = Person(pseudonym: newcomer(pseudonymise), birthYear: asOf.year - random.int(0...17))
             try deliveries.add(FamilyLink(parent: parent, child: child.pseudonym, childBirthYear: child.birthYear))
             try register?.other(child.pseudonym, birthYear: child.birthYear!, parent: parent, into: &deliveries, pseudonymise: pseudonymise)
-            if random.chance(0.08) {
-                try decisions.background(child.pseudonym, birthYear: child.birthYear!, random: &random, into: &deliveries)
-            }
+            try care(of: child, random: &random, into: &deliveries)
         }
+    }
+
+    /// A child's care over its childhood (`SyntheticDecisions.child`), with the planted effect
+    /// from `exposedFrom` on, the end of the group it or its caregiver took part in.
+    private mutating func care(of child: Person, exposedFrom: Day? = nil, random: inout SeededRandom,
+                               into deliveries: inout SyntheticDeliveries) throws {
+        guard let window = decisions.childhood(birthYear: child.birthYear, around: exposedFrom ?? asOf) else { return }
+        try decisions.child(child.pseudonym, window: window, exposedFrom: exposedFrom, random: &random, into: &deliveries)
     }
 
     private mutating func newcomer(_ pseudonymise: (String) -> String) -> String {

@@ -18,19 +18,11 @@
 // - Parents: a caregiver is parent 1 of their children, a partner who shares them parent 2;
 //   other children get one or two parents who never take part (numbered from the top of the
 //   person numbers, so the participants' pseudonyms do not move).
-// - The pool's decisions (`SyntheticDecisions.pool`) start as a Poisson process of rate
-//   lambda per day while the child lives here under the age limit, so from any day the wait
-//   for the next decision is exponential. lambda is set from the participants' own model
-//   (`SyntheticDecisions.subject`): a caregiver's child has a first decision after the group
-//   with chance p = 0.12, 90% of them within two years (`outflowShare`), a two-year cumulative
-//   hazard H = -ln(1 - 0.12 * 0.90) = 0.1143. The planted participation effect R (`--effect`,
-//   default 0.7) is a hazard ratio on that scale: the pool's two-year cumulative hazard is
-//   H / R, lambda = H / (730 R). So R < 1 means taking part prevents care, R = 1 plants no
-//   effect, and a matched comparison of caregivers' children should find a two-year
-//   cumulative-hazard ratio near R. No confounding is planted for caregivers' children; youth
-//   participants carry a risk of their own (p = 0.20) that no matching variable shows, so in
-//   the `jongere` stratum the ratio is expected near R * 0.1985 / 0.1143 (about 1.7 R): the
-//   limit the report states, that families choose to take part.
+// - The pool's care follows the one model every generated child follows
+//   (`SyntheticDecisions.child`): new spells as a Poisson process while the child lives here
+//   under the age limit, at the base rate; pool children never take part, so the planted
+//   effect never touches them. No confounding is planted, so a matched comparison should find
+//   the planted hazard ratio R (the risk ratio at one year 0.7087 for R = 0.7).
 //
 // Every draw comes from the register's own stream, and the pool comes after all groups, so
 // asking for the population changes no byte of the other files except the pool's decisions,
@@ -56,21 +48,11 @@ package struct SyntheticRegister {
     private var nextOutsider = SyntheticCitizenNumbers.capacity - 1
     /// Children of the last caregiver, held back until it is known whether a partner shares them.
     private var pending: [PopulationRow] = []
-    /// The pool's decision rate per day.
-    package let poolRatePerDay: Double
 
-    package init(seed: UInt64, asOf: Day, effect: Double) {
+    package init(seed: UInt64, asOf: Day) {
         random = SeededRandom(seed: seed, stream: 0xB0E_0000_0000)
         self.asOf = asOf
         numbers = SyntheticCitizenNumbers(seed: seed)
-        poolRatePerDay = Self.poolRate(effect: effect)
-    }
-
-    /// lambda = H / (730 R) with H the two-year cumulative hazard of a caregiver's child's
-    /// first decision after the group.
-    package static func poolRate(effect: Double) -> Double {
-        let risk = SyntheticDecisions.childRisk.outflow * SyntheticDecisions.outflowShare(within: 730)
-        return -DeterministicMath.log(1 - risk) / (730 * effect)
     }
 
     /// The first birth year in the register: under the age limit at the start of the history.
@@ -162,10 +144,13 @@ package struct SyntheticRegister {
                 try deliveries.add(PopulationRow(pseudonym: pseudonym, birthYear: born.year, birthMonth: born.components.month,
                                                  sex: random.pick(Self.sexes), district: district, registeredFrom: settled,
                                                  movedOut: move, died: died, parent1: parents[0], parent2: parents[1]))
+                // The same care model as every child, over the days it lives here.
+                guard let childhood = decisions.childhood(birthYear: born.year, around: asOf) else { continue }
                 let limit = Day(year: born.year + Self.ageLimit, month: born.components.month, day: 1)!
-                let end = [limit - 1, asOf + 45, move.map { $0 - 1 }, died.map { $0 - 1 }].compactMap { $0 }.min()!
-                if from <= end {
-                    try decisions.pool(pseudonym, window: from...end, ratePerDay: poolRatePerDay, random: &random, into: &deliveries)
+                let start = max(childhood.lowerBound, from)
+                let end = [childhood.upperBound, limit - 1, move.map { $0 - 1 }, died.map { $0 - 1 }].compactMap { $0 }.min()!
+                if start <= end {
+                    try decisions.child(pseudonym, window: start...end, random: &random, into: &deliveries)
                 }
             }
         }

@@ -17,7 +17,7 @@ enum GenerateCommand {
                 throw UsageError(message: "option '--effect': '\(text)' is not a number", command: spec)
             }
             guard options.population else {
-                throw UsageError(message: "option '--effect' needs '--population' (the effect is planted in the comparison pool)", command: spec)
+                throw UsageError(message: "option '--effect' needs '--population' (without the register there is no comparison to recover it)", command: spec)
             }
             options.effect = effect
         }

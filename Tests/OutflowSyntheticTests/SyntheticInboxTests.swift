@@ -284,36 +284,50 @@ import OutflowTestSupport
         #expect(residents.column("registered_from").filter { !$0.isEmpty }.count * 20 > residents.rows.count)
     }
 
-    @Test func thePoolsDecisionsComeAtThePlantedRate() throws {
-        // lambda = H / (730 R), H = -ln(1 - 0.12 * 0.90): the two-year cumulative hazard of a
-        // caregiver's child's first decision after the group.
-        #expect(abs(SyntheticDecisions.outflowShare(within: 730) - 0.90) < 1e-12)
-        #expect(abs(SyntheticRegister.poolRate(effect: 0.7) - (-Foundation.log(1 - 0.108) / (730 * 0.7))) < 1e-15)
-        #expect(abs(SyntheticRegister.poolRate(effect: 1) * 730 - 0.11428) < 1e-5)
+    @Test func careComesAtTheBaseRateAndThePlantedEffectAfterExposure() throws {
+        // 8% a year: lambda = -ln(0.92) / 365.25 per day.
+        #expect(abs(SyntheticDecisions.baseRatePerDay - (-Foundation.log(0.92) / 365.25)) < 1e-18)
+        #expect(abs(SyntheticDecisions.baseRatePerDay * 365.25 - 0.083382) < 1e-6)
         for x in [1e-300, 0.001, 0.3, 0.5, 0.892, 0.999999, 1] {
             #expect(abs(DeterministicMath.log(x) - Foundation.log(x)) <= 4e-16 * max(1, abs(Foundation.log(x))), "\(x)")
         }
-        // 4,000 children followed 1,000 days at 0.5 per 1,000 days: about 2,000 decisions.
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pool-\(UUID().uuidString)").path
+        // 4,000 children followed 1,000 days, exposed from day 500 on with effect 0.5: about
+        // 4,000 * 500 * lambda = 456.6 care spells before the exposure and half that after.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("care-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var deliveries = try SyntheticDeliveries(directory: directory, extractions: [Self.asOf], keyId: Self.keyId, persons: 0, badRows: 0)
-        var decisions = SyntheticDecisions(seed: 9, asOf: Self.asOf)
+        var decisions = SyntheticDecisions(seed: 9, asOf: Self.asOf, effect: 0.5)
         var random = SeededRandom(seed: 9, stream: 1)
-        let window = Day(year: 2020, month: 1, day: 1)!...(Day(year: 2020, month: 1, day: 1)! + 999)
+        let first = Day(year: 2020, month: 1, day: 1)!, exposure = first + 500
         for i in 0..<4000 {
-            try decisions.pool(P(i + 1), window: window, ratePerDay: 0.0005, random: &random, into: &deliveries)
+            try decisions.child(P(i + 1), window: first...(first + 999), exposedFrom: exposure, random: &random, into: &deliveries)
         }
         _ = try deliveries.finish()
         let reader = try CSVReader(path: directory + "/beschikkingen_2025-03-31.csv")
         let header = try reader.readHeader()
-        var starts = 0
+        var before = 0, after = 0
         while try reader.next() {
             let reason = reader.string(at: header.firstIndex(of: "change_reason")!)
             let category = Int(reader.string(at: header.firstIndex(of: "product_category")!))!
-            if reason.isEmpty && ProductCategory.individualYouthCare.contains(category) { starts += 1 }
+            let start = Day(parsing: reader.string(at: header.firstIndex(of: "start_date")!))!
+            guard reason.isEmpty, ProductCategory.individualYouthCare.contains(category), start <= first + 999 else { continue }
+            #expect(start >= first)
+            if start < exposure { before += 1 } else { after += 1 }
         }
-        #expect(abs(starts - 2000) < 150, "\(starts) care decisions")
+        // Four Poisson standard deviations (21 and 15).
+        #expect(abs(before - 457) < 85, "\(before) spells before exposure")
+        #expect(abs(after - 228) < 60, "\(after) spells after exposure")
+    }
+
+    @Test func childhoodRunsFromTheYearAfterBirthToTheEndOfTheEighteenthBirthdayYear() {
+        let decisions = SyntheticDecisions(seed: 1, asOf: Self.asOf)
+        let around = Day(year: 2022, month: 6, day: 1)!
+        #expect(decisions.childhood(birthYear: 2010, around: around) == Day(year: 2015, month: 1, day: 1)!...(Self.asOf + 45))
+        #expect(decisions.childhood(birthYear: 2005, around: around) == Day(year: 2015, month: 1, day: 1)!...Day(year: 2023, month: 12, day: 31)!)
+        #expect(decisions.childhood(birthYear: 2020, around: around) == Day(year: 2021, month: 1, day: 1)!...(Self.asOf + 45))
+        #expect(decisions.childhood(birthYear: 1990, around: around) == nil)
+        #expect(decisions.childhood(birthYear: nil, around: around) == (around - 1461)...(Self.asOf + 45))
     }
 
     // MARK: - Helpers
