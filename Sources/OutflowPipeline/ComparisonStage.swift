@@ -37,27 +37,17 @@ package struct ComparisonStage {
     package func run(cohort: Cohort, inputs: CohortInputs, gates: [CohortTables]) -> ComparisonOutput {
         let matcher = RiskSetMatcher(controlsPerEntry: config.comparison.controlsPerEntry, ageLimit: config.cohort.ageLimit)
         let population = Array(inputs.residents.personIds.compactMap { person in inputs.resident(person).map { Self.child(person, $0) } })
-        // Exposed children, each once at its earliest index date, and only while living in the
-        // municipality on that day (otherwise there is nobody like them to draw).
-        var earliest: [Int: ExposedChild] = [:]
-        for entry in cohort.entries {
-            let role = entry.episode.role == .jongere ? "jongere" : "kind van opvoeder"
-            for subject in entry.subjects {
-                guard let resident = inputs.resident(subject) else { continue }
-                let exposed = ExposedChild(child: Self.child(subject, resident), index: entry.index, participantRole: role, groupType: entry.episode.groupType)
-                if let known = earliest[subject], known.index <= entry.index { continue }
-                earliest[subject] = exposed
-            }
-        }
-        let offered = earliest.values.filter { $0.child.isRegistered(on: $0.index) }
+        // Exposed children, each once at its earliest index date; only those living in the
+        // municipality on that day are offered (otherwise there is nobody like them to draw).
+        let exposed = ExposedChildren(entries: cohort.entries) { person in inputs.resident(person).map { Self.child(person, $0) } }
+        let offered = exposed.offered
         let joins = Self.firstGroupStart(inputs)
         let key = Array(config.comparison.seed.utf8)
         let hmac = HMACSHA256(key: key)
         let matching = matcher.match(exposed: offered, population: population, care: inputs.care, firstGroupStart: joins,
                                      order: { pseudonyms[$0] ?? [] },
                                      rank: { person, day in hmac.authenticate((pseudonyms[person] ?? []) + Array(day.iso.utf8)) })
-        let unmatched = earliest.count - offered.count
-        let counted = Matching(sets: matching.sets, exposed: matching.exposed + unmatched, partlyMatched: matching.partlyMatched)
+        let counted = Matching(sets: matching.sets, exposed: matching.exposed + exposed.unmatchable, partlyMatched: matching.partlyMatched)
 
         // Both arms with the same rules; a control also stops the day it or a parent joins a group.
         let rules = ChildFollowUp(asOf: asOf, ageLimit: config.cohort.ageLimit)
