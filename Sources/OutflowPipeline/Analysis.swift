@@ -133,7 +133,7 @@ package struct CohortMart {
         // A lazy view: the million entries are handed over one by one, not copied into rows first.
         let entries = cohort.entries.lazy.map { e in
             CohortMartStore.Entry(personId: e.episode.personId, role: e.episode.role, groupId: e.episode.groupId,
-                                  groupType: e.episode.groupType, organisation: e.episode.organisation, district: e.episode.district,
+                                  groupType: e.episode.groupType, organisation: e.episode.organisation, district: cohort.district(of: e),
                                   indexDay: e.index, indexYear: e.indexYear, subjectCount: e.subjects.count, followUpEnd: e.followUpEnd,
                                   timeDays: e.time, eventDay: e.eventDay, censorReason: e.censorReason?.rawValue)
         }

@@ -76,6 +76,23 @@ struct PopulationLinkTests {
         #expect(sources.contains("population 4 4"))
     }
 
+    @Test func theMartsDistrictIsTheStratumsRegistrationFirstThenThePopulationRow() throws {
+        let ws = try Workspace(population: true)
+        try Self.deliver(ws)
+        // Youth 2 registered without a district: the mart takes Oost from its population row,
+        // as the `district` stratum does; youth 4 has neither a registration district nor a row.
+        let path = ws.inbox + "/registraties_2025-03-31.csv"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+            .replacingOccurrences(of: "\(P(2));G2;jongerengroep;Org;jongere;2023-11-01;2024-01-10;afgerond;2010;Zuid;", with: "\(P(2));G2;jongerengroep;Org;jongere;2023-11-01;2024-01-10;afgerond;2010;;")
+            .replacingOccurrences(of: "\(P(4));G2;jongerengroep;Org;jongere;2023-11-01;2024-01-10;afgerond;2010;Zuid;", with: "\(P(4));G2;jongerengroep;Org;jongere;2023-11-01;2024-01-10;afgerond;2010;;")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try ws.job().folder != nil)
+        let districts = try ws.open().query("""
+            SELECT substr(p.pseudo_id, 64), coalesce(e.district, '-') FROM mart_cohort_entry e JOIN person p USING (person_id) ORDER BY p.pseudo_id
+            """) { row in row.string(0) + " " + row.string(1) }
+        #expect(districts == ["1 Zuid", "2 Oost", "3 Zuid", "4 -"])
+    }
+
     @Test func withoutThePopulationSourceNobodyMovesAndLimitsFallOnTheFirstOfJuly() throws {
         let ws = try Workspace()
         try Self.deliver(ws)

@@ -107,7 +107,7 @@ public struct Cohort: Sendable {
         case "role": return episode.role.name
         case "group_type": return episode.groupType
         case "organisation": return episode.organisation
-        case "district": return episode.district ?? residents[episode.personId].first?.district ?? Self.unknown
+        case "district": return district(of: entry) ?? Self.unknown
         case "index_year": return String(entry.indexYear)
         case "end_reason": return episode.endReason?.name ?? Self.unknown
         case "group_size":
@@ -118,6 +118,12 @@ public struct Cohort: Sendable {
             return entry.subjects.count >= 3 ? "3+" : String(entry.subjects.count)
         default: return "all"
         }
+    }
+
+    /// An entry's district: the registration's, else that of the participant's own population
+    /// row; nil when neither gives one.
+    public func district(of entry: CohortEntry) -> String? {
+        entry.episode.district ?? residents[entry.episode.personId].first?.district
     }
 
     /// The value of a missing district or end reason.
