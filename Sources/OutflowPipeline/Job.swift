@@ -68,11 +68,11 @@ public struct Job {
         // wrong --as-of writes nothing.
         let reportAsOf = options.kind == .report ? try CutOff.resolve(db: db, requested: options.asOf) : nil
         let target = Self.target(options, asOf: reportAsOf)
-        let runId = RunFolder.freshRunId(output: output)
+        let runLog = RunLogStore(db: db)
+        let runId = try RunFolder.freshRunId(output: output, recorded: runLog.runIds(startingWith:))
         let startedAt = Clock.timestamp()
         var stages = StageRunner(log: log)
         var ingest = IngestReport()
-        let runLog = RunLogStore(db: db)
         try runLog.start(runId: runId, command: options.kind.rawValue, startedAt: startedAt, output: output,
                          target: options.kind == .ingest ? nil : target.name)
 

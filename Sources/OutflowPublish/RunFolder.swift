@@ -121,10 +121,10 @@ public struct RunFolder {
         try? FileManager.default.removeItem(atPath: staging)
     }
 
-    /// A run id later than every run in `output` and its `reports/`: the UTC timestamp,
-    /// with `-2`, `-3`... when runs of the same second exist already.
-    public static func freshRunId(output: String, base: String = Clock.runId()) -> String {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: output)) ?? [])
+    /// A run id later than every run in `output` and its `reports/` and than `recorded` (the
+    /// run log's): the UTC timestamp, with `-2`, `-3`... when runs of the same second exist already.
+    public static func freshRunId(output: String, base: String = Clock.runId(), recorded: (String) throws -> [String] = { _ in [] }) rethrows -> String {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: output)) ?? []) + (try recorded(base))
             + ((try? FileManager.default.contentsOfDirectory(atPath: output + "/" + reportsFolder)) ?? []).map(reportRunId)
         let taken = names.filter { $0 == base || $0.hasPrefix(base + "-") }.map(sequence)
         guard let last = taken.max() else { return base }

@@ -19,9 +19,9 @@ package struct RunLogStore {
                    [.text(runId), .text(command), .text(startedAt), output.map { .text($0) } ?? .null, target.map { .text($0) } ?? .null])
     }
 
-    /// Number of jobs recorded.
-    package func count() throws -> Int {
-        try db.scalarInt("SELECT count(*) FROM run_log") ?? 0
+    /// The run ids recorded that start with `prefix` (a run id is unique across output folders).
+    package func runIds(startingWith prefix: String) throws -> [String] {
+        try db.query("SELECT run_id FROM run_log WHERE substr(run_id, 1, length(?1)) = ?1", [.text(prefix)]) { $0.string(0) }
     }
 
     /// Every output folder a job recorded, in the order first used. Empty for a database
