@@ -117,8 +117,8 @@ public struct Pseudonymiser {
         let required = header.map(Self.isRequired)
         let keyIdColumn = lower.firstIndex(of: "key_id")
         let rejectsPath = (output.hasSuffix(".csv") ? String(output.dropLast(4)) : output) + ".rejects.csv"
-        let writer = try CSVWriter(path: output, delimiter: reader.delimiter, mode: 0o600)
-        let rejects = try CSVWriter(path: rejectsPath, delimiter: CSVByte.comma, mode: 0o600)
+        let writer = try CSVWriter(path: output, delimiter: reader.delimiter, mode: FileAccess.ownerOnly.mode(.restrictedFile))
+        let rejects = try CSVWriter(path: rejectsPath, delimiter: CSVByte.comma, mode: FileAccess.ownerOnly.mode(.restrictedFile))
         var outHeader = header.enumerated().map { targets.contains($0.offset) ? Self.renamed($0.element) : $0.element }
         if keyIdColumn == nil { outHeader.append("key_id") }
         try writer.write(row: outHeader)

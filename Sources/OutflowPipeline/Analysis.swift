@@ -43,8 +43,8 @@ package struct Analysis {
             try LinkedSources.load(db: db, config: config, asOf: asOf)
         }
         let inputs = linked.inputs
-        let audit = Background { [path = db.path, config, asOf, runId] in
-            try LinkageAudit(db: try Database.companion(path: path), config: config, asOf: asOf).compute(linked: linked, runId: runId)
+        let audit = Background { [path = db.path, access = db.access, config, asOf, runId] in
+            try LinkageAudit(db: try Database.companion(path: path, access: access), config: config, asOf: asOf).compute(linked: linked, runId: runId)
         }
         // Every table is built twice through the same code: protected for analysts, and with
         // protection off for the stewards' exact copy (restricted/exact/).
@@ -77,8 +77,8 @@ package struct Analysis {
             }
             try releaseFreeMemory()
             // The mart is written through a connection of its own while the measures are computed.
-            let mart = Background { [path = db.path] in
-                try CohortMart(db: try Database.companion(path: path)).write(cohort)
+            let mart = Background { [path = db.path, access = db.access, runId, asOf] in
+                try CohortMart(db: try Database.companion(path: path, access: access)).write(cohort, runId: runId, asOf: asOf)
                 return cohort.entries.count
             }
             defer { _ = try? mart.wait() }
@@ -125,11 +125,12 @@ extension Analysis {
     }
 }
 
-/// Writes the cohort of the last run to `mart_cohort_entry` and `mart_attrition`.
+/// Adds the cohort of a run or report to `mart_cohort_entry` and `mart_attrition`, under its
+/// run id and cut-off (the job prunes the rows of older jobs once it has published).
 package struct CohortMart {
     package let db: Database
 
-    package func write(_ cohort: Cohort) throws {
+    package func write(_ cohort: Cohort, runId: String, asOf: Day) throws {
         // A lazy view: the million entries are handed over one by one, not copied into rows first.
         let entries = cohort.entries.lazy.map { e in
             CohortMartStore.Entry(personId: e.episode.personId, role: e.episode.role, groupId: e.episode.groupId,
@@ -137,6 +138,6 @@ package struct CohortMart {
                                   indexDay: e.index, indexYear: e.indexYear, subjectCount: e.subjects.count, followUpEnd: e.followUpEnd,
                                   timeDays: e.time, eventDay: e.eventDay, censorReason: e.censorReason?.rawValue)
         }
-        try CohortMartStore(db: db).replace(entries: entries, attrition: cohort.attrition)
+        try CohortMartStore(db: db).add(runId: runId, asOf: asOf, entries: entries, attrition: cohort.attrition)
     }
 }

@@ -88,11 +88,11 @@ public enum CommandEntries {
     private static func erase(config: PipelineConfig, pseudonym: String, keyId: String?, notYetDelivered: Bool, dryRun: Bool) throws -> String {
         // A dry run changes nothing: no database is created and none is migrated.
         let exists = FileManager.default.fileExists(atPath: config.database)
-        if !dryRun { try RunFolder.makeDirectory((config.database as NSString).deletingLastPathComponent, mode: 0o700) }
+        if !dryRun { try RunFolder.makeDirectory((config.database as NSString).deletingLastPathComponent, .databaseFolder, access: config.access) }
         let lock = dryRun && !exists ? nil : try RunLock(path: config.lockPath)
         defer { withExtendedLifetime(lock) {} }
         let db: Database?
-        do { db = dryRun && !exists ? nil : try Database(path: config.database, migrate: !dryRun) } catch let error as SQLiteError {
+        do { db = dryRun && !exists ? nil : try Database(path: config.database, migrate: !dryRun, access: config.access) } catch let error as SQLiteError {
             throw OutflowError(error.isStorageFailure ? .ioError : .internalError, "database \(config.database): \(error)")
         }
         if let keyId, let db, let established = try FileRegistry(db: db).establishedKeyId(), established != keyId {

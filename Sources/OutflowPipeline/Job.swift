@@ -56,20 +56,25 @@ public struct Job {
     }
 
     public func run() throws -> JobResult {
-        try RunFolder.makeDirectory((config.database as NSString).deletingLastPathComponent, mode: 0o700)
+        try RunFolder.makeDirectory((config.database as NSString).deletingLastPathComponent, .databaseFolder, access: config.access)
         let lock = try RunLock(path: config.lockPath)
         defer { withExtendedLifetime(lock) {} }
         let db: Database
-        do { db = try Database(path: config.database) } catch let error as SQLiteError {
+        do { db = try Database(path: config.database, access: config.access) } catch let error as SQLiteError {
             throw OutflowError(error.isStorageFailure ? .ioError : .internalError, "database \(config.database): \(error)")
         }
         let output = options.output.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? config.output
-        let runId = RunFolder.freshRunId(output: output)
+        // A report reads no inbox, so its cut-off is checked before anything is recorded: a
+        // wrong --as-of writes nothing.
+        let reportAsOf = options.kind == .report ? try CutOff.resolve(db: db, requested: options.asOf) : nil
+        let target = Self.target(options, asOf: reportAsOf)
+        let runLog = RunLogStore(db: db)
+        let runId = try RunFolder.freshRunId(output: output, recorded: runLog.runIds(startingWith:))
         let startedAt = Clock.timestamp()
         var stages = StageRunner(log: log)
         var ingest = IngestReport()
-        let runLog = RunLogStore(db: db)
-        try runLog.start(runId: runId, command: options.kind.rawValue, startedAt: startedAt, output: output)
+        try runLog.start(runId: runId, command: options.kind.rawValue, startedAt: startedAt, output: output,
+                         target: options.kind == .ingest ? nil : target.name)
 
         do {
             if options.kind == .run || options.kind == .ingest {
@@ -94,7 +99,7 @@ public struct Job {
                 return JobResult(runId: runId, asOf: nil, folder: nil, ingest: ingest,
                                  summary: "ingested \(loaded.count) new files, \(ingest.rowsLoaded) rows", warnings: warnings)
             }
-            let asOf = try CutOff.resolve(db: db, requested: options.asOf)
+            let asOf = try reportAsOf ?? CutOff.resolve(db: db, requested: options.asOf)
             let inputs = Self.inputs(registry: try FileRegistry(db: db).entries(), ingest: ingest, runId: runId)
             var manifest = Manifest(runId: runId, command: options.kind.rawValue, pipelinePath: config.path,
                                     pipelineSHA256: config.sha256, asOf: asOf, status: "published", exitStatus: 0,
@@ -110,14 +115,14 @@ public struct Job {
                 return JobResult(runId: runId, asOf: asOf, folder: nil, ingest: ingest,
                                  summary: "no new deliveries; latest unchanged (run \(latest.runId))", warnings: warnings, unchanged: true)
             }
-            let folder = try RunFolder(output: output, runId: runId)
+            let folder = try RunFolder(output: output, runId: runId, target: target, access: config.access)
             do {
                 // A run copies the load's WAL into the database file on its own connection while
                 // the analysis reads (WAL readers never wait for a checkpoint), and truncates the
                 // WAL at the end, when little is left to copy. On failure it is waited for before
                 // the run log records the failure.
-                let checkpoint = options.kind == .run ? Background { [path = db.path] in
-                    try Database.companion(path: path).checkpointPassively()
+                let checkpoint = options.kind == .run ? Background { [path = db.path, access = db.access] in
+                    try Database.companion(path: path, access: access).checkpointPassively()
                 } : nil
                 defer { _ = try? checkpoint?.wait() }
                 let analysis = try Analysis(db: db, config: config, asOf: asOf, runId: runId)
@@ -138,8 +143,10 @@ public struct Job {
                 let path = try folder.commit()
                 RunFolder.prune(output: output, keep: config.keepRuns, current: runId)
                 try runLog.finish(runId: runId, status: "published", exit: 0, asOf: asOf)
+                try CohortMartStore(db: db).prune()
+                if options.kind == .run { try db.checkpoint() }   // what pruning the marts wrote
                 return JobResult(runId: runId, asOf: asOf, folder: path, ingest: ingest,
-                                 summary: "published \(path) (as of \(asOf.iso))", warnings: warnings)
+                                 summary: Self.summary(target, path: path, asOf: asOf), warnings: warnings)
             } catch {
                 folder.discard()
                 throw error
@@ -147,7 +154,23 @@ public struct Job {
         } catch {
             let status = Self.exitStatus(of: error)
             try? runLog.finish(runId: runId, status: "failed", exit: status.rawValue, asOf: nil)
+            try? CohortMartStore(db: db).prune()
             throw error
+        }
+    }
+
+    /// Where a job publishes: `report --as-of` to `reports/`, everything else to a run folder
+    /// `latest` is switched to.
+    package static func target(_ options: JobOptions, asOf: Day?) -> RunTarget {
+        guard options.kind == .report, options.asOf != nil, let asOf else { return .latest }
+        return .report(asOf: asOf)
+    }
+
+    /// The line a published job ends with.
+    package static func summary(_ target: RunTarget, path: String, asOf: Day) -> String {
+        switch target {
+        case .latest: return "published \(path) (as of \(asOf.iso))"
+        case .report: return "published report \(path) (as of \(asOf.iso)); latest and the nightly run folders unchanged"
         }
     }
 
@@ -178,16 +201,31 @@ public struct Job {
 
 /// The cut-off date of a run (methods.md section 1).
 public enum CutOff {
-    /// The newest decisions extraction date, or the requested date when it is not later.
+    /// The newest decisions extraction date, or the requested date when it is not later and
+    /// not before the first snapshot of any source.
     public static func resolve(db: Database, requested: Day?) throws -> Day {
-        guard let newest = try FileRegistry(db: db).newestExtraction(source: .decisions) else {
+        let registry = FileRegistry(db: db)
+        guard let newest = try registry.newestExtraction(source: .decisions) else {
             throw OutflowError(.dataError, "no decisions snapshot has been loaded yet, so there is no cut-off date; deliver a beschikkingen file first")
         }
         guard let requested else { return newest }
         guard requested <= newest else {
             throw OutflowError(.dataError, "--as-of \(requested.iso) is later than the newest decisions extraction date \(newest.iso): follow-up cannot run past the data")
         }
+        if let (source, first) = try firstSnapshotAfter(requested, registry: registry) {
+            throw OutflowError(.dataError, "--as-of \(requested.iso) is before the first snapshot of source \(source.rawValue), \(first.dutch): nothing of it was in force then; choose \(first.dutch) or later")
+        }
         return requested
+    }
+
+    /// The snapshot source whose first loaded delivery is latest, when that is after `day`.
+    private static func firstSnapshotAfter(_ day: Day, registry: FileRegistry) throws -> (SourceKind, Day)? {
+        var latestFirst: (SourceKind, Day)?
+        for kind in SourceKind.allCases where kind.isSnapshot {
+            guard let first = try registry.firstExtraction(source: kind), first > day else { continue }
+            if latestFirst == nil || first > latestFirst!.1 { latestFirst = (kind, first) }
+        }
+        return latestFirst
     }
 }
 

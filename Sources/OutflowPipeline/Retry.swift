@@ -38,7 +38,7 @@ package struct Retry {
         }
         let lock = try RunLock(path: config.lockPath)
         defer { withExtendedLifetime(lock) {} }
-        let db = try Database(path: config.database)
+        let db = try Database(path: config.database, access: config.access)
         let registry = FileRegistry(db: db)
         let fingerprint = try FileFingerprint(path: path)
         guard let entry = try registry.entry(sha256: fingerprint.sha256) else {

@@ -18,7 +18,7 @@ public final class RunLock {
     /// Takes the lock at once or throws exit status 75.
     public init(path: String) throws {
         self.path = path
-        fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, FileAccess.ownerOnly.mode(.restrictedFile))
         guard fd >= 0 else {
             throw OutflowError(.cannotCreate, "\(path): cannot create the lock file: \(String(cString: strerror(errno)))")
         }

@@ -1,5 +1,5 @@
 // The SQLite connection: opening the file with the pragmas the pipeline relies on (WAL,
-// foreign keys, owner-only mode), running SQL, and transactions as closures that commit
+// foreign keys, the file modes of `FileAccess`), running SQL, and transactions as closures that commit
 // on return and roll back on throw. A connection is used by one thread only (it is opened
 // without SQLite's mutex); besides the main one, a run opens companion connections on worker
 // threads (`companion(path:)`: the linkage audit, the cohort mart, the WAL checkpoint), which
@@ -14,12 +14,16 @@ public final class Database {
     package let handle: OpaquePointer
     /// The path of the database file.
     public let path: String
+    /// Who may read the file, its WAL and shared memory (`access.group`).
+    public let access: FileAccess
 
     /// Opens (creating when missing) the database at `path` in WAL mode, foreign keys on,
-    /// file mode 0600, and applies the schema migrations. `readOnly` opens an existing file
-    /// for reading only, as it is (`outflow status`): nothing is created, set or migrated.
-    public init(path: String, migrate: Bool = true, readOnly: Bool = false) throws {
+    /// the file mode of `access` (0600, or 0640 for the analysts' group), and applies the
+    /// schema migrations. `readOnly` opens an existing file for reading only, as it is
+    /// (`outflow status`): nothing is created, set or migrated.
+    public init(path: String, migrate: Bool = true, readOnly: Bool = false, access: FileAccess = .ownerOnly) throws {
         self.path = path
+        self.access = access
         let existed = FileManager.default.fileExists(atPath: path)
         if !existed && !readOnly {
             let folder = (path as NSString).deletingLastPathComponent
@@ -27,7 +31,8 @@ public final class Database {
             // Create the file ourselves so it is never, even briefly, readable by others.
             let fd = open(path, O_CREAT | O_WRONLY, 0o600)
             if fd < 0 { throw SQLiteError(code: SQLITE_CANTOPEN, message: "cannot create \(path): \(String(cString: strerror(errno)))") }
-            close(fd)
+            defer { close(fd) }
+            try access.apply(.database, toOpenFile: fd, path: path)
         }
         _ = Database.configured
         var db: OpaquePointer?
@@ -50,8 +55,12 @@ public final class Database {
         try execute("PRAGMA cache_size = -32768")
         // Checkpoints run once after a whole ingest (`checkpoint()`), not after every file.
         try execute("PRAGMA wal_autocheckpoint = 0")
-        restrictPermissions()
-        if migrate { try Migrations.apply(to: self) }
+        if access.isShared { keepWALFiles() }
+        try applyPermissions()
+        if migrate {
+            try Migrations.apply(to: self)
+            try applyPermissions()   // a new database's WAL is only made by the first write
+        }
     }
 
     deinit {
@@ -63,11 +72,21 @@ public final class Database {
         csqlite_disable_memory_statistics() == SQLITE_OK
     }()
 
-    /// Keeps the database and its WAL and shared-memory files readable by the owner only.
-    public func restrictPermissions() {
-        for suffix in ["", "-wal", "-shm"] {
-            chmod(path + suffix, 0o600)
+    /// Gives the database and its WAL and shared-memory files the mode and group of
+    /// `access`. SQLite makes a missing `-wal` or `-shm` with the database file's mode but
+    /// the group of the process, so this runs after every open.
+    public func applyPermissions() throws {
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            try access.apply(.database, to: path + suffix)
         }
+    }
+
+    /// Keeps `-wal` (emptied) and `-shm` when the last connection closes, instead of deleting
+    /// them: a reader who may not create files beside the database (an analyst of the group)
+    /// can then still open it read-only.
+    private func keepWALFiles() {
+        var on: Int32 = 1
+        sqlite3_file_control(handle, "main", SQLITE_FCNTL_PERSIST_WAL, &on)
     }
 
     // MARK: - Running SQL
@@ -118,9 +137,9 @@ public final class Database {
 
     /// A further connection to a database file, opened on the thread that uses it (the audit,
     /// the cohort mart, a checkpoint): no migrations, and a 2 MiB page cache, since it reads or
-    /// writes front to back.
-    public static func companion(path: String) throws -> Database {
-        let other = try Database(path: path, migrate: false)
+    /// writes front to back. `access` is that of the main connection.
+    public static func companion(path: String, access: FileAccess) throws -> Database {
+        let other = try Database(path: path, migrate: false, access: access)
         try other.execute("PRAGMA cache_size = -2048")
         return other
     }

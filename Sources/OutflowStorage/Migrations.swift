@@ -22,6 +22,7 @@ public enum Migrations {
         Migration(version: 5, name: "run output folders", sql: Schema.v5),
         Migration(version: 6, name: "population source", sql: Schema.v6),
         Migration(version: 7, name: "delivered columns, refused names, retries", sql: Schema.v7),
+        Migration(version: 8, name: "marts per run and cut-off", sql: Schema.v8),
     ]
 
     /// Applies every migration the database has not recorded yet.

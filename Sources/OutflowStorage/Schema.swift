@@ -289,4 +289,50 @@ package enum Schema {
             error           TEXT
         );
         """
+
+    /// Marts per run: `mart_cohort_entry` and `mart_attrition` carry the cut-off
+    /// (`as_of_day`) and the job (`run_id`) their rows were computed for, so a report for
+    /// another cut-off (`outflow report --as-of`) no longer replaces the nightly's rows.
+    /// `run_log.target` says where a job published: `latest` (a run folder `latest` was
+    /// switched to) or `reports` (a folder under `reports/`). Rows already in the marts
+    /// belong to the newest published job, which, before this version, always moved
+    /// `latest`. `mart_attrition` is rebuilt, its key becoming (run_id, step); its columns
+    /// keep their names. `v_latest_run` is the newest published `run` or `report` that moved
+    /// `latest`, and `v_latest_cohort_entry`, `v_latest_attrition` its mart rows.
+    package static let v8 = """
+        ALTER TABLE run_log ADD COLUMN target TEXT;
+        UPDATE run_log SET target = 'latest' WHERE status = 'published' AND command IN ('run', 'report', 'audit');
+
+        ALTER TABLE mart_cohort_entry ADD COLUMN as_of_day INTEGER;
+        ALTER TABLE mart_cohort_entry ADD COLUMN run_id TEXT;
+
+        CREATE TABLE mart_attrition_v8 (
+            step             INTEGER NOT NULL,
+            reason           TEXT NOT NULL,
+            entries          INTEGER NOT NULL,
+            persons          INTEGER NOT NULL,
+            excluded_entries INTEGER NOT NULL,
+            excluded_persons INTEGER NOT NULL,
+            as_of_day        INTEGER,
+            run_id           TEXT,
+            PRIMARY KEY (run_id, step)
+        );
+        INSERT INTO mart_attrition_v8 (step, reason, entries, persons, excluded_entries, excluded_persons)
+            SELECT step, reason, entries, persons, excluded_entries, excluded_persons FROM mart_attrition;
+        DROP TABLE mart_attrition;
+        ALTER TABLE mart_attrition_v8 RENAME TO mart_attrition;
+
+        CREATE VIEW v_latest_run AS
+            SELECT run_id, as_of_day, date(as_of_day) AS as_of, command, finished_at, output_folder
+            FROM run_log WHERE status = 'published' AND target = 'latest' AND command IN ('run', 'report')
+            ORDER BY started_at DESC, run_id DESC LIMIT 1;
+
+        UPDATE mart_cohort_entry SET run_id = (SELECT run_id FROM v_latest_run), as_of_day = (SELECT as_of_day FROM v_latest_run);
+        UPDATE mart_attrition SET run_id = (SELECT run_id FROM v_latest_run), as_of_day = (SELECT as_of_day FROM v_latest_run);
+
+        CREATE VIEW v_latest_cohort_entry AS
+            SELECT * FROM mart_cohort_entry WHERE run_id = (SELECT run_id FROM v_latest_run);
+        CREATE VIEW v_latest_attrition AS
+            SELECT * FROM mart_attrition WHERE run_id = (SELECT run_id FROM v_latest_run);
+        """
 }

@@ -27,7 +27,10 @@ public enum CommandLineInterface {
         CommandSpec(name: "ingest", abstract: "Load new deliveries from the inbox only.",
                     positionals: ["PIPELINE.json"], options: [pipelineOptions[2]]),
         CommandSpec(name: "report", abstract: "Regenerate the analyst reports from the database, without ingesting.",
-                    positionals: ["PIPELINE.json"], options: pipelineOptions),
+                    positionals: ["PIPELINE.json"],
+                    options: [OptionSpec("--as-of", value: "DATE", help: "Cut-off date YYYY-MM-DD for a report for another cut-off: it goes to OUTPUT/reports/<as-of>-<run-id>/ and latest is left alone.")]
+                        + pipelineOptions.dropFirst(),
+                    discussion: "Without --as-of, the reports at the newest decisions extraction date are published as a run folder and latest is switched to it. With --as-of, the report goes to OUTPUT/reports/ and latest, the nightly run folders and the nightly's rows in the marts stay as they were; a cut-off before the first snapshot of a source in the database is refused (exit 65)."),
         CommandSpec(name: "audit", abstract: "Regenerate the linkage audit only.",
                     positionals: ["PIPELINE.json"], options: [pipelineOptions[1], pipelineOptions[2]]),
         CommandSpec(name: "validate", abstract: "Check one delivery against its source's contract without loading it; print the findings.",

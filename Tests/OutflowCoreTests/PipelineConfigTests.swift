@@ -35,12 +35,23 @@ struct PipelineConfigTests {
         (", \"outcome\": { \"byAnswerLandmarkDays\": -1 }", "'outcome.byAnswerLandmarkDays' must not be negative"),
         (", \"questionnaire\": { \"waves\": [{ \"wave\": 1, \"offsetDays\": 0 }, { \"wave\": 1, \"offsetDays\": 182 }] }",
          "'questionnaire.waves' lists wave 1 twice"),
+        (", \"access\": { \"group\": \"no-such-group-outflow\" }", "'access.group' names no group known to this machine: 'no-such-group-outflow'"),
+        (", \"access\": { \"group\": 5 }", "'access.group' must be a string"),
+        (", \"access\": { \"grup\": \"staff\" }", "unknown key 'access.grup'"),
     ])
     func refusesBadKeysNamingThem(extra: String, message: String) throws {
         let ws = try Workspace(extra: extra)
         let error = try #require(throws: OutflowError.self) { try ws.config() }
         #expect(error.status == .dataError)
         #expect(error.message.contains(message))
+    }
+
+    @Test func accessGroupIsTheGroupNamedAndOffByDefault() throws {
+        #expect(try Workspace().config().access == .ownerOnly)
+        let name = String(cString: getgrgid(getgid())!.pointee.gr_name)
+        let access = try Workspace(extra: ", \"access\": { \"group\": \"\(name)\" }").config().access
+        #expect(access.groupName == name && access.groupId == getgid())
+        #expect(access.mode(.analystFile) == 0o640 && access.mode(.restrictedFile) == 0o600 && access.mode(.database) == 0o640)
     }
 
     @Test func readsAnExplicitCategoryList() throws {

@@ -77,6 +77,9 @@ struct OperatorTests {
     @Test func anIdleNightPublishesNothingUnlessForced() throws {
         let ws = try Workspace()
         try ws.deliverSmallInbox()
+        // A later decisions snapshot, so that another cut-off after every source's first snapshot exists.
+        let decisions = try String(contentsOfFile: ws.inbox + "/beschikkingen_2025-03-31.csv", encoding: .utf8)
+        try ws.deliver("beschikkingen_2025-04-30.csv", decisions + "\(P(1099)),D99,2024-04-01,2024-04-10,,45,,,0344,,1a2b3c4d\n")
         let first = try ws.job()
         let idle = try ws.job()
         #expect(idle.unchanged && idle.folder == nil)
@@ -87,7 +90,7 @@ struct OperatorTests {
         #expect(!forced.unchanged && forced.folder != nil)
         #expect(try Self.runFolders(ws).count == 2)
         // Another cut-off is another report.
-        #expect(!(try ws.job(asOf: Day(parsing: "2025-03-01")!)).unchanged)
+        #expect(!(try ws.job(asOf: Day(parsing: "2025-04-15")!)).unchanged)
         #expect(!(try ws.job()).unchanged)
         #expect(try ws.job().unchanged)
         // So is a changed pipeline file.

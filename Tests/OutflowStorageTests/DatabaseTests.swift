@@ -62,6 +62,55 @@ struct DatabaseTests {
         #expect(try db.scalarText("SELECT sha256 FROM ingest_file") == "x")
     }
 
+    /// A version-7 database with a published run, an older failed one, and their marts.
+    static func version7Database(at path: String) throws {
+        let old = try Database(path: path, migrate: false)
+        try old.execute("CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+        for (version, sql) in [Schema.v1, Schema.v2, Schema.v3, Schema.v4, Schema.v5, Schema.v6, Schema.v7].enumerated() {
+            try old.execute(sql)
+            try old.run("INSERT INTO schema_migration VALUES (?, 'old', 'then')", [.int(version + 1)])
+        }
+        try old.execute("""
+            INSERT INTO run_log (run_id, command, started_at, finished_at, as_of_day, status, exit_status) VALUES
+                ('20250301T014500Z', 'run', '2025-03-01T01:45:00Z', '2025-03-01T01:46:00Z', 2460735, 'published', 0),
+                ('20250401T014500Z', 'report', '2025-04-01T01:45:00Z', '2025-04-01T01:46:00Z', 2460766, 'published', 0),
+                ('20250402T014500Z', 'run', '2025-04-02T01:45:00Z', NULL, NULL, 'failed', 70);
+            INSERT INTO mart_cohort_entry (person_id, role, group_id, group_type, organisation, index_day, index_year, subject_count,
+                follow_up_end, time_days, event) VALUES (1, 1, 'G1', 'opvoedgroep', 'O', 2460600, 2024, 1, 2460766, 166, 0),
+                (2, 1, 'G1', 'opvoedgroep', 'O', 2460600, 2024, 1, 2460766, 166, 0);
+            INSERT INTO mart_attrition VALUES (1, 'started', 2, 2, 0, 0), (2, 'ended', 2, 2, 0, 0);
+            """)
+    }
+
+    @Test func aVersion7DatabaseGainsMartsPerRunAndKeepsItsRows() throws {
+        let path = Self.temporaryPath()
+        try Self.version7Database(at: path)
+        let db = try Database(path: path)
+        #expect(try db.query("SELECT version FROM schema_migration ORDER BY version") { $0.int(0) } == Migrations.all.map(\.version))
+        #expect(Migrations.all.last?.version == 8)
+        // The rows there were belong to the newest published job, which moved latest then.
+        #expect(try db.query("SELECT DISTINCT run_id, as_of_day FROM mart_cohort_entry") { "\($0.string(0)) \($0.int(1))" } == ["20250401T014500Z 2460766"])
+        #expect(try db.query("SELECT step, reason, run_id FROM mart_attrition ORDER BY step") { "\($0.int(0)) \($0.string(1)) \($0.string(2))" }
+                == ["1 started 20250401T014500Z", "2 ended 20250401T014500Z"])
+        #expect(try db.query("SELECT run_id, target FROM run_log ORDER BY run_id") { "\($0.string(0)) \($0.text(1) ?? "NULL")" }
+                == ["20250301T014500Z latest", "20250401T014500Z latest", "20250402T014500Z NULL"])
+        #expect(try db.scalarText("SELECT as_of FROM v_latest_run") == "2025-03-31")
+        #expect(try db.scalarInt("SELECT count(*) FROM v_latest_cohort_entry") == 2)
+        #expect(try db.scalarInt("SELECT count(*) FROM v_latest_attrition") == 2)
+
+        // A report for another cut-off adds its rows beside the nightly's; pruning keeps both.
+        let marts = CohortMartStore(db: db)
+        try db.execute("INSERT INTO run_log (run_id, command, started_at, status, target) VALUES ('20250403T090000Z', 'report', '2025-04-03T09:00:00Z', 'published', 'reports')")
+        let entry = CohortMartStore.Entry(personId: 1, role: .jongere, groupId: "G1", groupType: "opvoedgroep", organisation: "O", district: nil,
+                                          indexDay: Day(julian: 2460600), indexYear: 2024, subjectCount: 1, followUpEnd: Day(julian: 2460700),
+                                          timeDays: 100, eventDay: nil, censorReason: "end_of_data")
+        try marts.add(runId: "20250403T090000Z", asOf: Day(julian: 2460700), entries: [entry], attrition: [])
+        try marts.add(runId: "20250402T014500Z", asOf: Day(julian: 2460700), entries: [entry, entry], attrition: [])   // the failed run's
+        try marts.prune()
+        #expect(try marts.runs().map { "\($0.runId) \($0.asOf.iso)" } == ["20250401T014500Z 2025-03-31", "20250403T090000Z 2025-01-24"])
+        #expect(try db.scalarInt("SELECT count(*) FROM v_latest_cohort_entry") == 2)
+    }
+
     @Test func statementsAreReboundPerRow() throws {
         let db = try Database(path: Self.temporaryPath())
         let insert = try db.prepare("INSERT INTO person (person_id, pseudo_id) VALUES (?, ?)")

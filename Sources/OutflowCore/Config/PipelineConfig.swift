@@ -149,6 +149,8 @@ public struct PipelineConfig: Sendable {
     public var csvDialect = CSVDialect.rfc4180
     /// `report`: the language of report.html.
     public var report = ReportConfig()
+    /// `access.group`: the group analysts read the database and outputs through.
+    public var access = FileAccess.ownerOnly
 
     /// The lock file beside the database.
     public var lockPath: String { database + ".lock" }
@@ -162,7 +164,7 @@ public struct PipelineConfig: Sendable {
         let json = try JSONObject.parse(file: rawPath)
         try json.rejectUnknownKeys(["name", "database", "inbox", "output", "sources", "maxRejectShare",
                                     "minSnapshotShare", "keepRuns", "logRetentionDays", "groupTypes", "cohort", "outcome",
-                                    "comparison", "questionnaire", "disclosure", "csv", "report"])
+                                    "comparison", "questionnaire", "disclosure", "csv", "report", "access"])
         let folder = (path as NSString).deletingLastPathComponent
         func resolve(_ p: String) -> String {
             URL(fileURLWithPath: p, relativeTo: URL(fileURLWithPath: folder, isDirectory: true)).standardizedFileURL.path
@@ -217,6 +219,7 @@ public struct PipelineConfig: Sendable {
         try config.readDisclosure(json.object("disclosure"))
         try config.readCSV(json.object("csv"))
         try config.readReport(json.object("report"))
+        try config.readAccess(json.object("access"))
         return config
     }
 
@@ -358,5 +361,15 @@ public struct PipelineConfig: Sendable {
             guard let v = ReportLanguage(rawValue: s) else { throw json.fail("language", "must be \"nl\" or \"en\"") }
             report.language = v
         }
+    }
+
+    private mutating func readAccess(_ json: JSONObject?) throws {
+        guard let json else { return }
+        try json.rejectUnknownKeys(["group"])
+        guard let name = try json.string("group") else { return }
+        guard let shared = FileAccess.group(name) else {
+            throw json.fail("group", "names no group known to this machine: '\(name)' (see /etc/group or getent group)")
+        }
+        access = shared
     }
 }

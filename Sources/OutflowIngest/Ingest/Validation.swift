@@ -93,7 +93,7 @@ public enum Validation {
             if let standIn {
                 // The loader reads the date from the name: the rows are read under a stand-in name.
                 let folder = NSTemporaryDirectory() + "outflow-validate-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-                guard mkdir(folder, 0o700) == 0 else {
+                guard mkdir(folder, FileAccess.ownerOnly.mode(.restrictedFolder)) == 0 else {
                     throw OutflowError(.cannotCreate, "\(folder): cannot create folder: \(String(cString: strerror(errno)))")
                 }
                 defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -1,11 +1,14 @@
-// The cohort marts (`mart_cohort_entry`, `mart_attrition`): what the last run computed,
-// for analysts who query the database directly (docs/schema.md). Each run replaces both in
-// one transaction, so a reader sees the old cohort or the new one, never a mix. Entries
-// arrive as plain values; the analysis types stay out of the storage layer.
+// The cohort marts (`mart_cohort_entry`, `mart_attrition`): what a run or report computed,
+// for analysts who query the database directly (docs/schema.md). Every row carries the job
+// (`run_id`) and cut-off (`as_of_day`) it was computed for. A job adds its rows in one
+// transaction; once it has published, `prune` keeps only the rows of the job `latest` was
+// built from (`v_latest_run`) and of the newest report for another cut-off, so a reader of
+// `v_latest_cohort_entry` sees the old cohort or the new one, never a mix. Entries arrive
+// as plain values; the analysis types stay out of the storage layer.
 
 import OutflowCore
 
-/// Replaces the cohort marts.
+/// Writes and prunes the cohort marts.
 package struct CohortMartStore {
     package let db: Database
 
@@ -49,15 +52,14 @@ package struct CohortMartStore {
         }
     }
 
-    /// Replaces both marts with `entries` and `attrition`. `entries` is read once, front to
-    /// back, so a lazy view of the cohort is written without an array of rows beside it.
-    package func replace(entries: some Sequence<Entry>, attrition: [AttritionStep]) throws {
+    /// Adds the rows of job `runId` (cut-off `asOf`) to both marts. `entries` is read once,
+    /// front to back, so a lazy view of the cohort is written without an array of rows beside it.
+    package func add(runId: String, asOf: Day, entries: some Sequence<Entry>, attrition: [AttritionStep]) throws {
         try db.transaction {
-            try db.execute("DELETE FROM mart_cohort_entry; DELETE FROM mart_attrition;")
             let insert = BatchInsert<Entry>(db: db, head: """
                 INSERT INTO mart_cohort_entry (person_id, role, group_id, group_type, organisation, district, index_day, index_year,
-                    subject_count, follow_up_end, time_days, event, event_day, censor_reason) VALUES
-                """, columns: 14) { e, s, o in
+                    subject_count, follow_up_end, time_days, event, event_day, censor_reason, as_of_day, run_id) VALUES
+                """, columns: 16) { e, s, o in
                 try s.bind(e.personId, at: o + 1)
                 try s.bind(e.role.rawValue, at: o + 2)
                 try s.bind(e.groupId, at: o + 3)
@@ -72,14 +74,46 @@ package struct CohortMartStore {
                 try s.bind(e.eventDay != nil ? 1 : 0, at: o + 12)
                 try s.bind(e.eventDay?.julian, at: o + 13)
                 try s.bind(e.censorReason, at: o + 14)
+                try s.bind(asOf.julian, at: o + 15)
+                try s.bind(runId, at: o + 16)
             }
             for e in entries { try insert.add(e) }
             try insert.finish()
-            let step = try db.prepare("INSERT INTO mart_attrition VALUES (?, ?, ?, ?, ?, ?)")
+            let step = try db.prepare("""
+                INSERT INTO mart_attrition (step, reason, entries, persons, excluded_entries, excluded_persons, as_of_day, run_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
             for s in attrition {
-                try step.bind([.int(s.step), .text(s.reason), .int(s.entries), .int(s.persons), .int(s.excludedEntries), .int(s.excludedPersons)])
+                try step.bind([.int(s.step), .text(s.reason), .int(s.entries), .int(s.persons), .int(s.excludedEntries), .int(s.excludedPersons),
+                               .int(asOf.julian), .text(runId)])
                 try step.run()
             }
+        }
+    }
+
+    /// The jobs whose mart rows are kept: the one `latest` was built from and the newest
+    /// published report for another cut-off.
+    private static let keptRuns = """
+        SELECT run_id FROM v_latest_run
+        UNION ALL
+        SELECT run_id FROM (SELECT run_id FROM run_log WHERE status = 'published' AND target = 'reports'
+                            ORDER BY started_at DESC, run_id DESC LIMIT 1)
+        """
+
+    /// Removes the mart rows of every other job (earlier nightlies and reports, failed jobs,
+    /// rows from before schema version 8 that no job claims).
+    package func prune() throws {
+        try db.transaction {
+            for table in ["mart_cohort_entry", "mart_attrition"] {
+                try db.execute("DELETE FROM \(table) WHERE run_id IS NULL OR run_id NOT IN (\(Self.keptRuns))")
+            }
+        }
+    }
+
+    /// The jobs that have rows in `mart_cohort_entry`, with their cut-off, by run id.
+    package func runs() throws -> [(runId: String, asOf: Day)] {
+        try db.query("SELECT DISTINCT run_id, as_of_day FROM mart_cohort_entry WHERE run_id IS NOT NULL ORDER BY run_id") {
+            ($0.string(0), Day(julian: $0.int(1)))
         }
     }
 }

@@ -61,6 +61,12 @@ package struct RegistryStore {
                          [.text(source.rawValue)]).map(Day.init(julian:))
     }
 
+    /// The extraction date of the oldest loaded delivery of a source: its first snapshot.
+    package func firstExtraction(source: SourceKind) throws -> Day? {
+        try db.scalarInt("SELECT min(extraction_day) FROM ingest_file WHERE source = ? AND status = 'loaded'",
+                         [.text(source.rawValue)]).map(Day.init(julian:))
+    }
+
     /// Accepted rows of the newest loaded snapshot of a source, the base of the truncation check.
     package func previousSnapshotRows(source: SourceKind) throws -> Int? {
         try db.scalarInt("""

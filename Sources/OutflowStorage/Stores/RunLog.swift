@@ -11,11 +11,17 @@ package struct RunLogStore {
     /// A store working through `db`, used on the thread that owns the connection.
     package init(db: Database) { self.db = db }
 
-    /// Records a job as running, with the folder it writes its run folder into. A rerun under
-    /// the same id replaces the earlier row.
-    package func start(runId: String, command: String, startedAt: String, output: String? = nil) throws {
-        try db.run("INSERT OR REPLACE INTO run_log (run_id, command, started_at, status, output_folder) VALUES (?, ?, ?, 'running', ?)",
-                   [.text(runId), .text(command), .text(startedAt), output.map { .text($0) } ?? .null])
+    /// Records a job as running, with the folder it writes its run folder into and where in it
+    /// (`target`: `latest` for a run folder `latest` is switched to, `reports` for a report
+    /// for another cut-off). A rerun under the same id replaces the earlier row.
+    package func start(runId: String, command: String, startedAt: String, output: String? = nil, target: String? = nil) throws {
+        try db.run("INSERT OR REPLACE INTO run_log (run_id, command, started_at, status, output_folder, target) VALUES (?, ?, ?, 'running', ?, ?)",
+                   [.text(runId), .text(command), .text(startedAt), output.map { .text($0) } ?? .null, target.map { .text($0) } ?? .null])
+    }
+
+    /// The run ids recorded that start with `prefix` (a run id is unique across output folders).
+    package func runIds(startingWith prefix: String) throws -> [String] {
+        try db.query("SELECT run_id FROM run_log WHERE substr(run_id, 1, length(?1)) = ?1", [.text(prefix)]) { $0.string(0) }
     }
 
     /// Every output folder a job recorded, in the order first used. Empty for a database
