@@ -99,6 +99,31 @@ struct FlatKeyTableTests {
         }
     }
 
+    @Test func idsBeyondTheIdBitsWidenThemAndStayFound() {
+        var slots = FlatSlots()
+        defer { slots.deallocate() }
+        // A slot keeps 24 id bits at first, a tag of the hash above them; larger ids widen the
+        // id bits (a rebuild), down to a one-bit tag at 31. Hashes that agree in every tag bit
+        // or differ only there, and ids that differ only above bit 24, are all told apart.
+        let ids: [Int32] = [1, 2, 3, (1 << 24) + 1, (1 << 24) + 2, (1 << 27) + 1, (1 << 30) + 3, .max]
+        let hashes: [UInt64] = [0x1234_0000_0000_0001, 0x1234_0000_0000_0001, 0x1234_0000_FF00_0001,
+                                0x1234_0000_0000_0001, 0xFFFF_FFFF_FFFF_FFFF, 0, 0x1234_0000_8000_0001, 0x1234_0000_0000_0001]
+        let hashOf = { (id: Int32) in hashes[ids.firstIndex(of: id)!] }
+        for (id, hash) in zip(ids, hashes) {
+            let (found, slot) = slots.find(hash) { _ in false }
+            #expect(found == 0)
+            slots.fill(slot, hash: hash, with: id, hashOf: hashOf)
+            #expect(slots.count == ids.firstIndex(of: id)! + 1)
+            // Every id filled so far is still found under its own hash, and only there.
+            for (other, otherHash) in zip(ids, hashes).prefix(slots.count) {
+                #expect(slots.find(otherHash) { $0 == other }.id == other)
+            }
+        }
+        slots.rebuild(slotCount: 64, keepingIdsUpTo: 1 << 27, hashOf: hashOf)
+        #expect(slots.count == 5)
+        for (id, hash) in zip(ids, hashes) { #expect((slots.find(hash) { $0 == id }.id == id) == (id <= 1 << 27)) }
+    }
+
     @Test func removeAllAboveForgetsTheLaterKeysOnly() {
         var random = SeededRandom(seed: 13)
         let table = FlatKeyTable()

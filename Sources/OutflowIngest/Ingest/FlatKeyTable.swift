@@ -4,7 +4,9 @@
 //
 // Both tables number their keys with positive Int32 ids and keep the keys in one block by
 // id; the table proper is 4-byte slots holding ids (`FlatSlots`: linear probing,
-// power-of-two capacity, load at most 3/4, the first slot from the top bits of the hash).
+// power-of-two capacity, load at most 3/4, the first slot from the top bits of the hash, the
+// bits of a slot above its id a tag from the hash's low bits, so a probe reads a stored key
+// only when the tag agrees: about 1 in 256 of the other keys it passes).
 // `FlatKeyTable` holds pseudonyms, all 32 bytes each (the person index): for 4.5M persons
 // that is 137 MiB of keys and 32 MiB of slots, where 36-byte key-and-id slots (a Dictionary,
 // or a flat table laid out that way) take 288 MiB, and 432 MiB while they grow.
@@ -76,39 +78,62 @@ package struct TableSeed {
 /// The slots of a table: positive Int32 ids placed by hash, linear probing, a power-of-two
 /// count of slots, at most 3/4 full. It knows no keys: its owner hashes them and says whether
 /// an id holds one. The owner frees it with `deallocate()`.
+///
+/// A slot is 32 bits: the id in its low `idBits` bits (24 to start with: 16.7M ids), the same
+/// bits of its key's hash above them (a tag). A probe asks the owner to compare keys only
+/// where the tag agrees, so passing another key's slot costs no load from the key block (a
+/// cache and TLB miss each in a table of millions); an id beyond the id bits widens them and
+/// rebuilds the slots, narrowing the tag (at 31 id bits it is one bit, still exact).
 package struct FlatSlots {
     /// How many ids the slots hold.
     package private(set) var count = 0
-    /// The id in each slot; 0 for an empty slot.
-    private var slots: UnsafeMutablePointer<Int32>
+    /// Id and tag in each slot; 0 for an empty slot.
+    private var slots: UnsafeMutablePointer<UInt32>
     /// Slot count - 1.
     private var mask: Int
     /// 64 - log2(slot count): the hash's top bits are the first slot.
     private var shift: UInt64
+    /// The id bits of a slot; the others are the tag.
+    private var idMask: UInt32
 
     package static let minimumSlots = 16
+    package static let initialIdBits = 24
 
     package init(slotCount: Int = minimumSlots) {
+        self.init(slotCount: slotCount, idMask: (1 << UInt32(Self.initialIdBits)) - 1)
+    }
+
+    private init(slotCount: Int, idMask: UInt32) {
         precondition(slotCount >= Self.minimumSlots && slotCount & (slotCount - 1) == 0, "a power of two slots")
         // Zeroed by `calloc`, which maps large blocks fresh: untouched slots cost no memory yet.
-        guard let raw = calloc(slotCount, MemoryLayout<Int32>.stride) else { fatalError("out of memory for \(slotCount) slots") }
-        slots = raw.bindMemory(to: Int32.self, capacity: slotCount)
+        guard let raw = calloc(slotCount, MemoryLayout<UInt32>.stride) else { fatalError("out of memory for \(slotCount) slots") }
+        slots = raw.bindMemory(to: UInt32.self, capacity: slotCount)
         mask = slotCount - 1
         shift = UInt64(64 - slotCount.trailingZeroBitCount)
+        self.idMask = idMask
     }
 
     package func deallocate() { free(slots) }
 
     package var slotCount: Int { mask + 1 }
 
-    /// The first id on `hash`'s probe run that `holds` accepts, or 0 and the empty slot that
-    /// ends the run (where a new key with this hash goes).
+    /// The tag bits of `hash`, placed as in a slot.
+    @inline(__always)
+    private func tag(_ hash: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: hash) & ~idMask }
+
+    /// The first id on `hash`'s probe run with `hash`'s tag that `holds` accepts, or 0 and the
+    /// empty slot that ends the run (where a new key with this hash goes).
     @inline(__always)
     package func find(_ hash: UInt64, _ holds: (Int32) -> Bool) -> (id: Int32, slot: Int) {
+        let tag = self.tag(hash), idMask = self.idMask
         var i = Int(truncatingIfNeeded: hash >> shift)
         while true {
-            let id = slots[i]
-            if id == 0 || holds(id) { return (id, i) }
+            let s = slots[i]
+            if s == 0 { return (0, i) }
+            if s & ~idMask == tag {
+                let id = Int32(bitPattern: s & idMask)
+                if holds(id) { return (id, i) }
+            }
             i = (i + 1) & mask
         }
     }
@@ -116,12 +141,15 @@ package struct FlatSlots {
     /// Puts `id` into the empty `slot` that `find` gave for `hash`; when that would leave the
     /// slots more than 3/4 full, first doubles them (`hashOf` gives the hash of each id).
     package mutating func fill(_ slot: Int, hash: UInt64, with id: Int32, hashOf: (Int32) -> UInt64) {
+        precondition(id > 0, "ids start at 1")
         var slot = slot
-        if (count + 1) * 4 > slotCount * 3 {
-            rebuild(slotCount: slotCount * 2, hashOf: hashOf)
+        let grow = (count + 1) * 4 > slotCount * 3
+        if grow || UInt32(id) & ~idMask != 0 {
+            let bits = max(32 - UInt32(id).leadingZeroBitCount, 32 - idMask.leadingZeroBitCount)
+            rebuild(slotCount: grow ? slotCount * 2 : slotCount, idMask: UInt32((UInt64(1) << UInt64(bits)) - 1), hashOf: hashOf)
             slot = find(hash) { _ in false }.slot
         }
-        slots[slot] = id
+        slots[slot] = UInt32(id) | tag(hash)
         count += 1
     }
 
@@ -136,13 +164,22 @@ package struct FlatSlots {
     /// highest id kept.
     @discardableResult
     package mutating func rebuild(slotCount: Int, keepingIdsUpTo limit: Int32 = .max, hashOf: (Int32) -> UInt64) -> Int32 {
-        let old = slots, oldCount = self.slotCount
-        self = FlatSlots(slotCount: slotCount)
+        rebuild(slotCount: slotCount, idMask: idMask, keepingIdsUpTo: limit, hashOf: hashOf)
+    }
+
+    @discardableResult
+    private mutating func rebuild(slotCount: Int, idMask: UInt32, keepingIdsUpTo limit: Int32 = .max,
+                                  hashOf: (Int32) -> UInt64) -> Int32 {
+        let old = slots, oldCount = self.slotCount, oldIdMask = self.idMask
+        self = FlatSlots(slotCount: slotCount, idMask: idMask)
         var highest: Int32 = 0
-        for s in 0..<oldCount where old[s] != 0 && old[s] <= limit {
-            slots[find(hashOf(old[s])) { _ in false }.slot] = old[s]
+        for s in 0..<oldCount where old[s] != 0 {
+            let id = Int32(bitPattern: old[s] & oldIdMask)
+            guard id <= limit else { continue }
+            let hash = hashOf(id)
+            slots[find(hash) { _ in false }.slot] = UInt32(id) | tag(hash)
             count += 1
-            highest = max(highest, old[s])
+            highest = max(highest, id)
         }
         free(old)
         return highest
