@@ -63,6 +63,10 @@ public final class CSVReader {
     private var fieldCount = 0
     /// At most `maxFieldsPerRecord`, so outgrowing it is what `tooManyFields` checks.
     private var fieldEndsCapacity: Int
+    /// The record `next()` last returned (no fields before the first and after an error),
+    /// as `count` and `field(_:)` read it from other targets: a `let` pointer, so an inlined
+    /// read is two loads, with no call, reference count or exclusivity check per field.
+    @usableFromInline let current: UnsafeMutablePointer<CSVRecord>
 
     /// `maxRecordBytes` caps the unquoted values of one record together (delimiters and
     /// quotes not counted); `maxFieldsPerRecord` caps its number of fields. The contracts
@@ -84,6 +88,8 @@ public final class CSVReader {
         fieldBytes = .allocate(capacity: fieldBytesCapacity)
         fieldEndsCapacity = min(64, self.maxFieldsPerRecord)
         fieldEnds = .allocate(capacity: fieldEndsCapacity)
+        current = .allocate(capacity: 1)
+        current.initialize(to: CSVRecord(bytes: fieldBytes, ends: fieldEnds, count: 0))
     }
 
     deinit {
@@ -91,6 +97,7 @@ public final class CSVReader {
         chunk.deallocate()
         fieldBytes.deallocate()
         fieldEnds.deallocate()
+        current.deallocate()
     }
 
     // MARK: - Header
@@ -130,13 +137,17 @@ public final class CSVReader {
     public var offset: Int { bytesRead - (chunkCount - position) }
 
     /// The number of fields in the current record.
-    public var count: Int { fieldCount }
+    @inlinable
+    public var count: Int {
+        @inline(__always) get { current.pointee.count }
+    }
 
     /// Advances to the next record, skipping blank lines (they still count as rows).
     /// Returns false at the end of the file. Throws a `CSVError` for a record that breaks the
     /// grammar or a cap, and the same error on every call after that (see the type's notes).
     public func next() throws -> Bool {
         if let failure { throw failure }
+        defer { current.pointee = CSVRecord(bytes: fieldBytes, ends: fieldEnds, count: fieldCount) }
         do {
             while true {
                 guard try parseRecord() else { return false }
@@ -153,6 +164,7 @@ public final class CSVReader {
         failure = error
         fieldCount = 0
         fieldBytesCount = 0
+        current.pointee = CSVRecord(bytes: fieldBytes, ends: fieldEnds, count: 0)
         return error
     }
 
@@ -308,13 +320,13 @@ public final class CSVReader {
     // MARK: - Field access
 
     /// The raw bytes of field `index` of the current record, valid until the next call to
-    /// `next()`. Not generic: the loader calls it for every field from another target, where
-    /// a generic call with a closure would be neither specialised nor inlined.
-    public func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
-        precondition(index >= 0 && index < fieldCount, "field \(index) of \(fieldCount)")
-        let start = index == 0 ? 0 : fieldEnds[index - 1]
-        return UnsafeBufferPointer(start: fieldBytes + start, count: fieldEnds[index] - start)
-    }
+    /// `next()`. Inlined into the loader in another target, which calls it for every field.
+    @inlinable @inline(__always)
+    public func field(_ index: Int) -> UnsafeBufferPointer<UInt8> { current.pointee.field(index) }
+
+    /// The current record's fields as a value, valid until the next call to `next()`.
+    @inlinable
+    public var record: CSVRecord { current.pointee }
 
     /// Calls `body` with the raw bytes of field `index` of the current record.
     @inlinable
@@ -325,6 +337,29 @@ public final class CSVReader {
     /// Field `index` decoded as a String in the file's encoding.
     public func string(at index: Int) -> String {
         withField(index) { encoding.decode($0) }
+    }
+}
+
+/// The fields of one record as `CSVReader.record` gave them: pointers into the reader's
+/// buffers, valid until its next call to `next()`.
+public struct CSVRecord {
+    @usableFromInline let bytes: UnsafePointer<UInt8>
+    @usableFromInline let ends: UnsafePointer<Int>
+    /// The number of fields.
+    public let count: Int
+
+    @usableFromInline init(bytes: UnsafeMutablePointer<UInt8>, ends: UnsafeMutablePointer<Int>, count: Int) {
+        self.bytes = UnsafePointer(bytes)
+        self.ends = UnsafePointer(ends)
+        self.count = count
+    }
+
+    /// The raw bytes of field `index`.
+    @inlinable @inline(__always)
+    public func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        precondition(index >= 0 && index < count, "no such field in the record")
+        let start = index == 0 ? 0 : ends[index - 1]
+        return UnsafeBufferPointer(start: bytes + start, count: ends[index] - start)
     }
 }
 
