@@ -58,6 +58,33 @@ struct RecordViewTests {
         #expect(Pseudonym(hex: P(255))?.hex == P(255))
     }
 
+    @Test func pseudonymParsingAcceptsLowercaseHexOnly() throws {
+        // Every byte value in every position of a valid pseudonym: accepted exactly when it
+        // is 0-9 or a-f, with that digit's value in its nibble.
+        let digits = Array("0123456789abcdef".utf8)
+        var random = SeededRandom(seed: 4)
+        let base = (0..<64).map { _ in digits[random.int(0...15)] }
+        func words(_ bytes: [UInt8]) -> [UInt64] {
+            (0..<4).map { w in bytes[(w * 16)..<(w * 16 + 16)].reduce(0) { $0 << 4 | UInt64(digits.firstIndex(of: $1)!) } }
+        }
+        for position in 0..<64 {
+            for byte in UInt8.min...UInt8.max {
+                var bytes = base
+                bytes[position] = byte
+                let parsed = bytes.withUnsafeBufferPointer { Pseudonym(hex: $0) }
+                if digits.contains(byte) {
+                    let p = try #require(parsed)
+                    #expect([p.a, p.b, p.c, p.d] == words(bytes))
+                } else {
+                    #expect(parsed == nil, "byte \(byte) at \(position)")
+                }
+            }
+        }
+        for length in [0, 1, 63, 65, 128] {
+            #expect(Array(repeating: UInt8(ascii: "a"), count: length).withUnsafeBufferPointer { Pseudonym(hex: $0) } == nil)
+        }
+    }
+
     @Test func answerLabelsMatchInAnyCaseAndSpacing() throws {
         let ws = try Workspace()
         try ws.deliver("ervaringwijzer_2024-06-30.csv", Workspace.questionnaireHeader + """

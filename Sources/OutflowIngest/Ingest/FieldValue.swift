@@ -11,34 +11,36 @@ public struct Pseudonym: Hashable, Sendable {
 
     /// Parses exactly 64 lowercase hex characters; nil for anything else.
     public init?(hex bytes: UnsafeBufferPointer<UInt8>) {
-        guard bytes.count == 64 else { return nil }
-        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        var invalid: UInt8 = 0
-        for w in 0..<4 {
-            var value: UInt64 = 0
-            for i in (w * 16)..<(w * 16 + 16) {
-                let nibble = Pseudonym.nibbles[Int(bytes[i])]
-                invalid |= nibble
-                value = value << 4 | UInt64(nibble & 0x0F)
-            }
-            switch w {
-            case 0: words.0 = value
-            case 1: words.1 = value
-            case 2: words.2 = value
-            default: words.3 = value
-            }
+        guard bytes.count == 64, let base = bytes.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base)
+        guard let a = Self.word(raw), let b = Self.word(raw + 16), let c = Self.word(raw + 32), let d = Self.word(raw + 48) else {
+            return nil
         }
-        guard invalid & 0xF0 == 0 else { return nil }
-        (a, b, c, d) = words
+        (self.a, self.b, self.c, self.d) = (a, b, c, d)
     }
 
-    /// Value of each byte as a lowercase hex digit; 0xFF for every other byte.
-    private static let nibbles: [UInt8] = (0...255).map { b in
-        switch b {
-        case 0x30...0x39: return UInt8(b - 0x30)
-        case 0x61...0x66: return UInt8(b - 0x57)
-        default: return 0xFF
-        }
+    /// 16 lowercase hex characters at `p` as a word (the first character its top nibble).
+    @inline(__always)
+    private static func word(_ p: UnsafeRawPointer) -> UInt64? {
+        guard let high = half(UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))),
+              let low = half(UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 8, as: UInt64.self))) else { return nil }
+        return high << 32 | low
+    }
+
+    /// 8 characters loaded little-endian (the first in the low byte), 8 bytes at once: nil
+    /// unless each is 0-9 or a-f; else their 32-bit value, the first character on top.
+    @inline(__always)
+    private static func half(_ x: UInt64) -> UInt64? {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        // For bytes below 0x80 no lane borrows: a lane's top bit says `byte >= lo` in
+        // `(x | highs) - lo`, and `byte <= hi` in `(0x80 + hi) - x`.
+        func inRange(_ lo: UInt64, _ hi: UInt64) -> UInt64 { ((x | highs) &- lo &* ones) & ((0x80 &+ hi) &* ones &- x) & highs }
+        guard x & highs == 0, inRange(0x30, 0x39) | inRange(0x61, 0x66) == highs else { return nil }
+        // A digit's low nibble is its value; a letter's is 1-6, and bit 6 marks it: add 9.
+        let nibbles = (x & 0x0F0F_0F0F_0F0F_0F0F) &+ ((x >> 6) & ones) &* 9
+        // Lane 2k becomes (first << 4 | second) of characters 2k and 2k + 1.
+        let pairs = (nibbles << 4 | nibbles >> 8)
+        return (pairs & 0xFF) << 24 | (pairs >> 16 & 0xFF) << 16 | (pairs >> 32 & 0xFF) << 8 | (pairs >> 48 & 0xFF)
     }
 
     /// The words of an HMAC output are uniformly random already: hashing one is enough.
