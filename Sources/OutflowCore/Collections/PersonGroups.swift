@@ -25,7 +25,10 @@ public struct PersonGroups<Element: Sendable>: Sendable {
 
     /// Groups `values` by their `keys` (person ids in 0...maxKey, any order) with a counting
     /// sort: within a person, values keep their order. Memory: the values once more, plus
-    /// 4 bytes per possible person id while grouping.
+    /// 4 bytes per possible person id while grouping. Inlinable, so that the link stage in
+    /// another target gets a copy specialised to its element type (unspecialised, every
+    /// element moved asks the runtime for its type's metadata).
+    @inlinable
     public init(keys: [Int32], values unordered: [Element], maxKey: Int) {
         precondition(keys.count == unordered.count, "PersonGroups: one key per value")
         let top = max(maxKey, Int(keys.max() ?? 0))
