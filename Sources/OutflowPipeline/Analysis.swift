@@ -23,7 +23,7 @@ package struct AnalysisOutput {
     /// The same tables with true counts, for `restricted/exact/`.
     package var exactTables: [PublishedTable] = []
     /// `restricted/matched_sets.csv` when the comparison ran.
-    package var matchedSets: String?
+    package var matchedSets: MatchedSetsFile?
     package var audit: LinkageAudit.Result?
 }
 
@@ -95,7 +95,7 @@ package struct Analysis {
             output.exactTables = built[1] + questionnaireTables[1]
             if config.comparison.enabled, inputs.residents.count > 0 {
                 let comparison = try stages.run("comparison", rows: { $0.matching.matched }) {
-                    ComparisonStage(config: config, asOf: asOf, pseudonyms: try ComparisonStage.pseudonyms(db: db))
+                    try ComparisonStage(config: config, asOf: asOf, persons: PersonStore(db: db))
                         .run(cohort: cohort, inputs: inputs, gates: gates)
                 }
                 output.tables += comparison.tables[0]

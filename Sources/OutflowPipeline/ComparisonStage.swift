@@ -17,7 +17,7 @@ package struct ComparisonOutput {
     /// Per gate (protected, then exact): comparison, comparison_curve and balance.
     package var tables: [[PublishedTable]]
     /// `restricted/matched_sets.csv`.
-    package var matchedSets: String
+    package var matchedSets: MatchedSetsFile
     package var matching: Matching
 }
 
@@ -25,55 +25,78 @@ package struct ComparisonOutput {
 package struct ComparisonStage {
     package let config: PipelineConfig
     package let asOf: Day
-    package let pseudonyms: [Int: [UInt8]]
+    /// The person table: the pseudonyms that order exposed children, rank candidates and name
+    /// the matched sets are read from it in two passes, never all kept in memory.
+    package let persons: PersonStore
 
-    /// The pseudonyms (64 hex bytes) of every person, from the person table.
-    package static func pseudonyms(db: Database) throws -> [Int: [UInt8]] {
-        var result: [Int: [UInt8]] = [:]
-        try PersonStore(db: db).forEach { id, hex in result[id] = Array(hex) }
-        return result
-    }
-
-    package func run(cohort: Cohort, inputs: CohortInputs, gates: [CohortTables]) -> ComparisonOutput {
+    package func run(cohort: Cohort, inputs: CohortInputs, gates: [CohortTables]) throws -> ComparisonOutput {
         let matcher = RiskSetMatcher(controlsPerEntry: config.comparison.controlsPerEntry, ageLimit: config.cohort.ageLimit)
-        let population = Array(inputs.residents.personIds.compactMap { person in inputs.resident(person).map { Self.child(person, $0) } })
+        let register = { (person: Int) in inputs.resident(person).map { Self.child(person, $0) } }
         // Exposed children, each once at its earliest index date; only those living in the
         // municipality on that day are offered (otherwise there is nobody like them to draw).
-        let exposed = ExposedChildren(entries: cohort.entries) { person in inputs.resident(person).map { Self.child(person, $0) } }
+        let exposed = ExposedChildren(entries: cohort.entries, register: register)
         let offered = exposed.offered
+        let population = Array(inputs.residents.personIds)
         let joins = Self.firstGroupStart(inputs)
-        let key = Array(config.comparison.seed.utf8)
-        let hmac = HMACSHA256(key: key)
-        let matching = matcher.match(exposed: offered, population: population, care: inputs.care, firstGroupStart: joins,
-                                     order: { pseudonyms[$0] ?? [] },
-                                     rank: { person, day in hmac.authenticate((pseudonyms[person] ?? []) + Array(day.iso.utf8)) })
-        let counted = Matching(sets: matching.sets, exposed: matching.exposed + exposed.unmatchable, partlyMatched: matching.partlyMatched)
 
-        // Both arms with the same rules; a control also stops the day it or a parent joins a group.
+        // First pass: every resident's rank (the first 8 bytes of HMAC-SHA256(seed, pseudonym),
+        // big-endian) and the exposed children's pseudonyms, for their order.
+        let highest = try persons.extent().highestId
+        var isResident = [Bool](repeating: false, count: highest + 1)
+        for person in population where person <= highest { isResident[person] = true }
+        var isExposed = [Bool](repeating: false, count: highest + 1)
+        for e in offered where e.child.personId <= highest { isExposed[e.child.personId] = true }
+        var ranks = [UInt64](repeating: 0, count: highest + 1)
+        var names = HexTable(highestId: highest)
+        let hmac = HMACSHA256(key: Array(config.comparison.seed.utf8))
+        try persons.forEach { id, hex in
+            guard id <= highest else { return }
+            if isResident[id] {
+                let digest = hmac.authenticate(UnsafeRawBufferPointer(hex))
+                ranks[id] = digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+            }
+            if isExposed[id] { names.add(id, hex) }
+        }
+        let matching = matcher.match(exposed: offered, population: population, register: register, care: inputs.care,
+                                     firstGroupStart: joins, order: { names.hex($0) },
+                                     rank: { $0 <= highest ? ranks[$0] : 0 })
+        let counted = Matching(sets: matching.sets, exposed: matching.exposed + exposed.unmatchable, partlyMatched: matching.partlyMatched)
+        ranks = []
+        isResident = []
+        isExposed = []
+
+        // Both arms with the same rules; a control also stops the day it or a parent joins a
+        // group. Each follow-up keeps the number of its matched set, not a copy of the set.
         let rules = ChildFollowUp(asOf: asOf, ageLimit: config.cohort.ageLimit)
-        var exposedTimes: [(ExposedChild, SurvivalTime)] = [], controlTimes: [(ExposedChild, SurvivalTime)] = []
+        var exposedTimes: [(set: Int32, time: SurvivalTime)] = [], controlTimes: [(set: Int32, time: SurvivalTime)] = []
         var exposedRecords: [BalanceRecord] = [], controlRecords: [BalanceRecord] = []
-        for set in matching.sets {
-            let e = set.exposed
-            exposedTimes.append((e, rules.follow(e.child, from: e.index, care: inputs.care, joinsGroup: nil).survivalTime))
+        var pairs: [MatchedPair] = []
+        for (number, set) in matching.sets.enumerated() {
+            let e = set.exposed, n = Int32(number)
+            exposedTimes.append((n, rules.follow(e.child, from: e.index, care: inputs.care, joinsGroup: nil).survivalTime))
             exposedRecords.append(balance(e.child, index: e.index, matcher: matcher, care: inputs.care))
-            for control in set.controls {
-                controlTimes.append((e, rules.follow(control, from: e.index, care: inputs.care, joinsGroup: joins[control.personId]).survivalTime))
+            for person in set.controls {
+                guard let control = register(person) else { continue }
+                controlTimes.append((n, rules.follow(control, from: e.index, care: inputs.care, joinsGroup: joins[person]).survivalTime))
                 controlRecords.append(balance(control, index: e.index, matcher: matcher, care: inputs.care))
+                pairs.append(MatchedPair(exposed: Int32(e.child.personId), control: Int32(person), day: e.index))
             }
         }
-        let strata = Self.strata(exposed: exposedTimes, controls: controlTimes, withDistrict: population.contains { $0.district != nil })
+        let strata = Self.strata(sets: matching.sets.map(\.exposed), exposed: exposedTimes, controls: controlTimes,
+                                 withDistrict: population.contains { inputs.resident($0)?.district != nil })
+        exposedTimes = []
+        controlTimes = []
         let tables = gates.map { gate in
             [gate.comparison(strata), gate.comparisonCurve(strata),
              gate.balance(exposed: exposedRecords, comparison: controlRecords, matching: counted, controlsPerEntry: config.comparison.controlsPerEntry)]
         }
-        var lines = [["exposed_pseudo_id", "control_pseudo_id", "index_date"]]
-        for set in matching.sets {
-            for control in set.controls {
-                lines.append([Self.text(pseudonyms[set.exposed.child.personId]), Self.text(pseudonyms[control.personId]), set.exposed.index.iso])
-            }
+        // Second pass: the controls' pseudonyms, for the steward's file.
+        var isControl = [Bool](repeating: false, count: highest + 1)
+        for pair in pairs where Int(pair.control) <= highest { isControl[Int(pair.control)] = true }
+        try persons.forEach { id, hex in
+            if id <= highest, isControl[id] { names.add(id, hex) }
         }
-        return ComparisonOutput(tables: tables, matchedSets: lines.map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n", matching: counted)
+        return ComparisonOutput(tables: tables, matchedSets: MatchedSetsFile(pairs: pairs, names: names), matching: counted)
     }
 
     // MARK: - Pieces
@@ -83,7 +106,6 @@ package struct ComparisonStage {
                         registeredFrom: r.registeredFrom, registeredUntil: r.movedOut, died: r.died)
     }
 
-    static func text(_ bytes: [UInt8]?) -> String { String(decoding: bytes ?? [], as: UTF8.self) }
 
     /// The earliest day each person, or a parent of theirs, started a group episode.
     static func firstGroupStart(_ inputs: CohortInputs) -> [Int: Day] {
@@ -104,24 +126,99 @@ package struct ComparisonStage {
     }
 
     /// `all`, then participant role, group type, index year and (with districts) district;
-    /// controls take their exposed child's values, so matched sets stay together.
-    static func strata(exposed: [(ExposedChild, SurvivalTime)], controls: [(ExposedChild, SurvivalTime)], withDistrict: Bool) -> [ComparisonStratum] {
+    /// controls take their exposed child's values (`sets[set]`), so matched sets stay together.
+    static func strata(sets: [ExposedChild], exposed: [(set: Int32, time: SurvivalTime)], controls: [(set: Int32, time: SurvivalTime)],
+                       withDistrict: Bool) -> [ComparisonStratum] {
         var variables: [(String, (ExposedChild) -> String)] = [
             ("participant_role", { $0.participantRole }), ("group_type", { $0.groupType }), ("index_year", { String($0.index.year) }),
         ]
         if withDistrict { variables.append(("district", { $0.child.district ?? "(unknown)" })) }
-        var result = [ComparisonStratum(stratum: .all, exposed: exposed.map(\.1), comparison: controls.map(\.1))]
+        var result = [ComparisonStratum(stratum: .all, exposed: SurvivalTally(exposed.lazy.map(\.time)),
+                                        comparison: SurvivalTally(controls.lazy.map(\.time)))]
         for (variable, value) in variables {
-            let values = Set(exposed.map { value($0.0) }).sorted { a, b in
+            let ofSet = sets.map(value)
+            let values = Set(ofSet).sorted { a, b in
                 if let x = Int(a), let y = Int(b) { return x < y }
                 return a < b
             }
+            // Each arm's follow-ups grouped by value once, as positions (no copies of the times).
+            func grouped(_ times: [(set: Int32, time: SurvivalTime)]) -> [String: [Int32]] {
+                var groups: [String: [Int32]] = [:]
+                for (i, t) in times.enumerated() { groups[ofSet[Int(t.set)], default: []].append(Int32(i)) }
+                return groups
+            }
+            let (e, c) = (grouped(exposed), grouped(controls))
             for v in values {
                 result.append(ComparisonStratum(stratum: Stratum(variable: variable, value: v),
-                                                exposed: exposed.filter { value($0.0) == v }.map(\.1),
-                                                comparison: controls.filter { value($0.0) == v }.map(\.1)))
+                                                exposed: SurvivalTally((e[v] ?? []).lazy.map { exposed[Int($0)].time }),
+                                                comparison: SurvivalTally((c[v] ?? []).lazy.map { controls[Int($0)].time })))
             }
         }
         return result
+    }
+}
+
+/// One line of `restricted/matched_sets.csv`, by person id.
+struct MatchedPair {
+    let exposed: Int32
+    let control: Int32
+    let day: Day
+}
+
+/// `restricted/matched_sets.csv`, written line by line when published: a large run has a
+/// million pairs, too many to hold as text.
+package struct MatchedSetsFile: Sendable {
+    let pairs: [MatchedPair]
+    let names: HexTable
+
+    package var pairCount: Int { pairs.count }
+
+    /// The file in chunks of about 64 KiB.
+    package func write(_ emit: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var buffer = Array("exposed_pseudo_id,control_pseudo_id,index_date\n".utf8)
+        buffer.reserveCapacity(1 << 16 + 256)
+        for pair in pairs {
+            buffer += names.hex(Int(pair.exposed))
+            buffer.append(UInt8(ascii: ","))
+            buffer += names.hex(Int(pair.control))
+            buffer.append(UInt8(ascii: ","))
+            buffer += pair.day.iso.utf8
+            buffer.append(UInt8(ascii: "\n"))
+            if buffer.count >= 1 << 16 {
+                try buffer.withUnsafeBytes(emit)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        try buffer.withUnsafeBytes(emit)
+    }
+}
+
+/// The pseudonyms of some persons, kept as their 32 bytes in one flat buffer and given back
+/// as 64 lowercase hex characters.
+struct HexTable: Sendable {
+    private var slot: [Int32]
+    private var bytes: [UInt8] = []
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    init(highestId: Int) { slot = [Int32](repeating: -1, count: highestId + 1) }
+
+    /// Keeps the pseudonym `hex` (64 hex characters) of `id`.
+    mutating func add(_ id: Int, _ hex: UnsafeBufferPointer<UInt8>) {
+        guard slot[id] < 0, hex.count >= 64 else { return }
+        slot[id] = Int32(bytes.count / 32)
+        func nibble(_ c: UInt8) -> UInt8 { c <= UInt8(ascii: "9") ? c &- UInt8(ascii: "0") : (c | 0x20) &- UInt8(ascii: "a") &+ 10 }
+        for i in stride(from: 0, to: 64, by: 2) { bytes.append(nibble(hex[i]) << 4 | nibble(hex[i + 1])) }
+    }
+
+    /// The pseudonym of `id` as 64 hex characters, empty when it was not added.
+    func hex(_ id: Int) -> [UInt8] {
+        guard id >= 0, id < slot.count, slot[id] >= 0 else { return [] }
+        let start = Int(slot[id]) * 32
+        var out = [UInt8](repeating: 0, count: 64)
+        for i in 0..<32 {
+            out[2 * i] = Self.digits[Int(bytes[start + i] >> 4)]
+            out[2 * i + 1] = Self.digits[Int(bytes[start + i] & 0xF)]
+        }
+        return out
     }
 }

@@ -40,7 +40,7 @@ package struct Publication {
             files.append(PublishedFile(name: "report.html", content: ReportPage.render(facts: facts, tables: byName, instrument: config.instrument, text: text)))
             files.append(PublishedFile(name: "report.xlsx", bytes: try analysis.tables.xlsx()))
         }
-        if let sets = analysis.matchedSets { files.append(PublishedFile(name: "matched_sets.csv", content: sets, restricted: true)) }
+        if let sets = analysis.matchedSets { files.append(PublishedFile(name: "matched_sets.csv", chunks: { try sets.write($0) }, restricted: true)) }
         files += analysis.exactTables.map { PublishedFile(name: "exact/" + $0.name + ".csv", content: $0.csv(config.csvDialect), restricted: true) }
         if let audit = analysis.audit {
             // The audit holds unprotected breakdowns: a steward output, never beside the analyst files.

@@ -69,14 +69,15 @@ public struct RunFolder {
         try write(name, Array(content.utf8), restricted: restricted)
     }
 
-    /// Writes one file of the run from its rendered content, text or bytes.
-    public func write(_ name: String, _ content: PublishedFile.Content, restricted: Bool = false) throws {
-        try write(name, content.bytes, restricted: restricted)
-    }
-
     /// Writes one file of the run (restricted files go under `restricted/`, owner-only, in
     /// owner-only subfolders when the name has one: `exact/outflow.csv`).
     public func write(_ name: String, _ bytes: [UInt8], restricted: Bool = false) throws {
+        try write(name, .bytes(bytes), restricted: restricted)
+    }
+
+    /// Writes one file of the run from its rendered content: text, bytes, or chunks as they
+    /// are produced.
+    public func write(_ name: String, _ content: PublishedFile.Content, restricted: Bool = false) throws {
         var folder = staging
         var file = name
         if restricted {
@@ -88,7 +89,10 @@ public struct RunFolder {
                 if !FileManager.default.fileExists(atPath: folder) { try RunFolder.makeDirectory(folder, .restrictedFolder, access: access) }
             }
         }
-        try RunFolder.writeFile(folder + "/" + file, bytes, restricted ? .restrictedFile : .analystFile, access: access)
+        let path = folder + "/" + file
+        try RunFolder.writeFile(path, produce: content.write) { fd in
+            try access.apply(restricted ? .restrictedFile : .analystFile, toOpenFile: fd, path: path)
+        }
     }
 
     /// Renames the finished folder into place and, for `.latest`, points `latest` at it;
@@ -199,18 +203,26 @@ public struct RunFolder {
     /// Writes bytes and fsyncs them; ENOSPC and EIO are I/O errors (74), others cannot-create (73).
     /// `prepare` sets the open file's mode before anything is written.
     private static func writeFile(_ path: String, _ bytes: [UInt8], prepare: (Int32) throws -> Void) throws {
+        try writeFile(path, produce: { try bytes.withUnsafeBytes($0) }, prepare: prepare)
+    }
+
+    /// Writes what `produce` hands over, chunk by chunk, and fsyncs it.
+    private static func writeFile(_ path: String, produce: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void,
+                                  prepare: (Int32) throws -> Void) throws {
         let fd = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw OutflowError(.cannotCreate, "\(path): cannot create: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         try prepare(fd)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw OutflowError(.ioError, "\(path): cannot write: \(String(cString: strerror(errno)))")
+        try produce { chunk in
+            var offset = 0
+            while offset < chunk.count {
+                let n = Glibc.write(fd, chunk.baseAddress! + offset, chunk.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw OutflowError(.ioError, "\(path): cannot write: \(String(cString: strerror(errno)))")
+                }
+                offset += n
             }
-            offset += n
         }
         guard fsync(fd) == 0 else { throw OutflowError(.ioError, "\(path): cannot sync: \(String(cString: strerror(errno)))") }
     }

@@ -292,7 +292,8 @@ package enum Schema {
 
     /// Marts per run: `mart_cohort_entry` and `mart_attrition` carry the cut-off
     /// (`as_of_day`) and the job (`run_id`) their rows were computed for, so a report for
-    /// another cut-off (`outflow report --as-of`) no longer replaces the nightly's rows.
+    /// another cut-off (`outflow report --as-of`) no longer replaces the nightly's rows; `as_of`
+    /// is the cut-off as YYYY-MM-DD text, computed from `as_of_day`.
     /// `run_log.target` says where a job published: `latest` (a run folder `latest` was
     /// switched to) or `reports` (a folder under `reports/`). Rows already in the marts
     /// belong to the newest published job, which, before this version, always moved
@@ -305,6 +306,7 @@ package enum Schema {
 
         ALTER TABLE mart_cohort_entry ADD COLUMN as_of_day INTEGER;
         ALTER TABLE mart_cohort_entry ADD COLUMN run_id TEXT;
+        ALTER TABLE mart_cohort_entry ADD COLUMN as_of TEXT GENERATED ALWAYS AS (date(as_of_day)) VIRTUAL;
 
         CREATE TABLE mart_attrition_v8 (
             step             INTEGER NOT NULL,
@@ -315,6 +317,7 @@ package enum Schema {
             excluded_persons INTEGER NOT NULL,
             as_of_day        INTEGER,
             run_id           TEXT,
+            as_of            TEXT GENERATED ALWAYS AS (date(as_of_day)) VIRTUAL,
             PRIMARY KEY (run_id, step)
         );
         INSERT INTO mart_attrition_v8 (step, reason, entries, persons, excluded_entries, excluded_persons)

@@ -89,7 +89,7 @@ struct DatabaseTests {
         #expect(try db.query("SELECT version FROM schema_migration ORDER BY version") { $0.int(0) } == Migrations.all.map(\.version))
         #expect(Migrations.all.last?.version == 8)
         // The rows there were belong to the newest published job, which moved latest then.
-        #expect(try db.query("SELECT DISTINCT run_id, as_of_day FROM mart_cohort_entry") { "\($0.string(0)) \($0.int(1))" } == ["20250401T014500Z 2460766"])
+        #expect(try db.query("SELECT DISTINCT run_id, as_of_day, as_of FROM mart_cohort_entry") { "\($0.string(0)) \($0.int(1)) \($0.string(2))" } == ["20250401T014500Z 2460766 2025-03-31"])
         #expect(try db.query("SELECT step, reason, run_id FROM mart_attrition ORDER BY step") { "\($0.int(0)) \($0.string(1)) \($0.string(2))" }
                 == ["1 started 20250401T014500Z", "2 ended 20250401T014500Z"])
         #expect(try db.query("SELECT run_id, target FROM run_log ORDER BY run_id") { "\($0.string(0)) \($0.text(1) ?? "NULL")" }

@@ -8,13 +8,18 @@ import OutflowCore
 /// One stratum of the comparison: the follow-up times of both arms.
 public struct ComparisonStratum: Sendable {
     public var stratum: Stratum
-    public var exposed: [SurvivalTime]
-    public var comparison: [SurvivalTime]
+    /// Each arm's follow-up, tallied per day (exact; the tables protect it).
+    public var exposed: SurvivalTally
+    public var comparison: SurvivalTally
 
-    public init(stratum: Stratum, exposed: [SurvivalTime], comparison: [SurvivalTime]) {
+    public init(stratum: Stratum, exposed: SurvivalTally, comparison: SurvivalTally) {
         self.stratum = stratum
         self.exposed = exposed
         self.comparison = comparison
+    }
+
+    public init(stratum: Stratum, exposed: [SurvivalTime], comparison: [SurvivalTime]) {
+        self.init(stratum: stratum, exposed: SurvivalTally(exposed), comparison: SurvivalTally(comparison))
     }
 }
 
@@ -43,7 +48,7 @@ extension CohortTables {
     /// Which comparison strata publish figures: both arms need at least k entries; a lone
     /// small value of a stratum variable takes its smallest neighbour with it.
     private func visibility(_ strata: [ComparisonStratum]) -> [Visibility] {
-        visibility(strata: strata.map(\.stratum), sizes: strata.map { min($0.exposed.count, $0.comparison.count) })
+        visibility(strata: strata.map(\.stratum), sizes: strata.map { min($0.exposed.total, $0.comparison.total) })
     }
 
     /// comparison.csv: per stratum and horizon a row per arm, then the risk difference and the
@@ -52,7 +57,7 @@ extension CohortTables {
         var rows: [[Cell]] = []
         let figures = 12
         for (s, visibility) in zip(strata, visibility(strata)) {
-            let tallies = [s.exposed, s.comparison].map { SurvivalTally($0).protected(by: protection) }
+            let tallies = [s.exposed, s.comparison].map { $0.protected(by: protection) }
             let aj = tallies.map { AalenJohansen(tally: $0) }
             let km = tallies.map { KaplanMeier(tally: $0) }
             for h in horizons {
@@ -103,8 +108,8 @@ extension CohortTables {
     public func comparisonCurve(_ strata: [ComparisonStratum]) -> PublishedTable {
         var rows: [[Cell]] = []
         for (s, visibility) in zip(strata, visibility(strata)) where visibility == .shown {
-            for (arm, times) in zip(Self.arms, [s.exposed, s.comparison]) {
-                let tally = SurvivalTally(times).protected(by: protection)
+            for (arm, exact) in zip(Self.arms, [s.exposed, s.comparison]) {
+                let tally = exact.protected(by: protection)
                 let aj = AalenJohansen(tally: tally)
                 var t = 0
                 while tally.atRisk(at: t) >= k, t <= (tally.lastDay ?? -1) {

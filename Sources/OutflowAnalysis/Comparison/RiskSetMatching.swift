@@ -1,13 +1,16 @@
 // Risk-set matching of docs/methods.md section 11: for each exposed child, in order of index
 // date (ties: pseudonym order), up to `controlsPerEntry` children of the population register
 // who were eligible on that same day, alike in birth year, sex, district and prior care, drawn
-// without replacement in the order of a keyed hash of their pseudonym and the day. Pure: the
-// pipeline hands in plain values and a rank function; nothing here touches the database.
+// without replacement in the order of a keyed hash of their pseudonym. Pure: the pipeline
+// hands in plain values and a rank function; nothing here touches the database.
 //
-// Candidates are indexed once by (birth year, sex, district) cell. Exposed children of the
-// same day and cell are matched together, so each cell is ranked once per day it is asked
-// for, not once per exposed child; children of other cells never compete for a candidate,
-// so this gives the same draw as matching one exposed child after the other.
+// Candidates are indexed once by (birth year, sex, district) cell and sorted once by rank.
+// An exposed child walks its cell from the front and takes the first eligible candidates not
+// drawn yet, which are exactly the best-ranked eligible ones. Days only move forward, so a
+// candidate who can never be eligible again (moved out, died, aged out, in a group) is
+// dropped from the cell as the walk meets it, and so is one who is drawn; skip links jump
+// over dropped candidates, so the whole matching costs about one pass over each cell plus a
+// few steps per exposed child, however many days there are.
 
 import OutflowCore
 
@@ -73,10 +76,10 @@ public struct ExposedChild: Sendable, Equatable {
     }
 }
 
-/// An exposed child with the controls drawn for it.
+/// An exposed child with the controls drawn for it (their person ids, in draw order).
 public struct MatchedSet: Sendable, Equatable {
     public var exposed: ExposedChild
-    public var controls: [RegisteredChild]
+    public var controls: [Int]
 }
 
 /// The matching's result and its counts.
@@ -115,54 +118,81 @@ public struct RiskSetMatcher: Sendable {
     ///   - firstGroupStart: per person, the earliest start of a group episode of the child or
     ///     of a parent; a child is never a control on or after that day.
     ///   - order: the sort key of a person for ties between exposed children (their pseudonym).
-    ///   - rank: the draw order of a candidate on a day (a keyed hash of pseudonym and day).
+    ///   - rank: the draw order of a candidate (a keyed hash of its pseudonym); ties, which a
+    ///     64-bit hash practically never has, go to the smaller person id.
     public func match(exposed: [ExposedChild], population: [RegisteredChild], care: PersonGroups<CareSpell>,
-                      firstGroupStart: [Int: Day], order: (Int) -> [UInt8], rank: (Int, Day) -> [UInt8]) -> Matching {
-        var cells: [RegisteredChild.Cell: [Int]] = [:]
-        for (i, child) in population.enumerated() { cells[child.cell, default: []].append(i) }
-        let sorted = exposed.indices.sorted { a, b in
-            let (x, y) = (exposed[a], exposed[b])
-            if x.index != y.index { return x.index < y.index }
-            return order(x.child.personId).lexicographicallyPrecedes(order(y.child.personId))
+                      firstGroupStart: [Int: Day], order: (Int) -> [UInt8], rank: (Int) -> UInt64) -> Matching {
+        let byPerson = Dictionary(population.map { ($0.personId, $0) }, uniquingKeysWith: { first, _ in first })
+        return match(exposed: exposed, population: population.map(\.personId), register: { byPerson[$0] }, care: care,
+                     firstGroupStart: firstGroupStart, order: order, rank: rank)
+    }
+
+    /// Matches `exposed` against the persons `population`, read through `register` (nil: not
+    /// in it) as the walk needs them, so the register is never copied.
+    public func match(exposed: [ExposedChild], population: [Int], register: (Int) -> RegisteredChild?, care: PersonGroups<CareSpell>,
+                      firstGroupStart: [Int: Day], order: (Int) -> [UInt8], rank: (Int) -> UInt64) -> Matching {
+        // Only cells some exposed child needs are built, each candidate reduced to the days
+        // the walk compares (so the walk reads no register row and no map).
+        var needed: Set<RegisteredChild.Cell> = []
+        for e in exposed { needed.insert(e.child.cell) }
+        var cellNumber: [RegisteredChild.Cell: Int32] = [:]
+        for cell in needed { cellNumber[cell] = Int32(cellNumber.count) }
+        var spells: [CareDays] = []
+        var all: [Candidate] = []
+        for person in population {
+            guard let child = register(person), let cell = cellNumber[child.cell] else { continue }
+            let first = spells.count
+            spells += care[person].map { CareDays(start: $0.start, end: $0.end ?? CareDays.open) }
+            all.append(Candidate(child, cell: cell, rank: rank(person), firstGroupStart: firstGroupStart[person], ageLimit: ageLimit,
+                                 care: first..<spells.count))
         }
-        var used = Set<Int>()
+        // One array in cell then rank order; each cell's queue is a stretch of it.
+        all.sort { ($0.cell, $0.rank, $0.person) < ($1.cell, $1.rank, $1.person) }
+        var queues: [CellQueue] = []
+        var start = 0
+        while start < all.count {
+            var end = start
+            while end < all.count, all[end].cell == all[start].cell { end += 1 }
+            queues.append(CellQueue(all[start..<end]))
+            start = end
+        }
+        all = []
+        var cellIndex: [RegisteredChild.Cell: Int] = [:]
+        for (cell, number) in cellNumber {
+            if let q = queues.firstIndex(where: { $0.cell == number }) { cellIndex[cell] = q }
+        }
+
+        let keys = exposed.map { order($0.child.personId) }
+        let sorted = exposed.indices.sorted { a, b in
+            if exposed[a].index != exposed[b].index { return exposed[a].index < exposed[b].index }
+            return keys[a].lexicographicallyPrecedes(keys[b])
+        }
         var sets: [MatchedSet] = []
         var partly = 0
-        var start = 0
-        while start < sorted.count {
-            // One day at a time; within it, children of different cells never compete for a
-            // candidate, so each cell is ranked once and its children matched in order.
-            let day = exposed[sorted[start]].index
-            var end = start
-            var byCell: [RegisteredChild.Cell: [Int]] = [:], cellOrder: [RegisteredChild.Cell] = []
-            while end < sorted.count, exposed[sorted[end]].index == day {
-                let cell = exposed[sorted[end]].child.cell
-                if byCell[cell] == nil { cellOrder.append(cell) }
-                byCell[cell, default: []].append(sorted[end])
-                end += 1
-            }
-            for cell in cellOrder {
-                let candidates = (cells[cell] ?? []).compactMap { i -> (child: RegisteredChild, prior: Bool, rank: [UInt8])? in
-                    let child = population[i]
-                    guard !used.contains(child.personId), isEligible(child, on: day, care: care, firstGroupStart: firstGroupStart) else { return nil }
-                    return (child, hadPriorCare(child.personId, before: day, care: care), rank(child.personId, day))
-                }.sorted { $0.rank.lexicographicallyPrecedes($1.rank) }
-                for k in byCell[cell]! {
-                    let entry = exposed[k]
-                    let prior = hadPriorCare(entry.child.personId, before: day, care: care)
-                    var controls: [RegisteredChild] = []
-                    for candidate in candidates where controls.count < controlsPerEntry {
-                        guard candidate.prior == prior, candidate.child.personId != entry.child.personId,
-                              !used.contains(candidate.child.personId) else { continue }
-                        used.insert(candidate.child.personId)
-                        controls.append(candidate.child)
+        for k in sorted {
+            let entry = exposed[k], day = entry.index
+            guard let cell = cellIndex[entry.child.cell] else { continue }
+            let prior = hadPriorCare(entry.child.personId, before: day, care: care)
+            let me = Int32(truncatingIfNeeded: entry.child.personId)
+            var controls: [Int] = []
+            // Only a candidate with care can have had care before: one with prior care walks those.
+            queues[cell].walk(onlyWithCare: prior) { c in
+                if day >= c.gone { return .drop }
+                guard c.from <= day, c.person != me else { return .skip }
+                if c.careCount > 0 {
+                    var inCare = false, hadCare = false
+                    for spell in spells[Int(c.careFirst)..<Int(c.careFirst) + Int(c.careCount)] where spell.start < day {
+                        if spell.end >= day { inCare = true }
+                        if spell.end >= day - priorCareDays { hadCare = true }
                     }
-                    if controls.isEmpty { continue }
-                    if controls.count < controlsPerEntry { partly += 1 }
-                    sets.append(MatchedSet(exposed: entry, controls: controls))
+                    guard !inCare, hadCare == prior else { return .skip }
                 }
+                controls.append(Int(c.person))
+                return controls.count < controlsPerEntry ? .take : .takeAndStop
             }
-            start = end
+            if controls.isEmpty { continue }
+            if controls.count < controlsPerEntry { partly += 1 }
+            sets.append(MatchedSet(exposed: entry, controls: controls))
         }
         return Matching(sets: sets, exposed: exposed.count, partlyMatched: partly)
     }
@@ -173,11 +203,114 @@ public struct RiskSetMatcher: Sendable {
     public func isEligible(_ child: RegisteredChild, on d: Day, care: PersonGroups<CareSpell>, firstGroupStart: [Int: Day]) -> Bool {
         child.isRegistered(on: d) && child.ageLimitDay(ageLimit) > d
             && (firstGroupStart[child.personId].map { $0 > d } ?? true)
-            && !care[child.personId].contains { $0.start < d && ($0.end == nil || $0.end! >= d) }
+            && !isInCare(child.personId, on: d, care: care)
+    }
+
+    /// In individual care on `d` (section 3 step 8's rule).
+    func isInCare(_ person: Int, on d: Day, care: PersonGroups<CareSpell>) -> Bool {
+        care[person].contains { $0.start < d && ($0.end == nil || $0.end! >= d) }
     }
 
     /// Any individual-care decision active in the `priorCareDays` before `d`.
     public func hadPriorCare(_ person: Int, before d: Day, care: PersonGroups<CareSpell>) -> Bool {
         care[person].contains { $0.isActive(from: d - priorCareDays, before: d) }
+    }
+}
+
+/// A care spell as the walk needs it: start and end (`open` when still running).
+struct CareDays {
+    static let open = Day(julian: Int(Int32.max))
+    let start: Day
+    let end: Day
+}
+
+/// A candidate as the walk needs it: 32 bytes, the days as Julian day numbers.
+struct Candidate {
+    let cell: Int32
+    let rank: UInt64
+    let person: Int32
+    /// Registered from (`Int32.min`: from birth).
+    let from: Day
+    /// The first day it can never be a control again: moving out, death, the age limit or the
+    /// first group episode of it or a parent, whichever comes first.
+    let gone: Day
+    /// Its individual-care spells, in the matcher's flat list.
+    let careFirst: Int32
+    let careCount: Int32
+
+    init(_ child: RegisteredChild, cell: Int32, rank: UInt64, firstGroupStart: Day?, ageLimit: Int, care: Range<Int>) {
+        self.cell = cell
+        self.rank = rank
+        person = Int32(truncatingIfNeeded: child.personId)
+        from = child.registeredFrom ?? Day(julian: Int(Int32.min))
+        gone = [child.registeredUntil, child.died, firstGroupStart, child.ageLimitDay(ageLimit)].compactMap { $0 }.min()!
+        careFirst = Int32(truncatingIfNeeded: care.lowerBound)
+        careCount = Int32(truncatingIfNeeded: care.count)
+    }
+}
+
+/// The candidates of one cell in rank order, with skip links over the dropped ones, and the
+/// positions of those with any care in a second list with its own links (a candidate dropped
+/// from the first is dropped from the second when that walk meets it).
+struct CellQueue {
+    enum Step { case skip, drop, take, takeAndStop }
+
+    private let candidates: ArraySlice<Candidate>
+    /// The cell's number.
+    var cell: Int32 { candidates.first?.cell ?? -1 }
+    /// `next[i]`: a position at or after `i` that may still hold a candidate (`i` itself while
+    /// candidate `i` is there); `next[candidates.count]` is the end.
+    private var next: [Int32]
+    private let withCare: [Int32]
+    private var nextWithCare: [Int32]
+
+    init(_ candidates: ArraySlice<Candidate>) {
+        self.candidates = candidates
+        next = (0...candidates.count).map { Int32($0) }
+        withCare = (0..<candidates.count).filter { candidates[candidates.startIndex + $0].careCount > 0 }.map { Int32($0) }
+        nextWithCare = (0...withCare.count).map { Int32($0) }
+    }
+
+    /// Visits the candidates left (only those with care when `onlyWithCare`), best rank first,
+    /// until `body` stops; a dropped or taken candidate never comes back.
+    mutating func walk(onlyWithCare: Bool, _ body: (Candidate) -> Step) {
+        if onlyWithCare {
+            var j = Self.find(&nextWithCare, 0)
+            while j < withCare.count {
+                let i = Int(withCare[j])
+                if Int(next[i]) != i {
+                    nextWithCare[j] = Int32(j + 1)
+                } else {
+                    let step = body(candidates[candidates.startIndex + i])
+                    if step != .skip {
+                        next[i] = Int32(i + 1)
+                        nextWithCare[j] = Int32(j + 1)
+                    }
+                    if step == .takeAndStop { return }
+                }
+                j = Self.find(&nextWithCare, j + 1)
+            }
+            return
+        }
+        var i = Self.find(&next, 0)
+        while i < candidates.count {
+            let step = body(candidates[candidates.startIndex + i])
+            if step != .skip { next[i] = Int32(i + 1) }
+            if step == .takeAndStop { return }
+            i = Self.find(&next, i + 1)
+        }
+    }
+
+    /// The first position at or after `i` still linked to itself, shortening the links on the way.
+    private static func find(_ links: inout [Int32], _ i: Int) -> Int {
+        var root = i
+        while Int(links[root]) != root { root = Int(links[root]) }
+        var j = i
+        while Int(links[j]) != root {
+            let after = Int(links[j])
+            links[j] = Int32(root)
+            j = after
+        }
+        return root
     }
 }

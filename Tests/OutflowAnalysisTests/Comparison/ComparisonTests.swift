@@ -16,7 +16,7 @@ struct ComparisonTests {
     }
 
     /// Rank = the person id's bytes reversed, so the draw order is known: higher id first.
-    static func rank(_ id: Int, _ day: Day) -> [UInt8] { [UInt8(255 - id)] }
+    static func rank(_ id: Int) -> UInt64 { UInt64(255 - id) }
     static func order(_ id: Int) -> [UInt8] { [UInt8(id)] }
 
     @Test func eligibilityOnTheDay() {
@@ -57,7 +57,7 @@ struct ComparisonTests {
         // Day d: child 1 first (pseudonym order), then 2; ranks put 15 first, but 15 had prior
         // care and they did not; then 14, 13, 12, 11. Day d + 1: child 3 gets 10 only.
         #expect(result.sets.map(\.exposed.child.personId) == [1, 2, 3])
-        #expect(result.sets.map { $0.controls.map(\.personId) } == [[14, 13], [12, 11], [10]])
+        #expect(result.sets.map(\.controls) == [[14, 13], [12, 11], [10]])
         #expect(result.exposed == 4 && result.matched == 3 && result.unmatched == 1 && result.partlyMatched == 1)
     }
 
@@ -127,7 +127,7 @@ struct ComparisonTablesTests {
         #expect(rows[1].prefix(10) == ["all", "all", "5", "comparison", "4", "3", "1", "0", "0", "0.2500"])
         #expect(rows[2][3] == "difference" && rows[2][9] == "0.2500")
         #expect(rows[3][3] == "ratio" && rows[3][9] == "2.0000")
-        let aj = (AalenJohansen(stratum.exposed), AalenJohansen(stratum.comparison))
+        let aj = (AalenJohansen(tally: stratum.exposed), AalenJohansen(tally: stratum.comparison))
         let d = RiskContrast.difference((0.5, aj.0.variance(at: 5)), (0.25, aj.1.variance(at: 5)))
         #expect(rows[2][10] == Cell.fixed(d.low, 4) && rows[2][11] == Cell.fixed(d.high, 4))
         try gate.protection.verify(table)

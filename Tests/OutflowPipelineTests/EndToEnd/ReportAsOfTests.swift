@@ -20,7 +20,7 @@ struct ReportAsOfTests {
     static func marts(_ database: String) throws -> (runs: [String: String], latest: String?) {
         let db = try Database(path: database, readOnly: true)
         var runs: [String: String] = [:]
-        for (runId, asOf) in try db.query("SELECT DISTINCT run_id, date(as_of_day) FROM mart_cohort_entry") { ($0.string(0), $0.string(1)) } {
+        for (runId, asOf) in try db.query("SELECT DISTINCT run_id, as_of FROM mart_cohort_entry") { ($0.string(0), $0.string(1)) } {
             runs[runId] = asOf
         }
         let attritionRuns = Set(try db.query("SELECT DISTINCT run_id FROM mart_attrition") { $0.string(0) })
