@@ -36,40 +36,38 @@ package struct ComparisonStage {
         // municipality on that day are offered (otherwise there is nobody like them to draw).
         let exposed = ExposedChildren(entries: cohort.entries, register: register)
         let offered = exposed.offered
-        let population = Array(inputs.residents.personIds)
+        let population = inputs.residents.personIds
         let joins = Self.firstGroupStart(inputs)
 
         // First pass: every resident's rank (the first 8 bytes of HMAC-SHA256(seed, pseudonym),
         // big-endian) and the exposed children's pseudonyms, for their order.
         let highest = try persons.extent().highestId
-        var isResident = [Bool](repeating: false, count: highest + 1)
-        for person in population where person <= highest { isResident[person] = true }
-        var isExposed = [Bool](repeating: false, count: highest + 1)
-        for e in offered where e.child.personId <= highest { isExposed[e.child.personId] = true }
+        var isResident = PersonSet(maxId: highest)
+        for person in population where person <= highest { isResident.insert(person) }
+        var isExposed = PersonSet(maxId: highest)
+        for e in offered where e.child.personId <= highest { isExposed.insert(e.child.personId) }
         var ranks = [UInt64](repeating: 0, count: highest + 1)
         var names = HexTable(highestId: highest)
         let hmac = HMACSHA256(key: Array(config.comparison.seed.utf8))
         try persons.forEach { id, hex in
             guard id <= highest else { return }
-            if isResident[id] {
+            if isResident.contains(id) {
                 let digest = hmac.authenticate(UnsafeRawBufferPointer(hex))
                 ranks[id] = digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
             }
-            if isExposed[id] { names.add(id, hex) }
+            if isExposed.contains(id) { names.add(id, hex) }
         }
         let matching = matcher.match(exposed: offered, population: population, register: register, care: inputs.care,
                                      firstGroupStart: joins, order: { names.hex($0) },
                                      rank: { $0 <= highest ? ranks[$0] : 0 })
         let counted = Matching(sets: matching.sets, exposed: matching.exposed + exposed.unmatchable, partlyMatched: matching.partlyMatched)
         ranks = []
-        isResident = []
-        isExposed = []
 
         // Both arms with the same rules; a control also stops the day it or a parent joins a
         // group. Each follow-up keeps the number of its matched set, not a copy of the set.
         let rules = ChildFollowUp(asOf: asOf, ageLimit: config.cohort.ageLimit)
         var exposedTimes: [(set: Int32, time: SurvivalTime)] = [], controlTimes: [(set: Int32, time: SurvivalTime)] = []
-        var exposedRecords: [BalanceRecord] = [], controlRecords: [BalanceRecord] = []
+        var exposedRecords = BalanceRecords(), controlRecords = BalanceRecords()
         var pairs: [MatchedPair] = []
         for (number, set) in matching.sets.enumerated() {
             let e = set.exposed, n = Int32(number)
@@ -91,10 +89,10 @@ package struct ComparisonStage {
              gate.balance(exposed: exposedRecords, comparison: controlRecords, matching: counted, controlsPerEntry: config.comparison.controlsPerEntry)]
         }
         // Second pass: the controls' pseudonyms, for the steward's file.
-        var isControl = [Bool](repeating: false, count: highest + 1)
-        for pair in pairs where Int(pair.control) <= highest { isControl[Int(pair.control)] = true }
+        var isControl = PersonSet(maxId: highest)
+        for pair in pairs where Int(pair.control) <= highest { isControl.insert(Int(pair.control)) }
         try persons.forEach { id, hex in
-            if id <= highest, isControl[id] { names.add(id, hex) }
+            if id <= highest, isControl.contains(id) { names.add(id, hex) }
         }
         return ComparisonOutput(tables: tables, matchedSets: MatchedSetsFile(pairs: pairs, names: names), matching: counted)
     }

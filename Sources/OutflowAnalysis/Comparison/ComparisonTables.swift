@@ -42,6 +42,55 @@ public struct BalanceRecord: Sendable, Equatable {
     }
 }
 
+/// The balance table's covariates of one arm, kept column by column in about 20 bytes a child
+/// (a large comparison has a million controls): texts are stored once and referred to by number.
+public struct BalanceRecords: Sendable {
+    private(set) var birthYears: [Int16] = []
+    private(set) var agesAtIndex: [Double] = []
+    private(set) var sexes: [Int32] = []
+    private(set) var districts: [Int32] = []
+    private(set) var priorCare: [Bool] = []
+    private(set) var earlierDecisions: [Int32] = []
+    /// The distinct texts of sex and district; -1 is a missing value.
+    private(set) var texts: [String] = []
+    private var numbers: [String: Int32] = [:]
+
+    public init() {}
+
+    public init(_ records: [BalanceRecord]) {
+        for r in records { append(r) }
+    }
+
+    public var count: Int { birthYears.count }
+
+    public mutating func append(_ r: BalanceRecord) {
+        birthYears.append(Int16(clamping: r.birthYear))
+        agesAtIndex.append(r.ageAtIndex)
+        sexes.append(number(r.sex))
+        districts.append(number(r.district))
+        priorCare.append(r.priorCare)
+        earlierDecisions.append(Int32(clamping: r.earlierDecisions))
+    }
+
+    private mutating func number(_ text: String?) -> Int32 {
+        guard let text else { return -1 }
+        if let n = numbers[text] { return n }
+        let n = Int32(texts.count)
+        texts.append(text)
+        numbers[text] = n
+        return n
+    }
+
+    /// Children per level of a text column (a missing value is `(unknown)`).
+    func levels(_ column: [Int32]) -> [String: Int] {
+        var perNumber = [Int](repeating: 0, count: texts.count + 1)
+        for n in column { perNumber[Int(n) + 1] += 1 }
+        var result: [String: Int] = [:]
+        for (i, c) in perNumber.enumerated() where c > 0 { result[i == 0 ? "(unknown)" : texts[i - 1], default: 0] += c }
+        return result
+    }
+}
+
 extension CohortTables {
     private static let arms = ["exposed", "comparison"]
 
@@ -127,18 +176,21 @@ extension CohortTables {
     /// balance.csv: per variable the share (from rounded counts) or mean in each arm and the
     /// standardised mean difference, flagged above 0.1; then the matching counts (rounded).
     public func balance(exposed: [BalanceRecord], comparison: [BalanceRecord], matching: Matching, controlsPerEntry: Int) -> PublishedTable {
+        balance(exposed: BalanceRecords(exposed), comparison: BalanceRecords(comparison), matching: matching, controlsPerEntry: controlsPerEntry)
+    }
+
+    public func balance(exposed: BalanceRecords, comparison: BalanceRecords, matching: Matching, controlsPerEntry: Int) -> PublishedTable {
         var rows: [[Cell]] = []
-        func mean(_ name: String, _ value: (BalanceRecord) -> Double) {
-            let line = Balance.mean(name, exposed: exposed.map(value), comparison: comparison.map(value))
+        func mean(_ name: String, _ a: [Double], _ b: [Double]) {
+            let line = Balance.mean(name, exposed: a, comparison: b)
             rows.append([.key(line.variable), .key(line.level), .number(line.exposed, decimals: 2), .number(line.comparison, decimals: 2),
                          .number(line.smd, decimals: 3), .key(line.flagged ? "1" : "0")])
         }
-        func shares(_ name: String, _ value: (BalanceRecord) -> String?) {
-            let a = exposed.map(value), b = comparison.map(value)
-            let (na, nb) = (protection.rounded(a.count), protection.rounded(b.count))
-            for level in Set((a + b).map { $0 ?? "(unknown)" }).sorted() {
-                let ca = protection.rounded(a.filter { ($0 ?? "(unknown)") == level }.count)
-                let cb = protection.rounded(b.filter { ($0 ?? "(unknown)") == level }.count)
+        func shares(_ name: String, _ a: [String: Int], _ b: [String: Int]) {
+            let (na, nb) = (protection.rounded(exposed.count), protection.rounded(comparison.count))
+            for level in Set(a.keys).union(b.keys).sorted() {
+                let ca = protection.rounded(a[level] ?? 0)
+                let cb = protection.rounded(b[level] ?? 0)
                 guard let ca, let cb, let na, let nb, na > 0, nb > 0 else {
                     rows.append([.key(name), .key(level), .suppressed, .suppressed, .suppressed, .suppressed])
                     continue
@@ -148,12 +200,16 @@ extension CohortTables {
                 rows.append([.key(name), .key(level), .proportion(pa), .proportion(pb), .number(smd, decimals: 3), .key(abs(smd) > 0.1 ? "1" : "0")])
             }
         }
-        mean("birth_year") { Double($0.birthYear) }
-        shares("sex") { $0.sex }
-        shares("district") { $0.district }
-        shares("prior_care") { $0.priorCare ? "yes" : "no" }
-        mean("age_at_index") { $0.ageAtIndex }
-        mean("earlier_decisions") { Double($0.earlierDecisions) }
+        func prior(_ r: BalanceRecords) -> [String: Int] {
+            let yes = r.priorCare.reduce(0) { $0 + ($1 ? 1 : 0) }
+            return ["yes": yes, "no": r.count - yes].filter { $0.value > 0 }
+        }
+        mean("birth_year", exposed.birthYears.map(Double.init), comparison.birthYears.map(Double.init))
+        shares("sex", exposed.levels(exposed.sexes), comparison.levels(comparison.sexes))
+        shares("district", exposed.levels(exposed.districts), comparison.levels(comparison.districts))
+        shares("prior_care", prior(exposed), prior(comparison))
+        mean("age_at_index", exposed.agesAtIndex, comparison.agesAtIndex)
+        mean("earlier_decisions", exposed.earlierDecisions.map(Double.init), comparison.earlierDecisions.map(Double.init))
         let counts: [(String, Int)] = [("exposed_entries", matching.exposed), ("matched", matching.matched), ("unmatched", matching.unmatched),
                                        ("fewer_controls_than_asked", matching.partlyMatched), ("controls", comparison.count)]
         for (level, n) in counts {

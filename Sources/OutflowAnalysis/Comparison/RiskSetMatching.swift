@@ -129,7 +129,7 @@ public struct RiskSetMatcher: Sendable {
 
     /// Matches `exposed` against the persons `population`, read through `register` (nil: not
     /// in it) as the walk needs them, so the register is never copied.
-    public func match(exposed: [ExposedChild], population: [Int], register: (Int) -> RegisteredChild?, care: PersonGroups<CareSpell>,
+    public func match(exposed: [ExposedChild], population: some Collection<Int>, register: (Int) -> RegisteredChild?, care: PersonGroups<CareSpell>,
                       firstGroupStart: [Int: Day], order: (Int) -> [UInt8], rank: (Int) -> UInt64) -> Matching {
         // Only cells some exposed child needs are built, each candidate reduced to the days
         // the walk compares (so the walk reads no register row and no map).
@@ -137,30 +137,41 @@ public struct RiskSetMatcher: Sendable {
         for e in exposed { needed.insert(e.child.cell) }
         var cellNumber: [RegisteredChild.Cell: Int32] = [:]
         for cell in needed { cellNumber[cell] = Int32(cellNumber.count) }
+        // Counted first, so one array holds every candidate, laid out cell by cell (a growing or
+        // sorted array of a million candidates would briefly need two or three times its size).
+        var perCell = [Int](repeating: 0, count: cellNumber.count + 1)
+        var careSize = 0
+        for person in population {
+            guard let child = register(person), let cell = cellNumber[child.cell] else { continue }
+            perCell[Int(cell) + 1] += 1
+            careSize += care[person].count
+        }
+        for c in 0..<cellNumber.count { perCell[c + 1] += perCell[c] }
+        var fill = perCell
         var spells: [CareDays] = []
-        var all: [Candidate] = []
+        spells.reserveCapacity(careSize)
+        var all = [Candidate](repeating: .placeholder, count: perCell[cellNumber.count])
         for person in population {
             guard let child = register(person), let cell = cellNumber[child.cell] else { continue }
             let first = spells.count
             spells += care[person].map { CareDays(start: $0.start, end: $0.end ?? CareDays.open) }
-            all.append(Candidate(child, cell: cell, rank: rank(person), firstGroupStart: firstGroupStart[person], ageLimit: ageLimit,
-                                 care: first..<spells.count))
+            all[fill[Int(cell)]] = Candidate(child, cell: cell, rank: rank(person), firstGroupStart: firstGroupStart[person],
+                                             ageLimit: ageLimit, care: first..<spells.count)
+            fill[Int(cell)] += 1
         }
-        // One array in cell then rank order; each cell's queue is a stretch of it.
-        all.sort { ($0.cell, $0.rank, $0.person) < ($1.cell, $1.rank, $1.person) }
+        // Each cell in rank order, sorted in place (all of them before any queue shares the array).
+        for c in 0..<cellNumber.count where perCell[c] < perCell[c + 1] {
+            all[perCell[c]..<perCell[c + 1]].sort { ($0.rank, $0.person) < ($1.rank, $1.person) }
+        }
         var queues: [CellQueue] = []
-        var start = 0
-        while start < all.count {
-            var end = start
-            while end < all.count, all[end].cell == all[start].cell { end += 1 }
-            queues.append(CellQueue(all[start..<end]))
-            start = end
+        var queueOfCell = [Int](repeating: -1, count: cellNumber.count)
+        for c in 0..<cellNumber.count where perCell[c] < perCell[c + 1] {
+            queueOfCell[c] = queues.count
+            queues.append(CellQueue(all[perCell[c]..<perCell[c + 1]]))
         }
         all = []
         var cellIndex: [RegisteredChild.Cell: Int] = [:]
-        for (cell, number) in cellNumber {
-            if let q = queues.firstIndex(where: { $0.cell == number }) { cellIndex[cell] = q }
-        }
+        for (cell, number) in cellNumber where queueOfCell[Int(number)] >= 0 { cellIndex[cell] = queueOfCell[Int(number)] }
 
         let keys = exposed.map { order($0.child.personId) }
         let sorted = exposed.indices.sorted { a, b in
@@ -237,6 +248,19 @@ struct Candidate {
     /// Its individual-care spells, in the matcher's flat list.
     let careFirst: Int32
     let careCount: Int32
+
+    /// Fills an array before the candidates are put in place.
+    static let placeholder = Candidate()
+
+    private init() {
+        cell = -1
+        rank = 0
+        person = 0
+        from = Day(julian: 0)
+        gone = Day(julian: 0)
+        careFirst = 0
+        careCount = 0
+    }
 
     init(_ child: RegisteredChild, cell: Int32, rank: UInt64, firstGroupStart: Day?, ageLimit: Int, care: Range<Int>) {
         self.cell = cell
