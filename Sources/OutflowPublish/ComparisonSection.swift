@@ -21,12 +21,12 @@ extension ReportPage {
             + "</p></div>"
         if let sentence = headline(table, text: text) { out += "<p class=\"lead\">\(sentence)</p>" }
         if let curves = tables["comparison_curve"] { out += chart(curves, text: text) }
-        out += simple(table, k, title: text.pick("Uitstroom per groep en het verschil", "Outflow per arm and the difference"), skip: ["stratum"], text: text)
+        out += arms(table, k, text: text)
         if let balance = tables["balance"] {
-            out += simple(balance, k, title: text.pick("Hoe goed lijken de groepen op elkaar (balans)", "How alike the groups are (balance)"), skip: [], text: text)
+            out += balanceTable(balance, k, text: text)
             out += "<p class=\"note\">" + text.pick(
-                "Een gestandaardiseerd verschil (smd) boven 0,1 in absolute waarde is gemarkeerd (flagged = 1): op die kenmerk verschillen de groepen merkbaar.",
-                "A standardised mean difference (smd) above 0.1 in absolute value is flagged (flagged = 1): the groups differ noticeably on it.") + "</p>"
+                "Een gestandaardiseerd verschil boven 0,1 in absolute waarde is gemarkeerd: op dat kenmerk verschillen de groepen merkbaar. Aandelen zijn berekend uit de afgeronde aantallen.",
+                "A standardised difference above 0.1 in absolute value is flagged: the groups differ noticeably on it. Shares are computed from the rounded counts.") + "</p>"
         }
         return out
     }
@@ -42,9 +42,10 @@ extension ReportPage {
               case .number(let diff, _)? = d["cif_aj"], case .number(let low, _)? = d["cif_aj_low"], case .number(let high, _)? = d["cif_aj_high"]
         else { return nil }
         let pct = { (x: Double) in text.decimal(Cell.fixed(100 * x, 1)) + "%" }
+        let points = { (x: Double) in text.decimal(Cell.fixed(100 * x, 1)) }
         return text.pick(
-            "Na \(h) dagen had \(pct(pe)) van de deelnemende kinderen individuele hulp gekregen, tegen \(pct(pc)) van de vergelijkbare kinderen: een verschil van \(pct(diff)) (95%-betrouwbaarheidsinterval \(pct(low)) tot \(pct(high))).",
-            "After \(h) days \(pct(pe)) of the children who took part had received individual care, against \(pct(pc)) of the similar children: a difference of \(pct(diff)) (95% confidence interval \(pct(low)) to \(pct(high))).")
+            "Na \(h) dagen had \(pct(pe)) van de deelnemende kinderen individuele hulp gekregen, tegen \(pct(pc)) van de vergelijkbare kinderen: een verschil van \(points(diff)) procentpunt (95%-betrouwbaarheidsinterval \(points(low)) tot \(points(high))).",
+            "After \(h) days \(pct(pe)) of the children who took part had received individual care, against \(pct(pc)) of the similar children: a difference of \(points(diff)) percentage points (95% confidence interval \(points(low)) to \(points(high))).")
     }
 
     /// Both arms' curves for all entries in one chart.
@@ -64,5 +65,81 @@ extension ReportPage {
         guard !curves.isEmpty else { return "" }
         return StepChart(title: text.pick("Kreeg individuele hulp: deelnemers en vergelijkbare kinderen", "Received individual care: participants and similar children"),
                          series: curves).svg()
+    }
+
+    /// The arms per stratum and horizon in words: counts, the share that received care before
+    /// 18 with its interval, and the difference (in percentage points) and ratio of the arms.
+    static func arms(_ table: PublishedTable, _ k: Int, text: ReportText) -> String {
+        var out = HTML.element("h3", text.pick("Uitstroom per groep en het verschil", "Outflow per arm and the difference"))
+        let counts = ["entries", "n_followed", "n_events", "n_competing", "n_censored"]
+        let armWords = ["exposed": text.pick("deelnemers", "took part"), "comparison": text.pick("vergelijkbare kinderen", "similar children"),
+                        "difference": text.pick("verschil (procentpunt)", "difference (percentage points)"),
+                        "ratio": text.pick("verhouding", "ratio")]
+        var group: (String, String)? = nil
+        var rows: [[String]] = []
+        func flush() {
+            guard let (variable, value) = group, !rows.isEmpty else { return }
+            let heading = variable == "all" ? text.stratumHeading("all")
+                : text.stratumHeading(variable) + ": " + text.value(variable, value)
+            out += HTML.element("h4", heading, data: [("stratum", variable), ("value", value)])
+            out += HTML.table(header: [text.label("horizon_days"), text.pick("groep", "arm")] + counts.map(text.label)
+                                + [text.pick("hulp vóór 18 (Aalen-Johansen)", "care before 18 (Aalen-Johansen)")],
+                              rows: rows, columns: ["horizon_days", "arm"] + counts + ["cif_aj"])
+            rows = []
+        }
+        for row in table.rows {
+            let c = table.cells(row)
+            let key = (c["stratum"]?.csv ?? "", c["stratum_value"]?.csv ?? "")
+            if group.map({ $0 != key }) ?? true { flush(); group = key }
+            let arm = c["arm"]?.csv ?? ""
+            var estimate = cell(c["cif_aj"] ?? .empty, k, text)
+            switch (arm, c["cif_aj"], c["cif_aj_low"], c["cif_aj_high"]) {
+            case ("difference", .number(let d, _)?, .number(let lo, _)?, .number(let hi, _)?):
+                let points = { (x: Double) in text.decimal(Cell.fixed(100 * x, 1)) }
+                estimate = "<span class=\"ci\">\(points(d)) (\(points(lo)) – \(points(hi)))</span>"
+            case ("ratio", .number(let r, _)?, .number(let lo, _)?, .number(let hi, _)?):
+                let two = { (x: Double) in text.decimal(Cell.fixed(x, 2)) }
+                estimate = "<span class=\"ci\">\(two(r)) (\(two(lo)) – \(two(hi)))</span>"
+            case (_, .proportion?, _, _):
+                estimate = "<span class=\"ci\">\(estimate) (\(cell(c["cif_aj_low"] ?? .empty, k, text)) – \(cell(c["cif_aj_high"] ?? .empty, k, text)))</span>"
+            default: break
+            }
+            let isContrast = arm == "difference" || arm == "ratio"
+            rows.append([cell(c["horizon_days"] ?? .empty, k, text), HTML.escape(armWords[arm] ?? arm)]
+                        + counts.map { isContrast ? "" : cell(c[$0] ?? .empty, k, text) } + [estimate])
+        }
+        flush()
+        return out + text.legend(k: k, extra: text.ciNote)
+    }
+
+    /// balance.csv in words: per characteristic the share or mean in each group and the
+    /// standardised difference, then the matching counts.
+    static func balanceTable(_ table: PublishedTable, _ k: Int, text: ReportText) -> String {
+        let variables = ["birth_year": text.pick("geboortejaar (gemiddeld)", "birth year (mean)"), "sex": text.pick("geslacht", "sex"),
+                         "district": text.pick("wijk", "district"), "prior_care": text.pick("hulp in het jaar ervoor", "care in the year before"),
+                         "age_at_index": text.pick("leeftijd op de indexdatum (gemiddeld)", "age at index (mean)"),
+                         "earlier_decisions": text.pick("eerdere besluiten (gemiddeld)", "earlier decisions (mean)"),
+                         "matching": text.pick("koppeling", "matching")]
+        let levels = ["yes": text.pick("ja", "yes"), "no": text.pick("nee", "no"),
+                      "exposed_entries": text.pick("deelnemende kinderen", "children who took part"),
+                      "matched": text.pick("met vergelijkbare kinderen", "matched"), "unmatched": text.pick("zonder vergelijkbaar kind", "unmatched"),
+                      "fewer_controls_than_asked": text.pick("met minder vergelijkbare kinderen dan gevraagd", "with fewer controls than asked"),
+                      "controls": text.pick("vergelijkbare kinderen", "similar children"),
+                      "controls_per_entry_asked": text.pick("gevraagd per deelnemend kind", "asked per child")]
+        var rows: [[String]] = []
+        for row in table.rows {
+            let c = table.cells(row)
+            let variable = c["variable"]?.csv ?? "", level = c["level"]?.csv ?? ""
+            let flagged = c["flagged"]?.csv == "1"
+            rows.append([HTML.escape(variables[variable] ?? variable), HTML.escape(levels[level] ?? level),
+                         cell(c["exposed"] ?? .empty, k, text), cell(c["comparison"] ?? .empty, k, text), cell(c["smd"] ?? .empty, k, text),
+                         flagged ? text.pick("ja", "yes") : ""])
+        }
+        return HTML.element("h3", text.pick("Hoe goed lijken de groepen op elkaar (balans)", "How alike the groups are (balance)"))
+            + HTML.table(header: [text.pick("kenmerk", "characteristic"), text.pick("waarde", "level"), text.pick("deelnemers", "took part"),
+                                  text.pick("vergelijkbare kinderen", "similar children"), text.pick("gestandaardiseerd verschil", "standardised difference"),
+                                  text.pick("gemarkeerd", "flagged")],
+                         rows: rows, columns: ["variable", "level", "exposed", "comparison", "smd", "flagged"])
+            + text.legend(k: k)
     }
 }

@@ -113,6 +113,11 @@ public enum ReportPage {
                 if !parts.isEmpty { items.append(text.inShortResponse(wave: wave, parts: parts)) }
             }
         }
+        // The matched comparison's headline, with the reminder that it is no proof.
+        if let t = tables["comparison"], let sentence = headline(t, text: text) {
+            items.append(sentence + text.pick(" Dat verschil bewijst niet dat de groep het veroorzaakte (zie de vergelijking onderaan).",
+                                              " That difference does not prove the group caused it (see the comparison below)."))
+        }
         guard !items.isEmpty else { return "" }
         return "<div class=\"short\">" + HTML.element("h2", text.inShortTitle, data: [("table", "in_short")])
             + "<ul>" + items.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul></div>"

@@ -67,6 +67,7 @@ public struct ReportText: Sendable {
         "organisation": ("organisatie", "organisation"),
         "district": ("wijk", "district"),
         "index_year": ("jaar van de indexdatum", "year of the index date"),
+        "participant_role": ("wie deelnam", "who took part"),
         // roles
         "jongere": ("jongere", "young person"),
         "opvoeder": ("opvoeder", "parent or carer"),

@@ -117,6 +117,14 @@ struct SampleRunTests {
         }
         let comparison = try Self.read(root, "comparison.csv").split(separator: "\n")
         #expect(comparison.contains { $0.hasPrefix("all,all,365,exposed,") } && comparison.contains { $0.hasPrefix("all,all,365,ratio,") })
+        // The report's comparison in plain Dutch: the headline in the short box, no raw codes.
+        let report = try Self.read(root, "report.html")
+        #expect(report.contains("Vergelijking met vergelijkbare kinderen die niet deelnamen") && report.contains("procentpunt"))
+        #expect(report.contains("<li>Na 365 dagen had "))
+        for code in [">exposed<", ">comparison<", ">difference<", ">ratio<", "cif aj", ">smd<", ">flagged<", "exposed_entries",
+                     "controls_per_entry", "prior_care", "birth_year", "participant role"] {
+            #expect(!report.contains(code), "raw code '\(code)' in the Dutch report")
+        }
         let quarantine = try String(contentsOfFile: root + "/out/latest/restricted/quarantine.csv", encoding: .utf8)
         #expect(quarantine.split(separator: "\n").count == 1 + 12)
 
