@@ -195,8 +195,14 @@ public enum AuditPage {
             default: return false
             }
         }
+        // A field that holds a list or group in any item is a sub-table for every item (an
+        // empty list in one item must not turn it into a column of text for the others).
+        var nested: Set<String> = []
+        for item in items { if case .object(let pairs) = item { for (k, v) in pairs where isNested(v) { nested.insert(k) } } }
         var columns: [String] = []
-        for item in items { if case .object(let pairs) = item { for (k, v) in pairs where !isNested(v) && !columns.contains(k) { columns.append(k) } } }
+        for item in items {
+            if case .object(let pairs) = item { for (k, _) in pairs where !nested.contains(k) && !columns.contains(k) { columns.append(k) } }
+        }
         // Columns empty in every row say nothing; the detail field gets a line of its own.
         columns = columns.filter { c in c != detailField && items.contains { !isBlank(field($0, c)) } }
         let rows = items.map { item -> [(html: String, numeric: Bool)] in

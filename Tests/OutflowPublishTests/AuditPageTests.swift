@@ -50,6 +50,16 @@ struct AuditPageTests {
         #expect(html.contains("<span class=\"nw\">bad_date: 1</span><br><span class=\"nw\">field_count: 2</span>"))
     }
 
+    @Test func aListInAnyItemIsASubTableEvenWhenAnotherItemsListIsEmpty() {
+        func rate(_ name: String, _ breakdown: [JSONValue]) -> JSONValue {
+            .object([("name", .string(name)), ("linked", .int(3)), ("breakdown", .array(breakdown))])
+        }
+        let line = JSONValue.object([("dimension", .string("role")), ("value", .string("jongere")), ("linked", .int(3))])
+        let html = AuditPage.render(facts: Self.facts, audit: .object([("matchRates", .array([rate("a", [line]), rate("b", [])]))]))
+        #expect(!html.contains("<th class=\"text\">Breakdown</th>") && !html.contains("Dimension: role"))
+        #expect(html.contains("a: Breakdown") && html.contains("<td>jongere</td>") || html.contains(">jongere</td>"))
+    }
+
     @Test func aRefusedRowKeepsItsReasonOnALineOfItsOwn() {
         let html = AuditPage.render(facts: Self.facts, audit: Self.audit)
         // The error column is gone, as is the column empty in every row; numbers are right-aligned
