@@ -45,7 +45,7 @@ package struct Publication {
         if let audit = analysis.audit {
             // The audit holds unprotected breakdowns: a steward output, never beside the analyst files.
             files.append(PublishedFile(name: "audit.json", content: audit.json.encoded(), restricted: true))
-            files.append(PublishedFile(name: "audit.html", content: AuditPage.render(facts: facts, audit: audit.json), restricted: true))
+            files.append(PublishedFile(name: "audit.html", content: AuditPage.render(facts: facts, audit: audit.json, language: config.report.language), restricted: true))
             files += audit.restricted
         }
         files.append(PublishedFile(name: "quarantine.csv", content: try QuarantineExport.csv(db: db), restricted: true))

@@ -15,20 +15,46 @@ import OutflowAnalysis
 
 /// Renders the linkage audit.
 public enum AuditPage {
-    public static func render(facts: RunFacts, audit: JSONValue) -> String {
+    /// The page's language while it is rendered (headings and labels; codes, file names and
+    /// the audit's own descriptions stay as they are).
+    @TaskLocal static var language = ReportLanguage.en
+
+    /// The page in `language` (the pipeline's `report.language`; English when not given).
+    public static func render(facts: RunFacts, audit: JSONValue, language: ReportLanguage = .en) -> String {
+        $language.withValue(language) { render(facts: facts, audit: audit, words: ReportText(language)) }
+    }
+
+    private static func render(facts: RunFacts, audit: JSONValue, words: ReportText) -> String {
         var body = RefusalBanner.html(facts)
-        body += HTML.element("h1", "Linkage audit: \(facts.pipelineName)")
-        body += "<p class=\"lead\">Cut-off date <b class=\"date\">\(date(facts.asOf))</b> · run \(HTML.escape(facts.runId)) · generated "
-            + "<span class=\"date\">\(HTML.escape(timestamp(facts.generatedAt) ?? facts.generatedAt))</span> · outflow \(HTML.escape(facts.version))</p>"
-        body += "<p class=\"note\">For data stewards. Counts are not suppressed; the page holds no pseudonyms. Row-level lists are in <code>restricted/</code>. Times are UTC.</p>"
-        guard case .object(let pairs) = audit else { return page(title: "Linkage audit", body: body) }
+        body += HTML.element("h1", words.pick("Koppelingsaudit: ", "Linkage audit: ") + facts.pipelineName)
+        body += "<p class=\"lead\">" + words.pick("Peildatum", "Cut-off date") + " <b class=\"date\">\(date(facts.asOf))</b> · run \(HTML.escape(facts.runId)) · "
+            + words.pick("gemaakt op", "generated")
+            + " <span class=\"date\">\(HTML.escape(timestamp(facts.generatedAt) ?? facts.generatedAt))</span> · outflow \(HTML.escape(facts.version))</p>"
+        body += "<p class=\"note\">" + words.pick(
+            "Voor databeheerders. De aantallen zijn niet beschermd; de pagina bevat geen pseudoniemen. Lijsten per rij staan in <code>restricted/</code>. Tijden in UTC.",
+            "For data stewards. Counts are not suppressed; the page holds no pseudonyms. Row-level lists are in <code>restricted/</code>. Times are UTC.") + "</p>"
+        let title = words.pick("Koppelingsaudit", "Linkage audit")
+        guard case .object(let pairs) = audit else { return page(title: title, body: body) }
         if let warnings = pairs.first(where: { $0.0 == "warnings" })?.1, case .array(let list) = warnings {
-            body += list.isEmpty ? "<p class=\"note\">No warnings.</p>"
-                : "<div class=\"warn\"><b>Warnings</b><ul>" + list.map { "<li>\(text(scalar($0)))</li>" }.joined() + "</ul></div>"
+            body += list.isEmpty ? "<p class=\"note\">" + words.pick("Geen waarschuwingen.", "No warnings.") + "</p>"
+                : "<div class=\"warn\"><b>" + words.pick("Waarschuwingen", "Warnings") + "</b><ul>" + list.map { "<li>\(text(scalar($0)))</li>" }.joined() + "</ul></div>"
         }
         body += section(pairs.filter { $0.0 != "warnings" }, level: 2)
-        return page(title: "Linkage audit \(facts.pipelineName) \(facts.asOf.iso)", body: body)
+        return page(title: "\(title) \(facts.pipelineName) \(facts.asOf.iso)", body: body)
     }
+
+    /// Dutch headings for the audit's keys; a key not listed keeps its English title.
+    static let dutch: [String: String] = [
+        "deliveries": "Leveringen", "sources": "Bronnen", "matchRates": "Koppelpercentages", "breakdown": "Uitsplitsing",
+        "source": "Bron", "file": "Bestand", "status": "Status", "extractionDate": "Extractiedatum", "loadedAt": "Ingelezen op",
+        "rowsRead": "Rijen gelezen", "accepted": "Geaccepteerd", "quarantined": "In quarantaine",
+        "quarantinedByReason": "Quarantaine per reden", "encoding": "Codering", "delimiter": "Scheidingsteken", "keyId": "Sleutel-id",
+        "keyIds": "Sleutel-ids", "unknownColumns": "Onbekende kolommen", "rowsInForce": "Geldige rijen", "persons": "Personen",
+        "name": "Naam", "description": "Omschrijving", "linked": "Gekoppeld", "unlinked": "Niet gekoppeld",
+        "percentLinked": "Percentage gekoppeld", "dimension": "Dimensie", "value": "Waarde", "asOf": "Peildatum",
+        "unresolvedRefusals": "Openstaande weigeringen", "retries": "Herbeoordelingen", "figure": "Gegeven", "error": "Fout",
+        "duplicateOf": "Kopie van", "refusals": "Weigeringen", "reason": "Reden", "since": "Sinds", "erasures": "Verwijderingen",
+    ]
 
     /// The shared page with the audit's own rules added to its stylesheet.
     static func page(title: String, body: String) -> String {
@@ -47,8 +73,9 @@ public enum AuditPage {
         tr.detail td{text-align:left;font-size:.8rem;color:#6b3a00;padding-top:0;white-space:normal}
         """
 
-    /// "matchRates" -> "Match rates".
+    /// "matchRates" -> "Match rates" (in Dutch "Koppelpercentages" when the page is Dutch).
     package static func title(_ key: String) -> String {
+        if language == .nl, let words = dutch[key] { return words }
         var words: [String] = []
         var current = ""
         for ch in key {
@@ -68,7 +95,7 @@ public enum AuditPage {
     package static func scalar(_ value: JSONValue) -> String {
         switch value {
         case .null: return "–"
-        case .bool(let b): return b ? "yes" : "no"
+        case .bool(let b): return language == .nl ? (b ? "ja" : "nee") : (b ? "yes" : "no")
         case .int(let n): return String(n)
         case .double(let d, let decimals): return Cell.fixed(d, decimals)
         case .string(let s): return isoDay(s).map(date) ?? timestamp(s) ?? s
@@ -117,6 +144,7 @@ public enum AuditPage {
     /// One table cell: its HTML and whether it is a number.
     static func cell(_ value: JSONValue) -> (html: String, numeric: Bool) {
         switch value {
+        case .array(let items) where items.isEmpty: return (language == .nl ? "geen" : "none", false)
         case .int, .double: return (HTML.escape(scalar(value)), true)
         case .string(let s):
             if let day = isoDay(s) { return ("<span class=\"date\">\(date(day))</span>", false) }
@@ -159,7 +187,7 @@ public enum AuditPage {
         var out = ""
         var scalars: [[(html: String, numeric: Bool)]] = []
         func flushScalars() {
-            if !scalars.isEmpty { out += table(header: ["figure", "value"], rows: scalars, class: "facts"); scalars = [] }
+            if !scalars.isEmpty { out += table(header: [title("figure"), title("value")].map { $0.lowercased() }, rows: scalars, class: "facts"); scalars = [] }
         }
         for (key, value) in pairs {
             switch value {

@@ -60,6 +60,16 @@ struct AuditPageTests {
         #expect(html.contains("a: Breakdown") && html.contains("<td>jongere</td>") || html.contains(">jongere</td>"))
     }
 
+    @Test func theStewardsPageSpeaksTheReportsLanguage() {
+        let dutch = AuditPage.render(facts: Self.facts, audit: Self.audit, language: .nl)
+        for words in ["Koppelingsaudit: test", "Peildatum", "Waarschuwingen", "Leveringen", "Bestand", "Rijen gelezen", "Quarantaine per reden"] {
+            #expect(dutch.contains(words), "\(words)")
+        }
+        #expect(!dutch.contains("Linkage audit") && !dutch.contains(">Rows read<"))
+        let english = AuditPage.render(facts: Self.facts, audit: Self.audit)
+        #expect(english.contains("Linkage audit: test") && english.contains("Rows read"))
+    }
+
     @Test func aRefusedRowKeepsItsReasonOnALineOfItsOwn() {
         let html = AuditPage.render(facts: Self.facts, audit: Self.audit)
         // The error column is gone, as is the column empty in every row; numbers are right-aligned
