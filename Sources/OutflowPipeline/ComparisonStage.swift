@@ -46,17 +46,15 @@ package struct ComparisonStage {
         for person in population where person <= highest { isResident.insert(person) }
         var isExposed = PersonSet(maxId: highest)
         for e in offered where e.child.personId <= highest { isExposed.insert(e.child.personId) }
-        var ranks = [UInt64](repeating: 0, count: highest + 1)
         var names = HexTable(highestId: highest)
-        let hmac = HMACSHA256(key: Array(config.comparison.seed.utf8))
+        var residents = HexTable(highestId: highest)
         try persons.forEach { id, hex in
             guard id <= highest else { return }
-            if isResident.contains(id) {
-                let digest = hmac.authenticate(UnsafeRawBufferPointer(hex))
-                ranks[id] = digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
-            }
+            if isResident.contains(id) { residents.add(id, hex) }
             if isExposed.contains(id) { names.add(id, hex) }
         }
+        var ranks = Self.ranks(of: residents, key: Array(config.comparison.seed.utf8), highestId: highest)
+        residents = HexTable(highestId: 0)
         let matching = matcher.match(exposed: offered, population: population, register: register, care: inputs.care,
                                      firstGroupStart: joins, order: { names.hex($0) },
                                      rank: { $0 <= highest ? ranks[$0] : 0 })
@@ -99,6 +97,30 @@ package struct ComparisonStage {
 
     // MARK: - Pieces
 
+    /// Each kept person's rank: the first 8 bytes (big-endian) of HMAC-SHA256(key, pseudonym as
+    /// 64 hex characters), computed on every core; 0 for persons not kept.
+    static func ranks(of pseudonyms: HexTable, key: [UInt8], highestId: Int) -> [UInt64] {
+        let hmac = HMACSHA256(key: key)
+        let ids = pseudonyms.ids
+        var ranks = [UInt64](repeating: 0, count: highestId + 1)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        ranks.withUnsafeMutableBufferPointer { out in
+            // Each worker writes only the ranks of its own persons (every `workers`-th id), so
+            // no two workers ever touch the same element.
+            nonisolated(unsafe) let out = out
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                var i = w
+                while i < ids.count {
+                    let id = ids[i]
+                    let digest = pseudonyms.hex(id).withUnsafeBytes { hmac.authenticate($0) }
+                    out[id] = digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+                    i += workers
+                }
+            }
+        }
+        return ranks
+    }
+
     static func child(_ person: Int, _ r: Resident) -> RegisteredChild {
         RegisteredChild(personId: person, birthYear: r.birthYear, birthMonth: r.birthMonth, sex: r.sex?.name, district: r.district,
                         registeredFrom: r.registeredFrom, registeredUntil: r.movedOut, died: r.died)
@@ -131,25 +153,25 @@ package struct ComparisonStage {
             ("participant_role", { $0.participantRole }), ("group_type", { $0.groupType }), ("index_year", { String($0.index.year) }),
         ]
         if withDistrict { variables.append(("district", { $0.child.district ?? "(unknown)" })) }
-        var result = [ComparisonStratum(stratum: .all, exposed: SurvivalTally(exposed.lazy.map(\.time)),
-                                        comparison: SurvivalTally(controls.lazy.map(\.time)))]
+        // Times are handed over as arrays, so the analysis target's own specialised tally reads them.
+        var result = [ComparisonStratum(stratum: .all, exposed: exposed.map(\.time), comparison: controls.map(\.time))]
         for (variable, value) in variables {
+            // Each set's value as a number, then each arm's times split by it in one pass.
             let ofSet = sets.map(value)
             let values = Set(ofSet).sorted { a, b in
                 if let x = Int(a), let y = Int(b) { return x < y }
                 return a < b
             }
-            // Each arm's follow-ups grouped by value once, as positions (no copies of the times).
-            func grouped(_ times: [(set: Int32, time: SurvivalTime)]) -> [String: [Int32]] {
-                var groups: [String: [Int32]] = [:]
-                for (i, t) in times.enumerated() { groups[ofSet[Int(t.set)], default: []].append(Int32(i)) }
-                return groups
+            let number = Dictionary(uniqueKeysWithValues: values.enumerated().map { ($1, $0) })
+            let numberOfSet = ofSet.map { number[$0]! }
+            func split(_ times: [(set: Int32, time: SurvivalTime)]) -> [[SurvivalTime]] {
+                var parts = [[SurvivalTime]](repeating: [], count: values.count)
+                for t in times { parts[numberOfSet[Int(t.set)]].append(t.time) }
+                return parts
             }
-            let (e, c) = (grouped(exposed), grouped(controls))
-            for v in values {
-                result.append(ComparisonStratum(stratum: Stratum(variable: variable, value: v),
-                                                exposed: SurvivalTally((e[v] ?? []).lazy.map { exposed[Int($0)].time }),
-                                                comparison: SurvivalTally((c[v] ?? []).lazy.map { controls[Int($0)].time })))
+            let (e, c) = (split(exposed), split(controls))
+            for (i, v) in values.enumerated() {
+                result.append(ComparisonStratum(stratum: Stratum(variable: variable, value: v), exposed: e[i], comparison: c[i]))
             }
         }
         return result
@@ -196,6 +218,8 @@ package struct MatchedSetsFile: Sendable {
 struct HexTable: Sendable {
     private var slot: [Int32]
     private var bytes: [UInt8] = []
+    /// The persons added, in the order they were added.
+    private(set) var ids: [Int] = []
     private static let digits = Array("0123456789abcdef".utf8)
 
     init(highestId: Int) { slot = [Int32](repeating: -1, count: highestId + 1) }
@@ -204,6 +228,7 @@ struct HexTable: Sendable {
     mutating func add(_ id: Int, _ hex: UnsafeBufferPointer<UInt8>) {
         guard slot[id] < 0, hex.count >= 64 else { return }
         slot[id] = Int32(bytes.count / 32)
+        ids.append(id)
         func nibble(_ c: UInt8) -> UInt8 { c <= UInt8(ascii: "9") ? c &- UInt8(ascii: "0") : (c | 0x20) &- UInt8(ascii: "a") &+ 10 }
         for i in stride(from: 0, to: 64, by: 2) { bytes.append(nibble(hex[i]) << 4 | nibble(hex[i + 1])) }
     }

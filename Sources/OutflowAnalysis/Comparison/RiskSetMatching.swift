@@ -137,27 +137,33 @@ public struct RiskSetMatcher: Sendable {
         for e in exposed { needed.insert(e.child.cell) }
         var cellNumber: [RegisteredChild.Cell: Int32] = [:]
         for cell in needed { cellNumber[cell] = Int32(cellNumber.count) }
-        // Counted first, so one array holds every candidate, laid out cell by cell (a growing or
-        // sorted array of a million candidates would briefly need two or three times its size).
+        // One pass over the register into one array, reserved up front (a growing array of a
+        // million candidates would briefly need three times its size), then laid out cell by
+        // cell in place: each candidate is swapped into its cell's stretch.
         var perCell = [Int](repeating: 0, count: cellNumber.count + 1)
-        var careSize = 0
-        for person in population {
-            guard let child = register(person), let cell = cellNumber[child.cell] else { continue }
-            perCell[Int(cell) + 1] += 1
-            careSize += care[person].count
-        }
-        for c in 0..<cellNumber.count { perCell[c + 1] += perCell[c] }
-        var fill = perCell
         var spells: [CareDays] = []
-        spells.reserveCapacity(careSize)
-        var all = [Candidate](repeating: .placeholder, count: perCell[cellNumber.count])
+        var all: [Candidate] = []
+        all.reserveCapacity(population.count)
         for person in population {
             guard let child = register(person), let cell = cellNumber[child.cell] else { continue }
             let first = spells.count
             spells += care[person].map { CareDays(start: $0.start, end: $0.end ?? CareDays.open) }
-            all[fill[Int(cell)]] = Candidate(child, cell: cell, rank: rank(person), firstGroupStart: firstGroupStart[person],
-                                             ageLimit: ageLimit, care: first..<spells.count)
-            fill[Int(cell)] += 1
+            all.append(Candidate(child, cell: cell, rank: rank(person), firstGroupStart: firstGroupStart[person],
+                                 ageLimit: ageLimit, care: first..<spells.count))
+            perCell[Int(cell) + 1] += 1
+        }
+        for c in 0..<cellNumber.count { perCell[c + 1] += perCell[c] }
+        var next = perCell
+        for c in 0..<cellNumber.count {
+            while next[c] < perCell[c + 1] {
+                let home = Int(all[next[c]].cell)
+                if home == c {
+                    next[c] += 1
+                } else {
+                    all.swapAt(next[c], next[home])
+                    next[home] += 1
+                }
+            }
         }
         // Each cell in rank order, sorted in place (all of them before any queue shares the array).
         for c in 0..<cellNumber.count where perCell[c] < perCell[c + 1] {
