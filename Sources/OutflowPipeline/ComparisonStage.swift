@@ -142,7 +142,7 @@ package struct ComparisonStage {
         let birth = Day(year: child.birthYear, month: child.birthMonth ?? 7, day: 1)!
         return BalanceRecord(birthYear: child.birthYear, ageAtIndex: Double(index - birth) / 365.25, sex: child.sex, district: child.district,
                              priorCare: matcher.hadPriorCare(child.personId, before: index, care: care),
-                             earlierDecisions: care[child.personId].filter { $0.start < index }.count)
+                             earlierDecisions: care[child.personId].reduce(0) { $0 + ($1.start < index ? 1 : 0) })
     }
 
     /// `all`, then participant role, group type, index year and (with districts) district;

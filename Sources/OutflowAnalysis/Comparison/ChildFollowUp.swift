@@ -52,13 +52,16 @@ public struct ChildFollowUp: Sendable {
     /// cut-off, moving out, death, the age limit), joining a group after moving out, the
     /// same order the cohort uses.
     public func follow(_ child: RegisteredChild, from start: Day, care: PersonGroups<CareSpell>, joinsGroup: Day?) -> ChildOutcome {
-        var endings: [(Day, ComparisonEnding)] = [(asOf, .endOfData)]
-        if let until = child.registeredUntil { endings.append((until, .movedOut)) }
-        if let joins = joinsGroup, joins > start { endings.append((joins, .becameParticipant)) }
-        if let died = child.died { endings.append((died, .died)) }
-        endings.append((child.ageLimitDay(ageLimit), .ageLimit))
-        let end = endings.map(\.0).min()!
-        let reason = endings.first { $0.0 == end }!.1
+        // The first ending; on a tie the one named first (cut-off, moving out, joining a group,
+        // death, age limit) keeps it.
+        var end = asOf, reason = ComparisonEnding.endOfData
+        func consider(_ day: Day?, _ ending: ComparisonEnding) {
+            if let day, day < end { end = day; reason = ending }
+        }
+        consider(child.registeredUntil, .movedOut)
+        if let joins = joinsGroup, joins > start { consider(joins, .becameParticipant) }
+        consider(child.died, .died)
+        consider(child.ageLimitDay(ageLimit), .ageLimit)
         let event = care[child.personId].lazy.filter { !$0.isExtension && $0.eventDay >= start && $0.eventDay <= end }.map(\.eventDay).min()
         if let event { return ChildOutcome(days: event - start, reason: .event) }
         return ChildOutcome(days: max(0, end - start), reason: reason)
