@@ -55,11 +55,12 @@ package struct ComparisonStage {
         }
         var ranks = Self.ranks(of: residents, key: Array(config.comparison.seed.utf8), highestId: highest)
         residents = HexTable(highestId: 0)
-        let matching = matcher.match(exposed: offered, population: population, register: register, care: inputs.care,
-                                     firstGroupStart: joins, order: { names.hex($0) },
-                                     rank: { $0 <= highest ? ranks[$0] : 0 })
-        let counted = Matching(sets: matching.sets, exposed: matching.exposed + exposed.unmatchable, partlyMatched: matching.partlyMatched)
+        var cells = matcher.candidates(for: offered, population: population, register: register, care: inputs.care,
+                                       firstGroupStart: joins, rank: { $0 <= highest ? ranks[$0] : 0 })
         ranks = []
+        let matching = matcher.match(exposed: offered, cells: &cells, care: inputs.care, order: { names.hex($0) })
+        cells = CandidateCells.empty
+        let counted = Matching(sets: matching.sets, exposed: matching.exposed + exposed.unmatchable, partlyMatched: matching.partlyMatched)
 
         // Both arms with the same rules; a control also stops the day it or a parent joins a
         // group. Each follow-up keeps the number of its matched set, not a copy of the set.

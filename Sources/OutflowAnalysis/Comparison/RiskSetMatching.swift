@@ -131,6 +131,15 @@ public struct RiskSetMatcher: Sendable {
     /// in it) as the walk needs them, so the register is never copied.
     public func match(exposed: [ExposedChild], population: some Collection<Int>, register: (Int) -> RegisteredChild?, care: PersonGroups<CareSpell>,
                       firstGroupStart: [Int: Day], order: (Int) -> [UInt8], rank: (Int) -> UInt64) -> Matching {
+        var cells = candidates(for: exposed, population: population, register: register, care: care,
+                               firstGroupStart: firstGroupStart, rank: rank)
+        return match(exposed: exposed, cells: &cells, care: care, order: order)
+    }
+
+    /// The first half of the matching: the candidates of every cell an exposed child needs,
+    /// ranked, so the caller can let go of what it ranked them with before the draw.
+    public func candidates(for exposed: [ExposedChild], population: some Collection<Int>, register: (Int) -> RegisteredChild?,
+                           care: PersonGroups<CareSpell>, firstGroupStart: [Int: Day], rank: (Int) -> UInt64) -> CandidateCells {
         // Only cells some exposed child needs are built, each candidate reduced to the days
         // the walk compares (so the walk reads no register row and no map).
         var needed: Set<RegisteredChild.Cell> = []
@@ -178,11 +187,19 @@ public struct RiskSetMatcher: Sendable {
         all = []
         var cellIndex: [RegisteredChild.Cell: Int] = [:]
         for (cell, number) in cellNumber where queueOfCell[Int(number)] >= 0 { cellIndex[cell] = queueOfCell[Int(number)] }
+        return CandidateCells(queues: queues, cellIndex: cellIndex, spells: spells)
+    }
 
-        let keys = exposed.map { order($0.child.personId) }
+    /// The second half: the draw from `cells`, which it uses up.
+    public func match(exposed: [ExposedChild], cells: inout CandidateCells, care: PersonGroups<CareSpell>, order: (Int) -> [UInt8]) -> Matching {
+        let spells = cells.spells, cellIndex = cells.cellIndex
+        // Ties of index date by pseudonym: by its first 8 bytes as a number (the full key only
+        // when those agree), so a million keys are not held at once.
+        let prefixes = exposed.map { e in order(e.child.personId).prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
         let sorted = exposed.indices.sorted { a, b in
             if exposed[a].index != exposed[b].index { return exposed[a].index < exposed[b].index }
-            return keys[a].lexicographicallyPrecedes(keys[b])
+            if prefixes[a] != prefixes[b] { return prefixes[a] < prefixes[b] }
+            return order(exposed[a].child.personId).lexicographicallyPrecedes(order(exposed[b].child.personId))
         }
         var sets: [MatchedSet] = []
         var partly = 0
@@ -193,7 +210,7 @@ public struct RiskSetMatcher: Sendable {
             let me = Int32(truncatingIfNeeded: entry.child.personId)
             var controls: [Int] = []
             // Only a candidate with care can have had care before: one with prior care walks those.
-            queues[cell].walk(onlyWithCare: prior) { c in
+            cells.queues[cell].walk(onlyWithCare: prior) { c in
                 if day >= c.gone { return .drop }
                 guard c.from <= day, c.person != me else { return .skip }
                 if c.careCount > 0 {
@@ -234,15 +251,24 @@ public struct RiskSetMatcher: Sendable {
     }
 }
 
+/// The ranked candidates of the cells a matching needs (`RiskSetMatcher.candidates`).
+public struct CandidateCells: Sendable {
+    /// No cells (to let go of a used set).
+    public static let empty = CandidateCells(queues: [], cellIndex: [:], spells: [])
+    var queues: [CellQueue]
+    let cellIndex: [RegisteredChild.Cell: Int]
+    let spells: [CareDays]
+}
+
 /// A care spell as the walk needs it: start and end (`open` when still running).
-struct CareDays {
+struct CareDays: Sendable {
     static let open = Day(julian: Int(Int32.max))
     let start: Day
     let end: Day
 }
 
 /// A candidate as the walk needs it: 32 bytes, the days as Julian day numbers.
-struct Candidate {
+struct Candidate: Sendable {
     let cell: Int32
     let rank: UInt64
     let person: Int32
@@ -282,7 +308,7 @@ struct Candidate {
 /// The candidates of one cell in rank order, with skip links over the dropped ones, and the
 /// positions of those with any care in a second list with its own links (a candidate dropped
 /// from the first is dropped from the second when that walk meets it).
-struct CellQueue {
+struct CellQueue: Sendable {
     enum Step { case skip, drop, take, takeAndStop }
 
     private let candidates: ArraySlice<Candidate>
