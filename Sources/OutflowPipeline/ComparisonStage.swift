@@ -221,7 +221,6 @@ struct HexTable: Sendable {
     private var bytes: [UInt8] = []
     /// The persons added, in the order they were added.
     private(set) var ids: [Int] = []
-    private static let digits = Array("0123456789abcdef".utf8)
 
     init(highestId: Int) { slot = [Int32](repeating: -1, count: highestId + 1) }
 
@@ -230,8 +229,7 @@ struct HexTable: Sendable {
         guard slot[id] < 0, hex.count >= 64 else { return }
         slot[id] = Int32(bytes.count / 32)
         ids.append(id)
-        func nibble(_ c: UInt8) -> UInt8 { c <= UInt8(ascii: "9") ? c &- UInt8(ascii: "0") : (c | 0x20) &- UInt8(ascii: "a") &+ 10 }
-        for i in stride(from: 0, to: 64, by: 2) { bytes.append(nibble(hex[i]) << 4 | nibble(hex[i + 1])) }
+        for i in stride(from: 0, to: 64, by: 2) { bytes.append((Hex.value(of: hex[i]) ?? 0) << 4 | (Hex.value(of: hex[i + 1]) ?? 0)) }
     }
 
     /// The pseudonym of `id` as 64 hex characters, empty when it was not added.
@@ -240,8 +238,8 @@ struct HexTable: Sendable {
         let start = Int(slot[id]) * 32
         var out = [UInt8](repeating: 0, count: 64)
         for i in 0..<32 {
-            out[2 * i] = Self.digits[Int(bytes[start + i] >> 4)]
-            out[2 * i + 1] = Self.digits[Int(bytes[start + i] & 0xF)]
+            out[2 * i] = Hex.digits[Int(bytes[start + i] >> 4)]
+            out[2 * i + 1] = Hex.digits[Int(bytes[start + i] & 0xF)]
         }
         return out
     }

@@ -215,9 +215,9 @@ public struct RiskSetMatcher: Sendable {
                 guard c.from <= day, c.person != me else { return .skip }
                 if c.careCount > 0 {
                     var inCare = false, hadCare = false
-                    for spell in spells[Int(c.careFirst)..<Int(c.careFirst) + Int(c.careCount)] where spell.start < day {
-                        if spell.end >= day { inCare = true }
-                        if spell.end >= day - priorCareDays { hadCare = true }
+                    for spell in spells[Int(c.careFirst)..<Int(c.careFirst) + Int(c.careCount)] {
+                        if spell.isActive(from: day, before: day) { inCare = true }
+                        if spell.isActive(from: day - priorCareDays, before: day) { hadCare = true }
                     }
                     guard !inCare, hadCare == prior else { return .skip }
                 }
@@ -240,9 +240,9 @@ public struct RiskSetMatcher: Sendable {
             && !isInCare(child.personId, on: d, care: care)
     }
 
-    /// In individual care on `d` (section 3 step 8's rule).
+    /// In individual care on `d` (section 3 step 8's rule): a spell active on the day itself.
     func isInCare(_ person: Int, on d: Day, care: PersonGroups<CareSpell>) -> Bool {
-        care[person].contains { $0.start < d && ($0.end == nil || $0.end! >= d) }
+        care[person].contains { $0.isActive(from: d, before: d) }
     }
 
     /// Any individual-care decision active in the `priorCareDays` before `d`.
@@ -265,6 +265,9 @@ struct CareDays: Sendable {
     static let open = Day(julian: Int(Int32.max))
     let start: Day
     let end: Day
+
+    /// `CareSpell.isActive`'s rule on the compact form: started before `to`, not ended before `from`.
+    func isActive(from: Day, before to: Day) -> Bool { start < to && end >= from }
 }
 
 /// A candidate as the walk needs it: 32 bytes, the days as Julian day numbers.
@@ -280,19 +283,6 @@ struct Candidate: Sendable {
     /// Its individual-care spells, in the matcher's flat list.
     let careFirst: Int32
     let careCount: Int32
-
-    /// Fills an array before the candidates are put in place.
-    static let placeholder = Candidate()
-
-    private init() {
-        cell = -1
-        rank = 0
-        person = 0
-        from = Day(julian: 0)
-        gone = Day(julian: 0)
-        careFirst = 0
-        careCount = 0
-    }
 
     init(_ child: RegisteredChild, cell: Int32, rank: UInt64, firstGroupStart: Day?, ageLimit: Int, care: Range<Int>) {
         self.cell = cell
