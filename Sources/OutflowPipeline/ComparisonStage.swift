@@ -31,7 +31,7 @@ package struct ComparisonStage {
 
     package func run(cohort: Cohort, inputs: CohortInputs, gates: [CohortTables]) throws -> ComparisonOutput {
         let matcher = RiskSetMatcher(controlsPerEntry: config.comparison.controlsPerEntry, ageLimit: config.cohort.ageLimit)
-        let register = { (person: Int) in inputs.resident(person).map { Self.child(person, $0) } }
+        let register = { (person: Int) in inputs.resident(person).map { RegisteredChild(personId: person, $0) } }
         // Exposed children, each once at its earliest index date; only those living in the
         // municipality on that day are offered (otherwise there is nobody like them to draw).
         let exposed = ExposedChildren(entries: cohort.entries, register: register)
@@ -40,93 +40,69 @@ package struct ComparisonStage {
         let joins = Self.firstGroupStart(inputs)
 
         // First pass: every resident's rank (the first 8 bytes of HMAC-SHA256(seed, pseudonym),
-        // big-endian) and the exposed children's pseudonyms, for their order.
+        // big-endian), hashed in batches on every core as the person table is read, and the
+        // exposed children's pseudonyms, for their order.
         let highest = try persons.extent().highestId
         var isResident = PersonSet(maxId: highest)
         for person in population where person <= highest { isResident.insert(person) }
         var isExposed = PersonSet(maxId: highest)
         for e in offered where e.child.personId <= highest { isExposed.insert(e.child.personId) }
-        var names = HexTable(highestId: highest)
-        var residents = HexTable(highestId: highest)
+        var names = HexTable()
+        // Ranks by the resident's position in the register, not by person id: the register is
+        // a fraction of all persons.
+        let residents = inputs.residents
+        var ranks = [UInt64](repeating: 0, count: residents.count)
+        var batch = RankBatch(key: Array(config.comparison.seed.utf8))
         try persons.forEach { id, hex in
             guard id <= highest else { return }
-            if isResident.contains(id) { residents.add(id, hex) }
+            if isResident.contains(id), let position = residents.position(of: id) { batch.add(position, hex, into: &ranks) }
             if isExposed.contains(id) { names.add(id, hex) }
         }
-        var ranks = Self.ranks(of: residents, key: Array(config.comparison.seed.utf8), highestId: highest)
-        residents = HexTable(highestId: 0)
+        batch.flush(into: &ranks)
         var cells = matcher.candidates(for: offered, population: population, register: register, care: inputs.care,
-                                       firstGroupStart: joins, rank: { $0 <= highest ? ranks[$0] : 0 })
+                                       firstGroupStart: joins, rank: { residents.position(of: $0).map { ranks[$0] } ?? 0 })
         ranks = []
-        let matching = matcher.match(exposed: offered, cells: &cells, care: inputs.care, order: { names.hex($0) })
+        var matching = matcher.match(exposed: offered, cells: &cells, care: inputs.care, order: { names.hex($0) })
         cells = CandidateCells.empty
-        let counted = Matching(sets: matching.sets, exposed: matching.exposed + exposed.unmatchable, partlyMatched: matching.partlyMatched)
-
+        matching.exposed += exposed.unmatchable
         // Both arms with the same rules; a control also stops the day it or a parent joins a
         // group. Each follow-up keeps the number of its matched set, not a copy of the set.
         let rules = ChildFollowUp(asOf: asOf, ageLimit: config.cohort.ageLimit)
         var exposedTimes: [(set: Int32, time: SurvivalTime)] = [], controlTimes: [(set: Int32, time: SurvivalTime)] = []
+        exposedTimes.reserveCapacity(matching.matched)
+        controlTimes.reserveCapacity(matching.controlCount)
         var exposedRecords = BalanceRecords(), controlRecords = BalanceRecords()
-        var pairs: [MatchedPair] = []
-        for (number, set) in matching.sets.enumerated() {
-            let e = set.exposed, n = Int32(number)
+        for number in 0..<matching.matched {
+            let e = matching.exposedChild(ofSet: number), n = Int32(number)
             exposedTimes.append((n, rules.follow(e.child, from: e.index, care: inputs.care, joinsGroup: nil).survivalTime))
             exposedRecords.append(balance(e.child, index: e.index, matcher: matcher, care: inputs.care))
-            for person in set.controls {
-                guard let control = register(person) else { continue }
-                controlTimes.append((n, rules.follow(control, from: e.index, care: inputs.care, joinsGroup: joins[person]).survivalTime))
+            for person in matching.controls(ofSet: number) {
+                guard let control = register(Int(person)) else { continue }
+                controlTimes.append((n, rules.follow(control, from: e.index, care: inputs.care, joinsGroup: joins[Int(person)]).survivalTime))
                 controlRecords.append(balance(control, index: e.index, matcher: matcher, care: inputs.care))
-                pairs.append(MatchedPair(exposed: Int32(e.child.personId), control: Int32(person), day: e.index))
             }
         }
-        let strata = Self.strata(sets: matching.sets.map(\.exposed), exposed: exposedTimes, controls: controlTimes,
-                                 withDistrict: population.contains { inputs.resident($0)?.district != nil })
+        let strata = Self.strata(matching, exposed: exposedTimes, controls: controlTimes,
+                                 withDistrict: inputs.residents.anyDistrict)
         exposedTimes = []
         controlTimes = []
         let tables = gates.map { gate in
             [gate.comparison(strata), gate.comparisonCurve(strata),
-             gate.balance(exposed: exposedRecords, comparison: controlRecords, matching: counted, controlsPerEntry: config.comparison.controlsPerEntry)]
+             gate.balance(exposed: exposedRecords, comparison: controlRecords, matching: matching, controlsPerEntry: config.comparison.controlsPerEntry)]
         }
         // Second pass: the controls' pseudonyms, for the steward's file.
         var isControl = PersonSet(maxId: highest)
-        for pair in pairs where Int(pair.control) <= highest { isControl.insert(Int(pair.control)) }
-        try persons.forEach { id, hex in
-            if id <= highest, isControl.contains(id) { names.add(id, hex) }
+        for number in 0..<matching.matched {
+            for person in matching.controls(ofSet: number) where Int(person) <= highest { isControl.insert(Int(person)) }
         }
-        return ComparisonOutput(tables: tables, matchedSets: MatchedSetsFile(pairs: pairs, names: names), matching: counted)
+        var controlNames = HexTable()
+        try persons.forEach { id, hex in
+            if id <= highest, isControl.contains(id) { controlNames.add(id, hex) }
+        }
+        return ComparisonOutput(tables: tables, matchedSets: MatchedSetsFile(matching: matching, exposedNames: names, controlNames: controlNames), matching: matching)
     }
 
     // MARK: - Pieces
-
-    /// Each kept person's rank: the first 8 bytes (big-endian) of HMAC-SHA256(key, pseudonym as
-    /// 64 hex characters), computed on every core; 0 for persons not kept.
-    static func ranks(of pseudonyms: HexTable, key: [UInt8], highestId: Int) -> [UInt64] {
-        let hmac = HMACSHA256(key: key)
-        let ids = pseudonyms.ids
-        var ranks = [UInt64](repeating: 0, count: highestId + 1)
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-        ranks.withUnsafeMutableBufferPointer { out in
-            // Each worker writes only the ranks of its own persons (every `workers`-th id), so
-            // no two workers ever touch the same element.
-            nonisolated(unsafe) let out = out
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                var i = w
-                while i < ids.count {
-                    let id = ids[i]
-                    let digest = pseudonyms.hex(id).withUnsafeBytes { hmac.authenticate($0) }
-                    out[id] = digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
-                    i += workers
-                }
-            }
-        }
-        return ranks
-    }
-
-    static func child(_ person: Int, _ r: Resident) -> RegisteredChild {
-        RegisteredChild(personId: person, birthYear: r.birthYear, birthMonth: r.birthMonth, sex: r.sex?.name, district: r.district,
-                        registeredFrom: r.registeredFrom, registeredUntil: r.movedOut, died: r.died)
-    }
-
 
     /// The earliest day each person, or a parent of theirs, started a group episode.
     static func firstGroupStart(_ inputs: CohortInputs) -> [Int: Day] {
@@ -147,8 +123,8 @@ package struct ComparisonStage {
     }
 
     /// `all`, then participant role, group type, index year and (with districts) district;
-    /// controls take their exposed child's values (`sets[set]`), so matched sets stay together.
-    static func strata(sets: [ExposedChild], exposed: [(set: Int32, time: SurvivalTime)], controls: [(set: Int32, time: SurvivalTime)],
+    /// controls take their exposed child's values (their set's), so matched sets stay together.
+    static func strata(_ matching: Matching, exposed: [(set: Int32, time: SurvivalTime)], controls: [(set: Int32, time: SurvivalTime)],
                        withDistrict: Bool) -> [ComparisonStratum] {
         var variables: [(String, (ExposedChild) -> String)] = [
             ("participant_role", { $0.participantRole }), ("group_type", { $0.groupType }), ("index_year", { String($0.index.year) }),
@@ -158,7 +134,7 @@ package struct ComparisonStage {
         var result = [ComparisonStratum(stratum: .all, exposed: exposed.map(\.time), comparison: controls.map(\.time))]
         for (variable, value) in variables {
             // Each set's value as a number, then each arm's times split by it in one pass.
-            let ofSet = sets.map(value)
+            let ofSet = (0..<matching.matched).map { value(matching.exposedChild(ofSet: $0)) }
             let values = Set(ofSet).sorted { a, b in
                 if let x = Int(a), let y = Int(b) { return x < y }
                 return a < b
@@ -179,67 +155,108 @@ package struct ComparisonStage {
     }
 }
 
-/// One line of `restricted/matched_sets.csv`, by person id.
-struct MatchedPair {
-    let exposed: Int32
-    let control: Int32
-    let day: Day
-}
-
 /// `restricted/matched_sets.csv`, written line by line when published: a large run has a
 /// million pairs, too many to hold as text.
 package struct MatchedSetsFile: Sendable {
-    let pairs: [MatchedPair]
-    let names: HexTable
+    let matching: Matching
+    let exposedNames: HexTable
+    let controlNames: HexTable
 
-    package var pairCount: Int { pairs.count }
+    package var pairCount: Int { matching.controlCount }
 
-    /// The file in chunks of about 64 KiB.
+    /// The file in chunks of about 64 KiB: one line per control, sets in draw order.
     package func write(_ emit: (UnsafeRawBufferPointer) throws -> Void) throws {
         var buffer = Array("exposed_pseudo_id,control_pseudo_id,index_date\n".utf8)
         buffer.reserveCapacity(1 << 16 + 256)
-        for pair in pairs {
-            buffer += names.hex(Int(pair.exposed))
-            buffer.append(UInt8(ascii: ","))
-            buffer += names.hex(Int(pair.control))
-            buffer.append(UInt8(ascii: ","))
-            buffer += pair.day.iso.utf8
-            buffer.append(UInt8(ascii: "\n"))
-            if buffer.count >= 1 << 16 {
-                try buffer.withUnsafeBytes(emit)
-                buffer.removeAll(keepingCapacity: true)
+        for number in 0..<matching.matched {
+            let exposed = matching.exposedChild(ofSet: number)
+            let exposedHex = exposedNames.hex(exposed.child.personId), day = Array(exposed.index.iso.utf8)
+            for control in matching.controls(ofSet: number) {
+                buffer += exposedHex
+                buffer.append(UInt8(ascii: ","))
+                buffer += controlNames.hex(Int(control))
+                buffer.append(UInt8(ascii: ","))
+                buffer += day
+                buffer.append(UInt8(ascii: "\n"))
+                if buffer.count >= 1 << 16 {
+                    try buffer.withUnsafeBytes(emit)
+                    buffer.removeAll(keepingCapacity: true)
+                }
             }
         }
         try buffer.withUnsafeBytes(emit)
     }
 }
 
-/// The pseudonyms of some persons, kept as their 32 bytes in one flat buffer and given back
-/// as 64 lowercase hex characters.
+/// Ranks of the draw, computed in batches: each person's rank is the first 8 bytes
+/// (big-endian) of HMAC-SHA256(key, pseudonym as 64 hex characters). A batch of pseudonyms is
+/// hashed on every core while the person table waits, so no more than one batch of
+/// pseudonyms is ever held.
+struct RankBatch {
+    private let hmac: HMACSHA256
+    private var ids: [Int] = []
+    private var text: [UInt8] = []
+    private static let size = 1 << 14
+
+    init(key: [UInt8]) {
+        hmac = HMACSHA256(key: key)
+        ids.reserveCapacity(Self.size)
+        text.reserveCapacity(Self.size * 64)
+    }
+
+    /// Queues the pseudonym `hex` whose rank goes to `ranks[slot]`; hashes the batch into
+    /// `ranks` when it is full.
+    mutating func add(_ slot: Int, _ hex: UnsafeBufferPointer<UInt8>, into ranks: inout [UInt64]) {
+        guard hex.count == 64 else { return }
+        ids.append(slot)
+        text.append(contentsOf: hex)
+        if ids.count == Self.size { flush(into: &ranks) }
+    }
+
+    /// Hashes what is queued into its slots of `ranks`.
+    mutating func flush(into ranks: inout [UInt64]) {
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        let (ids, hmac) = (self.ids, self.hmac)
+        text.withUnsafeBytes { text in
+            ranks.withUnsafeMutableBufferPointer { out in
+                // Each worker writes only the ranks of its own share (every `workers`-th
+                // pseudonym of the batch), so no two workers ever touch the same element.
+                nonisolated(unsafe) let out = out
+                nonisolated(unsafe) let text = text   // read only
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    for i in stride(from: w, to: ids.count, by: workers) {
+                        let digest = hmac.authenticate(UnsafeRawBufferPointer(rebasing: text[i * 64..<(i + 1) * 64]))
+                        out[ids[i]] = digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
+                    }
+                }
+            }
+        }
+        self.ids.removeAll(keepingCapacity: true)
+        self.text.removeAll(keepingCapacity: true)
+    }
+}
+
+/// The pseudonyms of some persons, kept as their 32 bytes in one flat buffer beside their ids
+/// in ascending order (found by binary search), and given back as 64 lowercase hex characters.
 struct HexTable: Sendable {
-    private var slot: [Int32]
+    private var ids: [Int32] = []
     private var bytes: [UInt8] = []
-    /// The persons added, in the order they were added.
-    private(set) var ids: [Int] = []
 
-    init(highestId: Int) { slot = [Int32](repeating: -1, count: highestId + 1) }
-
-    /// Keeps the pseudonym `hex` (64 hex characters) of `id`.
+    /// Keeps the pseudonym `hex` (64 hex characters) of `id`; ids come in ascending order (a
+    /// repeated or smaller id is ignored).
     mutating func add(_ id: Int, _ hex: UnsafeBufferPointer<UInt8>) {
-        guard slot[id] < 0, hex.count >= 64 else { return }
-        slot[id] = Int32(bytes.count / 32)
-        ids.append(id)
+        guard ids.last.map({ Int($0) < id }) ?? true, hex.count >= 64 else { return }
+        ids.append(Int32(id))
         for i in stride(from: 0, to: 64, by: 2) { bytes.append((Hex.value(of: hex[i]) ?? 0) << 4 | (Hex.value(of: hex[i + 1]) ?? 0)) }
     }
 
     /// The pseudonym of `id` as 64 hex characters, empty when it was not added.
     func hex(_ id: Int) -> [UInt8] {
-        guard id >= 0, id < slot.count, slot[id] >= 0 else { return [] }
-        let start = Int(slot[id]) * 32
+        guard let k = ids.sortedIndex(of: id) else { return [] }
         var out = [UInt8](repeating: 0, count: 64)
         for i in 0..<32 {
-            out[2 * i] = Hex.digits[Int(bytes[start + i] >> 4)]
-            out[2 * i + 1] = Hex.digits[Int(bytes[start + i] & 0xF)]
+            out[2 * i] = Hex.digits[Int(bytes[k * 32 + i] >> 4)]
+            out[2 * i + 1] = Hex.digits[Int(bytes[k * 32 + i] & 0xF)]
         }
         return out
     }

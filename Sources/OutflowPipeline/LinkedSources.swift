@@ -99,40 +99,44 @@ public struct LinkedSources: Sendable {
         }
         facts.family = SourceFacts.Counts(rows: links.count, persons: linked.count)
 
-        // The population source: one resident per person, and its parents as family links
-        // beside the family source's (a link both give counts once, with the family's row).
-        var residentPersons: [Int32] = [], residents: [Resident] = []
+        // The population source: one resident per person (its key), and its parents as family
+        // links beside the family source's (a link both give counts once, with the family's
+        // row). Only links of a participant, as parent or as child, are kept: no other link
+        // reaches the cohort, the comparison or the audit, and the register's links to every
+        // other child would cost more than the residents.
+        var residents = Residents()
         if config.sources[.population] != nil {
             facts.hasPopulation = true
             var familyPairs = Set<UInt64>(minimumCapacity: links.count)
             for (parent, child) in zip(parents, links) { familyPairs.insert(UInt64(UInt32(parent)) << 32 | UInt64(UInt32(child.personId))) }
-            let populationRows = try store.rowCapacity(.population)
-            residentPersons.reserveCapacity(populationRows)
-            residents.reserveCapacity(populationRows)
+            var participants = PersonSet(maxId: maxId)
+            for e in episodes { participants.insert(e.personId) }
+            var register = Residents.Builder(capacity: try store.rowCapacity(.population))
+            var rows = 0
             var inPopulation = PersonSet(maxId: maxId)
             try store.residents(asOf: asOf) { row in
-                residentPersons.append(row.personId)
+                rows += 1
                 inPopulation.insert(Int(row.personId))
-                residents.append(Resident(birthYear: row.birthYear, birthMonth: row.birthMonth, sex: row.sex.flatMap { Sex(rawValue: $0) },
-                                          district: row.district.map(shared), registeredFrom: row.registeredFrom,
-                                          movedOut: row.registeredUntil, died: row.died))
-                for parent in [row.parent1Id, row.parent2Id].compactMap({ $0 })
-                where familyPairs.insert(UInt64(UInt32(parent)) << 32 | UInt64(UInt32(row.personId))).inserted {
+                register.append(person: row.personId,
+                                Resident(birthYear: row.birthYear, birthMonth: row.birthMonth, sex: row.sex.flatMap { Sex(rawValue: $0) },
+                                         district: row.district, registeredFrom: row.registeredFrom,
+                                         movedOut: row.registeredUntil, died: row.died))
+                for parent in [row.parent1Id, row.parent2Id.flatMap { $0 == row.parent1Id ? nil : $0 }].compactMap({ $0 })
+                where !familyPairs.contains(UInt64(UInt32(parent)) << 32 | UInt64(UInt32(row.personId))) {
+                    facts.populationLinks += 1
+                    guard participants.contains(Int(parent)) || participants.contains(Int(row.personId)) else { continue }
                     parents.append(parent)
                     links.append(Child(personId: Int(row.personId), birthYear: row.birthYear))
-                    facts.populationLinks += 1
                 }
             }
-            facts.population = SourceFacts.Counts(rows: residents.count, persons: inPopulation.count)
+            facts.population = SourceFacts.Counts(rows: rows, persons: inPopulation.count)
+            residents = register.build(maxKey: maxId)
             facts.inPopulation = inPopulation
         }
         sharedTexts = []
         let children = PersonGroups(keys: parents, values: links, maxKey: maxId)
         parents = []
         links = []
-        let residentGroups = PersonGroups(keys: residentPersons, values: residents, maxKey: maxId)
-        residentPersons = []
-        residents = []
 
         // The persons whose decisions can count: youth participants and caregivers' children.
         var subjects = PersonSet(maxId: maxId)
@@ -140,7 +144,7 @@ public struct LinkedSources: Sendable {
             if e.role == .jongere { subjects.insert(e.personId) } else { for child in children[e.personId] { subjects.insert(child.personId) } }
         }
         // The comparison draws its controls from every resident: their decisions count too.
-        if config.comparison.enabled { for person in residentGroups.personIds { subjects.insert(person) } }
+        if config.comparison.enabled { for person in residents.personIds { subjects.insert(person) } }
         let categories = config.outcome.productCategories
         let byStart = config.outcome.eventDate == .startDate
         var spellPersons: [Int32] = [], spells: [CareSpell] = []
@@ -163,7 +167,7 @@ public struct LinkedSources: Sendable {
         facts.decisionsByCategory = Dictionary(uniqueKeysWithValues: byCategory.enumerated().filter { $0.element > 0 })
         return LinkedSources(inputs: CohortInputs(episodes: episodes, children: children,
                                                   care: PersonGroups(keys: spellPersons, values: spells, maxKey: maxId),
-                                                  residents: residentGroups), facts: facts)
+                                                  residents: residents), facts: facts)
     }
 }
 

@@ -87,12 +87,12 @@ public struct Cohort: Sendable {
     public var groupSizes: [String: Int]
     /// The population source's residents, for the district of a participant whose
     /// registration has none.
-    public var residents: PersonGroups<Resident>
+    public var residents: Residents
 
     public var events: Int { entries.filter(\.isEvent).count }
     public func censored(_ reason: CensorReason) -> Int { entries.filter { $0.censorReason == reason }.count }
     package init(entries: [CohortEntry], attrition: [AttritionStep], inCareAtIndex: Int,
-                 groupSizes: [String: Int] = [:], residents: PersonGroups<Resident> = PersonGroups()) {
+                 groupSizes: [String: Int] = [:], residents: Residents = Residents()) {
         self.entries = entries
         self.attrition = attrition
         self.inCareAtIndex = inCareAtIndex
@@ -123,7 +123,7 @@ public struct Cohort: Sendable {
     /// An entry's district: the registration's, else that of the participant's own population
     /// row; nil when neither gives one.
     public func district(of entry: CohortEntry) -> String? {
-        entry.episode.district ?? residents[entry.episode.personId].first?.district
+        entry.episode.district ?? residents[entry.episode.personId]?.district
     }
 
     /// The value of a missing district or end reason.

@@ -143,12 +143,12 @@ public struct CohortInputs: Sendable {
     public var children: PersonGroups<Child>
     /// Care spells of the cohort's possible subjects (youth participants and linked children).
     public var care: PersonGroups<CareSpell>
-    /// The population source's residents, one value per person; empty without the source.
-    public var residents: PersonGroups<Resident>
+    /// The population source's residents, one per person; empty without the source.
+    public var residents: Residents
 
     /// Episodes not yet ordered by person, start date and group are put in that order.
     public init(episodes: [Episode], children: PersonGroups<Child>, care: PersonGroups<CareSpell>,
-                residents: PersonGroups<Resident> = PersonGroups()) {
+                residents: Residents = Residents()) {
         func key(_ e: Episode) -> (Int, Int, String) { (e.personId, e.start.julian, e.groupId) }
         self.episodes = zip(episodes, episodes.dropFirst()).allSatisfy { key($0) <= key($1) } ? episodes
             : episodes.enumerated().sorted { a, b in
@@ -162,9 +162,9 @@ public struct CohortInputs: Sendable {
 
     public init(episodes: [Episode], children: [Int: [Child]] = [:], care: [Int: [CareSpell]] = [:], residents: [Int: Resident] = [:]) {
         self.init(episodes: episodes, children: PersonGroups(children), care: PersonGroups(care),
-                  residents: PersonGroups(residents.mapValues { [$0] }))
+                  residents: Residents(residents))
     }
 
     /// A person's row in the population source, if any.
-    public func resident(_ person: Int) -> Resident? { residents[person].first }
+    public func resident(_ person: Int) -> Resident? { residents[person] }
 }

@@ -14,29 +14,76 @@
 
 import OutflowCore
 
-/// A child of the population register, as the comparison needs it.
+/// A child of the population register, as the comparison needs it. Stored in 40 bytes (ids,
+/// years and days narrow, sex as its code), because a register holds a million children and
+/// every exposed child carries one.
 public struct RegisteredChild: Sendable, Equatable {
-    public var personId: Int
-    public var birthYear: Int
-    /// 1-12; nil when the register does not give it.
-    public var birthMonth: Int?
-    /// `M`, `V` or `X`; nil when not delivered.
-    public var sex: String?
+    private var id: Int32
+    private var year: Int16
+    private var month: UInt8      // 0: not delivered
+    private var sexCode: UInt8    // 0: not delivered
     public var district: String?
-    public var registeredFrom: Day?
-    public var registeredUntil: Day?
-    public var died: Day?
+    private var from: Day, until: Day, death: Day   // `none` when empty
+
+    private static let none = Day(julian: Int(Int32.min))
+
+    public var personId: Int {
+        get { Int(id) }
+        set { id = Int32(newValue) }
+    }
+    public var birthYear: Int {
+        get { Int(year) }
+        set { year = Int16(clamping: newValue) }
+    }
+    /// 1-12; nil when the register does not give it.
+    public var birthMonth: Int? {
+        get { month == 0 ? nil : Int(month) }
+        set { month = UInt8(clamping: newValue ?? 0) }
+    }
+    /// `M`, `V` or `X`; nil when not delivered.
+    public var sex: String? {
+        get { Sex(rawValue: Int(sexCode))?.name }
+        set { sexCode = UInt8(Sex.allCases.first { $0.name == newValue }?.rawValue ?? 0) }
+    }
+    public var registeredFrom: Day? {
+        get { from == Self.none ? nil : from }
+        set { from = newValue ?? Self.none }
+    }
+    public var registeredUntil: Day? {
+        get { until == Self.none ? nil : until }
+        set { until = newValue ?? Self.none }
+    }
+    public var died: Day? {
+        get { death == Self.none ? nil : death }
+        set { death = newValue ?? Self.none }
+    }
 
     public init(personId: Int, birthYear: Int, birthMonth: Int? = nil, sex: String? = nil, district: String? = nil,
                 registeredFrom: Day? = nil, registeredUntil: Day? = nil, died: Day? = nil) {
-        self.personId = personId
+        id = Int32(personId)
+        year = 0
+        month = 0
+        sexCode = 0
+        self.district = district
+        (from, until, death) = (Self.none, Self.none, Self.none)
         self.birthYear = birthYear
         self.birthMonth = birthMonth
         self.sex = sex
-        self.district = district
         self.registeredFrom = registeredFrom
         self.registeredUntil = registeredUntil
         self.died = died
+    }
+
+    /// A resident of the population source as a child of the register.
+    public init(personId: Int, _ r: Resident) {
+        id = Int32(personId)
+        year = Int16(clamping: r.birthYear)
+        month = UInt8(clamping: r.birthMonth ?? 0)
+        sexCode = UInt8(clamping: r.sex?.rawValue ?? 0)
+        district = r.district
+        from = r.registeredFrom ?? Self.none
+        until = r.movedOut ?? Self.none
+        death = r.died ?? Self.none
     }
 
     /// The day the child turns `ageLimit`: the first day of the birth month, else 1 July.
@@ -50,11 +97,11 @@ public struct RegisteredChild: Sendable, Equatable {
     }
 
     /// The matching cell: birth year, sex and district (missing matches missing).
-    var cell: Cell { Cell(birthYear: birthYear, sex: sex, district: district) }
+    var cell: Cell { Cell(birthYear: year, sex: sexCode, district: district) }
 
     struct Cell: Hashable {
-        var birthYear: Int
-        var sex: String?
+        var birthYear: Int16
+        var sex: UInt8
         var district: String?
     }
 }
@@ -82,22 +129,51 @@ public struct MatchedSet: Sendable, Equatable {
     public var controls: [Int]
 }
 
-/// The matching's result and its counts.
+/// The matching's result and its counts. The matched sets are kept flat (the exposed child by
+/// its position among those offered, the controls one after another), because a large run
+/// has a million of them.
 public struct Matching: Sendable {
-    public var sets: [MatchedSet]
-    /// Exposed children offered for matching.
+    /// The exposed children offered for matching, as handed to it.
+    public let offered: [ExposedChild]
+    /// Per matched set, its exposed child's position in `offered`, in the order of the draw.
+    private var entries: [Int32] = []
+    /// Per matched set, where its controls end in `controlIds`.
+    private var ends: [Int32] = []
+    private var controlIds: [Int32] = []
+    /// Exposed children counted for the comparison (offered, and any the caller adds).
     public var exposed: Int
     /// Of those, with at least one control.
-    public var matched: Int { sets.count }
+    public var matched: Int { entries.count }
     /// Without any control (kept out of the comparison).
-    public var unmatched: Int { exposed - sets.count }
+    public var unmatched: Int { exposed - matched }
     /// Matched with fewer controls than asked.
-    public var partlyMatched: Int
+    public var partlyMatched = 0
+    /// Controls drawn, over all sets.
+    public var controlCount: Int { controlIds.count }
 
-    public init(sets: [MatchedSet], exposed: Int, partlyMatched: Int) {
-        self.sets = sets
-        self.exposed = exposed
-        self.partlyMatched = partlyMatched
+    /// No matched sets yet; every child offered counts as exposed.
+    public init(offered: [ExposedChild]) {
+        self.offered = offered
+        exposed = offered.count
+    }
+
+    mutating func add(entry: Int, controls: [Int32]) {
+        entries.append(Int32(entry))
+        controlIds += controls
+        ends.append(Int32(controlIds.count))
+    }
+
+    /// The exposed child of matched set `set` (0..<matched).
+    public func exposedChild(ofSet set: Int) -> ExposedChild { offered[Int(entries[set])] }
+
+    /// The controls of matched set `set`, in draw order.
+    public func controls(ofSet set: Int) -> ArraySlice<Int32> {
+        controlIds[(set == 0 ? 0 : Int(ends[set - 1]))..<Int(ends[set])]
+    }
+
+    /// Every matched set as a value (for tests and small runs).
+    public var sets: [MatchedSet] {
+        (0..<matched).map { MatchedSet(exposed: exposedChild(ofSet: $0), controls: controls(ofSet: $0).map { Int($0) }) }
     }
 }
 
@@ -151,6 +227,7 @@ public struct RiskSetMatcher: Sendable {
         // cell in place: each candidate is swapped into its cell's stretch.
         var perCell = [Int](repeating: 0, count: cellNumber.count + 1)
         var spells: [CareDays] = []
+        spells.reserveCapacity(care.count)
         var all: [Candidate] = []
         all.reserveCapacity(population.count)
         for person in population {
@@ -201,14 +278,15 @@ public struct RiskSetMatcher: Sendable {
             if prefixes[a] != prefixes[b] { return prefixes[a] < prefixes[b] }
             return order(exposed[a].child.personId).lexicographicallyPrecedes(order(exposed[b].child.personId))
         }
-        var sets: [MatchedSet] = []
-        var partly = 0
+        var matching = Matching(offered: exposed)
+        var controls: [Int32] = []
+        controls.reserveCapacity(controlsPerEntry)
         for k in sorted {
             let entry = exposed[k], day = entry.index
             guard let cell = cellIndex[entry.child.cell] else { continue }
             let prior = hadPriorCare(entry.child.personId, before: day, care: care)
             let me = Int32(truncatingIfNeeded: entry.child.personId)
-            var controls: [Int] = []
+            controls.removeAll(keepingCapacity: true)
             // Only a candidate with care can have had care before: one with prior care walks those.
             cells.queues[cell].walk(onlyWithCare: prior) { c in
                 if day >= c.gone { return .drop }
@@ -221,14 +299,14 @@ public struct RiskSetMatcher: Sendable {
                     }
                     guard !inCare, hadCare == prior else { return .skip }
                 }
-                controls.append(Int(c.person))
+                controls.append(c.person)
                 return controls.count < controlsPerEntry ? .take : .takeAndStop
             }
             if controls.isEmpty { continue }
-            if controls.count < controlsPerEntry { partly += 1 }
-            sets.append(MatchedSet(exposed: entry, controls: controls))
+            if controls.count < controlsPerEntry { matching.partlyMatched += 1 }
+            matching.add(entry: k, controls: controls)
         }
-        return Matching(sets: sets, exposed: exposed.count, partlyMatched: partly)
+        return matching
     }
 
     /// Eligible as a control on day `d`: registered and alive, under the age limit, not in

@@ -22,10 +22,11 @@ package struct PersonStore {
         }[0]
     }
 
-    /// Calls `body` with the id and the pseudonym's hex text of every person; the bytes are
-    /// valid only during the call, sparing a String per person.
+    /// Calls `body` with the id and the pseudonym's hex text of every person, in ascending
+    /// order of id (the table's own order, so the sort is free); the bytes are valid only
+    /// during the call, sparing a String per person.
     package func forEach(_ body: (_ id: Int, _ pseudonymHex: UnsafeBufferPointer<UInt8>) -> Void) throws {
-        let select = try db.prepare("SELECT person_id, pseudo_id FROM person")
+        let select = try db.prepare("SELECT person_id, pseudo_id FROM person ORDER BY person_id")
         while let row = try select.step() {
             let id = row.int(PersonColumn.id)
             row.withBytes(PersonColumn.pseudonym) { body(id, $0) }

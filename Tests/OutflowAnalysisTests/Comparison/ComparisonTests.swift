@@ -151,7 +151,7 @@ struct ComparisonTablesTests {
             (0..<girls).map { _ in BalanceRecord(birthYear: 2012, ageAtIndex: 12, sex: "V", district: nil, priorCare: false, earlierDecisions: 0) }
                 + (0..<boys).map { _ in BalanceRecord(birthYear: 2012, ageAtIndex: 12, sex: "M", district: nil, priorCare: false, earlierDecisions: 0) }
         }
-        let matching = Matching(sets: [], exposed: 0, partlyMatched: 0)
+        let matching = Matching(offered: [])
         let table = gate.balance(exposed: records(12, 13), comparison: records(48, 52), matching: matching, controlsPerEntry: 4)
         let sex = table.rows.filter { $0[0] == .key("sex") }
         // Exposed: 12 -> 10, 13 -> 15 of 25; comparison 48 -> 50, 52 -> 50 of 100.
