@@ -95,7 +95,7 @@ package struct Analysis {
             output.exactTables = built[1] + questionnaireTables[1]
             if config.comparison.enabled, inputs.residents.count > 0 {
                 let comparison = try stages.run("comparison", rows: { $0.matching.matched }) {
-                    try ComparisonStage(config: config, asOf: asOf, persons: PersonStore(db: db))
+                    try ComparisonStage(config: config, asOf: asOf, db: db)
                         .run(cohort: cohort, inputs: inputs, gates: gates)
                 }
                 output.tables += comparison.tables[0]

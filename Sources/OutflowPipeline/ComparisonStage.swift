@@ -25,9 +25,10 @@ package struct ComparisonOutput {
 package struct ComparisonStage {
     package let config: PipelineConfig
     package let asOf: Day
-    /// The person table: the pseudonyms that order exposed children, rank candidates and name
-    /// the matched sets are read from it in two passes, never all kept in memory.
-    package let persons: PersonStore
+    /// The database: the pseudonyms that order exposed children, rank candidates and name the
+    /// matched sets are read from its person table in two passes, never all kept in memory;
+    /// the second on a connection of its own, while both arms are followed.
+    package let db: Database
 
     package func run(cohort: Cohort, inputs: CohortInputs, gates: [CohortTables]) throws -> ComparisonOutput {
         let matcher = RiskSetMatcher(controlsPerEntry: config.comparison.controlsPerEntry, ageLimit: config.cohort.ageLimit)
@@ -42,29 +43,47 @@ package struct ComparisonStage {
         // First pass: every resident's rank (the first 8 bytes of HMAC-SHA256(seed, pseudonym),
         // big-endian), hashed in batches on every core as the person table is read, and the
         // exposed children's pseudonyms, for their order.
+        let persons = PersonStore(db: db)
         let highest = try persons.extent().highestId
-        var isResident = PersonSet(maxId: highest)
-        for person in population where person <= highest { isResident.insert(person) }
-        var isExposed = PersonSet(maxId: highest)
-        for e in offered where e.child.personId <= highest { isExposed.insert(e.child.personId) }
-        var names = HexTable()
-        // Ranks by the resident's position in the register, not by person id: the register is
-        // a fraction of all persons.
-        let residents = inputs.residents
-        var ranks = [UInt64](repeating: 0, count: residents.count)
-        var batch = RankBatch(key: Array(config.comparison.seed.utf8))
-        try persons.forEach { id, hex in
-            guard id <= highest else { return }
-            if isResident.contains(id), let position = residents.position(of: id) { batch.add(position, hex, into: &ranks) }
-            if isExposed.contains(id) { names.add(id, hex) }
+        let isResident = PersonSet(population.filter { $0 <= highest }, maxId: highest)
+        let isExposed = PersonSet(offered.lazy.map(\.child.personId).filter { $0 <= highest }, maxId: highest)
+        var names = HexTable(capacity: isExposed.count)
+        var cells: CandidateCells
+        do {
+            // Ranks by the resident's position in the register, not by person id: the register
+            // is a fraction of all persons. They are let go of at the end of this block, before
+            // the draw.
+            let residents = inputs.residents
+            let hasher = RankHasher(key: Array(config.comparison.seed.utf8), count: residents.count)
+            // Both in ascending order of id: a resident's position is found by walking along.
+            var position = 0
+            try persons.forEach { id, hex in
+                guard id <= highest else { return }
+                if isResident.contains(id) {
+                    while position < residents.count && residents.personId(at: position) < id { position += 1 }
+                    if position < residents.count && residents.personId(at: position) == id { hasher.add(position, hex) }
+                }
+                if isExposed.contains(id) { names.add(id, hex) }
+            }
+            hasher.finish()
+            cells = matcher.candidates(for: offered, register: residents, care: inputs.care, firstGroupStart: joins, rank: hasher.rank)
         }
-        batch.flush(into: &ranks)
-        var cells = matcher.candidates(for: offered, population: population, register: register, care: inputs.care,
-                                       firstGroupStart: joins, rank: { residents.position(of: $0).map { ranks[$0] } ?? 0 })
-        ranks = []
         var matching = matcher.match(exposed: offered, cells: &cells, care: inputs.care, order: { names.hex($0) })
         cells = CandidateCells.empty
         matching.exposed += exposed.unmatchable
+        // Second pass, on its own connection while both arms are followed: the controls'
+        // pseudonyms, for the steward's file.
+        let isControl = PersonSet((0..<matching.matched).lazy.flatMap { matching.controls(ofSet: $0) }.map { Int($0) }.filter { $0 <= highest },
+                                  maxId: highest)
+        let controlNames = Background { [path = db.path, access = db.access, isControl] in
+            var names = HexTable(capacity: isExposed.count)
+            try PersonStore(db: try Database.companion(path: path, access: access)).forEach { id, hex in
+                if isControl.contains(id) { names.add(id, hex) }
+            }
+            return names
+        }
+        defer { _ = try? controlNames.wait() }
+
         // Both arms with the same rules; a control also stops the day it or a parent joins a
         // group. Each follow-up keeps the number of its matched set, not a copy of the set.
         let rules = ChildFollowUp(asOf: asOf, ageLimit: config.cohort.ageLimit)
@@ -73,13 +92,14 @@ package struct ComparisonStage {
         controlTimes.reserveCapacity(matching.controlCount)
         var exposedRecords = BalanceRecords(), controlRecords = BalanceRecords()
         for number in 0..<matching.matched {
-            let e = matching.exposedChild(ofSet: number), n = Int32(number)
-            exposedTimes.append((n, rules.follow(e.child, from: e.index, care: inputs.care, joinsGroup: nil).survivalTime))
-            exposedRecords.append(balance(e.child, index: e.index, matcher: matcher, care: inputs.care))
+            let e = matching.exposedChild(ofSet: number), n = Int32(number), spells = inputs.care[e.child.personId]
+            exposedTimes.append((n, rules.follow(e.child, from: e.index, spells: spells, joinsGroup: nil).survivalTime))
+            exposedRecords.append(balance(e.child, index: e.index, matcher: matcher, spells: spells))
             for person in matching.controls(ofSet: number) {
                 guard let control = register(Int(person)) else { continue }
-                controlTimes.append((n, rules.follow(control, from: e.index, care: inputs.care, joinsGroup: joins[Int(person)]).survivalTime))
-                controlRecords.append(balance(control, index: e.index, matcher: matcher, care: inputs.care))
+                let spells = inputs.care[Int(person)]
+                controlTimes.append((n, rules.follow(control, from: e.index, spells: spells, joinsGroup: joins[Int(person)]).survivalTime))
+                controlRecords.append(balance(control, index: e.index, matcher: matcher, spells: spells))
             }
         }
         let strata = Self.strata(matching, exposed: exposedTimes, controls: controlTimes,
@@ -90,16 +110,8 @@ package struct ComparisonStage {
             [gate.comparison(strata), gate.comparisonCurve(strata),
              gate.balance(exposed: exposedRecords, comparison: controlRecords, matching: matching, controlsPerEntry: config.comparison.controlsPerEntry)]
         }
-        // Second pass: the controls' pseudonyms, for the steward's file.
-        var isControl = PersonSet(maxId: highest)
-        for number in 0..<matching.matched {
-            for person in matching.controls(ofSet: number) where Int(person) <= highest { isControl.insert(Int(person)) }
-        }
-        var controlNames = HexTable()
-        try persons.forEach { id, hex in
-            if id <= highest, isControl.contains(id) { controlNames.add(id, hex) }
-        }
-        return ComparisonOutput(tables: tables, matchedSets: MatchedSetsFile(matching: matching, exposedNames: names, controlNames: controlNames), matching: matching)
+        let controls = try controlNames.wait()
+        return ComparisonOutput(tables: tables, matchedSets: MatchedSetsFile(matching: matching, exposedNames: names, controlNames: controls), matching: matching)
     }
 
     // MARK: - Pieces
@@ -115,11 +127,11 @@ package struct ComparisonStage {
         return first
     }
 
-    func balance(_ child: RegisteredChild, index: Day, matcher: RiskSetMatcher, care: PersonGroups<CareSpell>) -> BalanceRecord {
+    func balance(_ child: RegisteredChild, index: Day, matcher: RiskSetMatcher, spells: ArraySlice<CareSpell>) -> BalanceRecord {
         let birth = Day(year: child.birthYear, month: child.birthMonth ?? 7, day: 1)!
         return BalanceRecord(birthYear: child.birthYear, ageAtIndex: Double(index - birth) / 365.25, sex: child.sex, district: child.district,
-                             priorCare: matcher.hadPriorCare(child.personId, before: index, care: care),
-                             earlierDecisions: care[child.personId].reduce(0) { $0 + ($1.start < index ? 1 : 0) })
+                             priorCare: matcher.hadPriorCare(spells: spells, before: index),
+                             earlierDecisions: spells.reduce(0) { $0 + ($1.start < index ? 1 : 0) })
     }
 
     /// `all`, then participant role, group type, index year and (with districts) district;
@@ -174,7 +186,7 @@ package struct MatchedSetsFile: Sendable {
             for control in matching.controls(ofSet: number) {
                 buffer += exposedHex
                 buffer.append(UInt8(ascii: ","))
-                buffer += controlNames.hex(Int(control))
+                controlNames.appendHex(of: Int(control), to: &buffer)
                 buffer.append(UInt8(ascii: ","))
                 buffer += day
                 buffer.append(UInt8(ascii: "\n"))
@@ -188,51 +200,71 @@ package struct MatchedSetsFile: Sendable {
     }
 }
 
-/// Ranks of the draw, computed in batches: each person's rank is the first 8 bytes
-/// (big-endian) of HMAC-SHA256(key, pseudonym as 64 hex characters). A batch of pseudonyms is
-/// hashed on every core while the person table waits, so no more than one batch of
-/// pseudonyms is ever held.
-struct RankBatch {
+/// Ranks of the draw: each slot's rank is the first 8 bytes (big-endian) of
+/// HMAC-SHA256(key, pseudonym as 64 hex characters). Pseudonyms are queued in batches, and
+/// each full batch is hashed on a worker thread while the caller goes on reading the next, so
+/// reading and hashing share the cores; at most a few batches are ever held.
+final class RankHasher: @unchecked Sendable {
     private let hmac: HMACSHA256
-    private var ids: [Int] = []
+    private let ranks: UnsafeMutableBufferPointer<UInt64>
+    private var slots: [Int32] = []
     private var text: [UInt8] = []
-    private static let size = 1 << 14
+    private let work = DispatchGroup()
+    /// Batches handed out and not hashed yet, at most one per core plus one.
+    private let inFlight = DispatchSemaphore(value: ProcessInfo.processInfo.activeProcessorCount + 1)
+    private static let batchSize = 1 << 13
 
-    init(key: [UInt8]) {
+    /// Ranks for slots 0..<count, all 0 until hashed.
+    init(key: [UInt8], count: Int) {
         hmac = HMACSHA256(key: key)
-        ids.reserveCapacity(Self.size)
-        text.reserveCapacity(Self.size * 64)
+        ranks = .allocate(capacity: count)
+        ranks.initialize(repeating: 0)
     }
 
-    /// Queues the pseudonym `hex` whose rank goes to `ranks[slot]`; hashes the batch into
-    /// `ranks` when it is full.
-    mutating func add(_ slot: Int, _ hex: UnsafeBufferPointer<UInt8>, into ranks: inout [UInt64]) {
+    deinit {
+        work.wait()   // a batch still being hashed writes into `ranks`
+        ranks.deallocate()
+    }
+
+    /// Queues the pseudonym `hex` whose rank goes to slot `slot` (a pseudonym that is not 64
+    /// characters keeps rank 0).
+    func add(_ slot: Int, _ hex: UnsafeBufferPointer<UInt8>) {
         guard hex.count == 64 else { return }
-        ids.append(slot)
+        if slots.isEmpty {
+            slots.reserveCapacity(Self.batchSize)
+            text.reserveCapacity(Self.batchSize * 64)
+        }
+        slots.append(Int32(slot))
         text.append(contentsOf: hex)
-        if ids.count == Self.size { flush(into: &ranks) }
+        if slots.count == Self.batchSize { submit() }
     }
 
-    /// Hashes what is queued into its slots of `ranks`.
-    mutating func flush(into ranks: inout [UInt64]) {
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-        let (ids, hmac) = (self.ids, self.hmac)
-        text.withUnsafeBytes { text in
-            ranks.withUnsafeMutableBufferPointer { out in
-                // Each worker writes only the ranks of its own share (every `workers`-th
-                // pseudonym of the batch), so no two workers ever touch the same element.
-                nonisolated(unsafe) let out = out
-                nonisolated(unsafe) let text = text   // read only
-                DispatchQueue.concurrentPerform(iterations: workers) { w in
-                    for i in stride(from: w, to: ids.count, by: workers) {
-                        let digest = hmac.authenticate(UnsafeRawBufferPointer(rebasing: text[i * 64..<(i + 1) * 64]))
-                        out[ids[i]] = digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
-                    }
+    /// Hashes what is still queued and waits for every batch.
+    func finish() {
+        submit()
+        work.wait()
+    }
+
+    /// The rank of `slot` (after `finish`).
+    func rank(_ slot: Int) -> UInt64 { ranks[slot] }
+
+    private func submit() {
+        guard !slots.isEmpty else { return }
+        inFlight.wait()
+        // Each batch writes only its own slots, so no two workers ever touch the same element.
+        let (slots, text, hmac, out, done) = (self.slots, self.text, hmac, ranks, inFlight)
+        nonisolated(unsafe) let ranks = out
+        DispatchQueue.global().async(group: work) {
+            text.withUnsafeBytes { text in
+                for (i, slot) in slots.enumerated() {
+                    let digest = hmac.authenticate(UnsafeRawBufferPointer(rebasing: text[i * 64..<(i + 1) * 64]))
+                    ranks[Int(slot)] = digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
                 }
             }
+            done.signal()
         }
-        self.ids.removeAll(keepingCapacity: true)
-        self.text.removeAll(keepingCapacity: true)
+        self.slots = []
+        self.text = []
     }
 }
 
@@ -241,6 +273,12 @@ struct RankBatch {
 struct HexTable: Sendable {
     private var ids: [Int32] = []
     private var bytes: [UInt8] = []
+
+    /// An empty table with room for `capacity` pseudonyms.
+    init(capacity: Int = 0) {
+        ids.reserveCapacity(capacity)
+        bytes.reserveCapacity(capacity * 32)
+    }
 
     /// Keeps the pseudonym `hex` (64 hex characters) of `id`; ids come in ascending order (a
     /// repeated or smaller id is ignored).
@@ -252,12 +290,19 @@ struct HexTable: Sendable {
 
     /// The pseudonym of `id` as 64 hex characters, empty when it was not added.
     func hex(_ id: Int) -> [UInt8] {
-        guard let k = ids.sortedIndex(of: id) else { return [] }
-        var out = [UInt8](repeating: 0, count: 64)
-        for i in 0..<32 {
-            out[2 * i] = Hex.digits[Int(bytes[k * 32 + i] >> 4)]
-            out[2 * i + 1] = Hex.digits[Int(bytes[k * 32 + i] & 0xF)]
-        }
+        var out: [UInt8] = []
+        appendHex(of: id, to: &out)
         return out
+    }
+
+    /// Appends the pseudonym of `id` as 64 hex characters to `out` (nothing when it was not added).
+    func appendHex(of id: Int, to out: inout [UInt8]) {
+        guard let k = ids.sortedIndex(of: id) else { return }
+        Hex.digits.withUnsafeBufferPointer { digit in
+            for byte in bytes[k * 32..<(k + 1) * 32] {
+                out.append(digit[Int(byte >> 4)])
+                out.append(digit[Int(byte & 0xF)])
+            }
+        }
     }
 }

@@ -99,52 +99,23 @@ public struct LinkedSources: Sendable {
         }
         facts.family = SourceFacts.Counts(rows: links.count, persons: linked.count)
 
-        // The population source: one resident per person (its key), and its parents as family
-        // links beside the family source's (a link both give counts once, with the family's
-        // row). Only links of a participant, as parent or as child, are kept: no other link
-        // reaches the cohort, the comparison or the audit, and the register's links to every
-        // other child would cost more than the residents.
-        var residents = Residents()
+        // The population source, read on a connection of its own while the decisions are read
+        // here (`PopulationRead`).
+        var population: Background<PopulationRead>?
         if config.sources[.population] != nil {
             facts.hasPopulation = true
             var familyPairs = Set<UInt64>(minimumCapacity: links.count)
-            for (parent, child) in zip(parents, links) { familyPairs.insert(UInt64(UInt32(parent)) << 32 | UInt64(UInt32(child.personId))) }
-            var participants = PersonSet(maxId: maxId)
-            for e in episodes { participants.insert(e.personId) }
-            var register = Residents.Builder(capacity: try store.rowCapacity(.population))
-            var rows = 0
-            var inPopulation = PersonSet(maxId: maxId)
-            try store.residents(asOf: asOf) { row in
-                rows += 1
-                inPopulation.insert(Int(row.personId))
-                register.append(person: row.personId,
-                                Resident(birthYear: row.birthYear, birthMonth: row.birthMonth, sex: row.sex.flatMap { Sex(rawValue: $0) },
-                                         district: row.district, registeredFrom: row.registeredFrom,
-                                         movedOut: row.registeredUntil, died: row.died))
-                for parent in [row.parent1Id, row.parent2Id.flatMap { $0 == row.parent1Id ? nil : $0 }].compactMap({ $0 })
-                where !familyPairs.contains(UInt64(UInt32(parent)) << 32 | UInt64(UInt32(row.personId))) {
-                    facts.populationLinks += 1
-                    guard participants.contains(Int(parent)) || participants.contains(Int(row.personId)) else { continue }
-                    parents.append(parent)
-                    links.append(Child(personId: Int(row.personId), birthYear: row.birthYear))
-                }
+            for (parent, child) in zip(parents, links) { familyPairs.insert(PopulationRead.pair(parent, Int32(child.personId))) }
+            let participants = PersonSet(episodes.lazy.map(\.personId), maxId: maxId)
+            population = Background { [path = db.path, access = db.access, familyPairs] in
+                try PopulationRead(store: InForceStore(db: try Database.companion(path: path, access: access)), asOf: asOf, maxId: maxId,
+                                   familyPairs: familyPairs, participants: participants)
             }
-            facts.population = SourceFacts.Counts(rows: rows, persons: inPopulation.count)
-            residents = register.build(maxKey: maxId)
-            facts.inPopulation = inPopulation
         }
-        sharedTexts = []
-        let children = PersonGroups(keys: parents, values: links, maxKey: maxId)
-        parents = []
-        links = []
 
-        // The persons whose decisions can count: youth participants and caregivers' children.
-        var subjects = PersonSet(maxId: maxId)
-        for e in episodes {
-            if e.role == .jongere { subjects.insert(e.personId) } else { for child in children[e.personId] { subjects.insert(child.personId) } }
-        }
-        // The comparison draws its controls from every resident: their decisions count too.
-        if config.comparison.enabled { for person in residents.personIds { subjects.insert(person) } }
+        // Every decision in force is counted for the audit; a spell is kept when it counts for
+        // the outcome (started by the cut-off, not withdrawn, in the outcome's categories) and,
+        // once the population source's links are in, when its person is a subject.
         let categories = config.outcome.productCategories
         let byStart = config.outcome.eventDate == .startDate
         var spellPersons: [Int32] = [], spells: [CareSpell] = []
@@ -158,16 +129,89 @@ public struct LinkedSources: Sendable {
             if reason == ChangeReason.withdrawn { facts.withdrawn += 1 }
             if reason == ChangeReason.extension_ { facts.extensions += 1 }
             if d.decisionDay > d.validFrom || d.start > d.validFrom { facts.datedAfterExtraction += 1 }
-            guard d.start <= asOf, reason != ChangeReason.withdrawn, categories.contains(category), subjects.contains(person) else { return }
+            guard d.start <= asOf, reason != ChangeReason.withdrawn, categories.contains(category) else { return }
             spellPersons.append(d.personId)
             spells.append(CareSpell(start: d.start, end: d.end, eventDay: byStart ? d.start : d.decisionDay, isExtension: reason == ChangeReason.extension_))
         }
+
+        var residents = Residents()
+        if let population {
+            let read = try population.wait()
+            parents += read.parents
+            links += read.links
+            residents = read.residents
+            facts.population = SourceFacts.Counts(rows: read.rows, persons: read.inPopulation.count)
+            facts.populationLinks = read.populationLinks
+            facts.inPopulation = read.inPopulation
+        }
+        sharedTexts = []
+        let children = PersonGroups(keys: parents, values: links, maxKey: maxId)
+        parents = []
+        links = []
+
+        // The persons whose decisions can count: youth participants and caregivers' children,
+        // and, since the comparison draws its controls from every resident, every resident.
+        var subjects = PersonSet(maxId: maxId)
+        for e in episodes {
+            if e.role == .jongere { subjects.insert(e.personId) } else { for child in children[e.personId] { subjects.insert(child.personId) } }
+        }
+        if config.comparison.enabled { for person in residents.personIds { subjects.insert(person) } }
+        var kept = 0
+        for i in spells.indices where subjects.contains(Int(spellPersons[i])) {
+            spellPersons[kept] = spellPersons[i]
+            spells[kept] = spells[i]
+            kept += 1
+        }
+        spellPersons.removeLast(spellPersons.count - kept)
+        spells.removeLast(spells.count - kept)
         facts.decisions.persons = inDecisions.count
         facts.inDecisions = inDecisions
         facts.decisionsByCategory = Dictionary(uniqueKeysWithValues: byCategory.enumerated().filter { $0.element > 0 })
         return LinkedSources(inputs: CohortInputs(episodes: episodes, children: children,
                                                   care: PersonGroups(keys: spellPersons, values: spells, maxKey: maxId),
                                                   residents: residents), facts: facts)
+    }
+}
+
+/// The population source in force at a cut-off: one resident per person (the source's key),
+/// and its parents as family links beside the family source's (a link both give counts once,
+/// with the family's row). Only links of a participant, as parent or as child, are kept: no
+/// other link reaches the cohort, the comparison or the audit, and the register's links to
+/// every other child would cost more than the residents.
+struct PopulationRead: Sendable {
+    var residents: Residents
+    var rows = 0
+    var inPopulation: PersonSet
+    /// Parent-child links the source adds to the family source's, all counted.
+    var populationLinks = 0
+    /// The kept links: parents, and the child of each.
+    var parents: [Int32] = []
+    var links: [Child] = []
+
+    static func pair(_ parent: Int32, _ child: Int32) -> UInt64 { UInt64(UInt32(parent)) << 32 | UInt64(UInt32(child)) }
+
+    init(store: InForceStore, asOf: Day, maxId: Int, familyPairs: Set<UInt64>, participants: PersonSet) throws {
+        var register = Residents.Builder(capacity: try store.rowCapacity(.population))
+        var inPopulation = PersonSet(maxId: maxId)
+        var (rows, populationLinks, parents, links) = (0, 0, [Int32](), [Child]())
+        try store.residents(asOf: asOf) { row in
+            rows += 1
+            inPopulation.insert(Int(row.personId))
+            register.append(person: row.personId,
+                            Resident(birthYear: row.birthYear, birthMonth: row.birthMonth, sex: row.sex.flatMap { Sex(rawValue: $0) },
+                                     district: row.district, registeredFrom: row.registeredFrom,
+                                     movedOut: row.registeredUntil, died: row.died))
+            for parent in [row.parent1Id, row.parent2Id.flatMap { $0 == row.parent1Id ? nil : $0 }].compactMap({ $0 })
+            where !familyPairs.contains(Self.pair(parent, row.personId)) {
+                populationLinks += 1
+                guard participants.contains(Int(parent)) || participants.contains(Int(row.personId)) else { continue }
+                parents.append(parent)
+                links.append(Child(personId: Int(row.personId), birthYear: row.birthYear))
+            }
+        }
+        residents = register.build(maxKey: maxId)
+        self.inPopulation = inPopulation
+        (self.rows, self.populationLinks, self.parents, self.links) = (rows, populationLinks, parents, links)
     }
 }
 

@@ -36,6 +36,9 @@ public struct Residents: Sendable {
     /// The position of `person` among the residents (0..<count), nil when not a resident.
     public func position(of person: Int) -> Int? { persons.sortedIndex(of: person) }
 
+    /// The person id of the resident at `position` (0..<count).
+    public func personId(at position: Int) -> Int { Int(persons[position]) }
+
     /// The resident `person`, nil when the source has no row for them.
     public subscript(person: Int) -> Resident? {
         position(of: person).map { self[position: $0] }

@@ -52,6 +52,11 @@ public struct ChildFollowUp: Sendable {
     /// cut-off, moving out, death, the age limit), joining a group after moving out, the
     /// same order the cohort uses.
     public func follow(_ child: RegisteredChild, from start: Day, care: PersonGroups<CareSpell>, joinsGroup: Day?) -> ChildOutcome {
+        follow(child, from: start, spells: care[child.personId], joinsGroup: joinsGroup)
+    }
+
+    /// Follow-up of `child` from `start`, given the child's own care spells.
+    public func follow(_ child: RegisteredChild, from start: Day, spells: ArraySlice<CareSpell>, joinsGroup: Day?) -> ChildOutcome {
         // The first ending; on a tie the one named first (cut-off, moving out, joining a group,
         // death, age limit) keeps it.
         var end = asOf, reason = ComparisonEnding.endOfData
@@ -62,7 +67,7 @@ public struct ChildFollowUp: Sendable {
         if let joins = joinsGroup, joins > start { consider(joins, .becameParticipant) }
         consider(child.died, .died)
         consider(child.ageLimitDay(ageLimit), .ageLimit)
-        let event = care[child.personId].lazy.filter { !$0.isExtension && $0.eventDay >= start && $0.eventDay <= end }.map(\.eventDay).min()
+        let event = spells.lazy.filter { !$0.isExtension && $0.eventDay >= start && $0.eventDay <= end }.map(\.eventDay).min()
         if let event { return ChildOutcome(days: event - start, reason: .event) }
         return ChildOutcome(days: max(0, end - start), reason: reason)
     }

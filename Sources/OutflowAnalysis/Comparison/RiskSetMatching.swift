@@ -188,34 +188,25 @@ public struct RiskSetMatcher: Sendable {
         self.ageLimit = ageLimit
     }
 
-    /// Matches `exposed` against `population`.
-    /// - Parameters:
-    ///   - care: individual-care spells per person (the outcome's categories, withdrawn left out).
-    ///   - firstGroupStart: per person, the earliest start of a group episode of the child or
-    ///     of a parent; a child is never a control on or after that day.
-    ///   - order: the sort key of a person for ties between exposed children (their pseudonym).
-    ///   - rank: the draw order of a candidate (a keyed hash of its pseudonym); ties, which a
-    ///     64-bit hash practically never has, go to the smaller person id.
+    /// Matches `exposed` against `population` (tests and small inputs).
     public func match(exposed: [ExposedChild], population: [RegisteredChild], care: PersonGroups<CareSpell>,
                       firstGroupStart: [Int: Day], order: (Int) -> [UInt8], rank: (Int) -> UInt64) -> Matching {
-        let byPerson = Dictionary(population.map { ($0.personId, $0) }, uniquingKeysWith: { first, _ in first })
-        return match(exposed: exposed, population: population.map(\.personId), register: { byPerson[$0] }, care: care,
-                     firstGroupStart: firstGroupStart, order: order, rank: rank)
-    }
-
-    /// Matches `exposed` against the persons `population`, read through `register` (nil: not
-    /// in it) as the walk needs them, so the register is never copied.
-    public func match(exposed: [ExposedChild], population: some Collection<Int>, register: (Int) -> RegisteredChild?, care: PersonGroups<CareSpell>,
-                      firstGroupStart: [Int: Day], order: (Int) -> [UInt8], rank: (Int) -> UInt64) -> Matching {
-        var cells = candidates(for: exposed, population: population, register: register, care: care,
-                               firstGroupStart: firstGroupStart, rank: rank)
+        var byPerson: [Int: Resident] = [:]
+        for c in population where byPerson[c.personId] == nil {
+            byPerson[c.personId] = Resident(birthYear: c.birthYear, birthMonth: c.birthMonth, sex: Sex.allCases.first { $0.name == c.sex },
+                                            district: c.district, registeredFrom: c.registeredFrom, movedOut: c.registeredUntil, died: c.died)
+        }
+        let register = Residents(byPerson)
+        var cells = candidates(for: exposed, register: register, care: care, firstGroupStart: firstGroupStart,
+                               rank: { rank(register.personId(at: $0)) })
         return match(exposed: exposed, cells: &cells, care: care, order: order)
     }
 
     /// The first half of the matching: the candidates of every cell an exposed child needs,
     /// ranked, so the caller can let go of what it ranked them with before the draw.
-    public func candidates(for exposed: [ExposedChild], population: some Collection<Int>, register: (Int) -> RegisteredChild?,
-                           care: PersonGroups<CareSpell>, firstGroupStart: [Int: Day], rank: (Int) -> UInt64) -> CandidateCells {
+    /// - Parameter rank: the rank of the resident at a position of `register` (0..<count).
+    public func candidates(for exposed: [ExposedChild], register: Residents, care: PersonGroups<CareSpell>,
+                           firstGroupStart: [Int: Day], rank: (_ position: Int) -> UInt64) -> CandidateCells {
         // Only cells some exposed child needs are built, each candidate reduced to the days
         // the walk compares (so the walk reads no register row and no map).
         var needed: Set<RegisteredChild.Cell> = []
@@ -229,12 +220,13 @@ public struct RiskSetMatcher: Sendable {
         var spells: [CareDays] = []
         spells.reserveCapacity(care.count)
         var all: [Candidate] = []
-        all.reserveCapacity(population.count)
-        for person in population {
-            guard let child = register(person), let cell = cellNumber[child.cell] else { continue }
+        all.reserveCapacity(register.count)
+        for k in 0..<register.count {
+            let person = register.personId(at: k), child = RegisteredChild(personId: person, register[position: k])
+            guard let cell = cellNumber[child.cell] else { continue }
             let first = spells.count
-            spells += care[person].map { CareDays(start: $0.start, end: $0.end ?? CareDays.open) }
-            all.append(Candidate(child, cell: cell, rank: rank(person), firstGroupStart: firstGroupStart[person],
+            for spell in care[person] { spells.append(CareDays(start: spell.start, end: spell.end ?? CareDays.open)) }
+            all.append(Candidate(child, cell: cell, rank: rank(k), firstGroupStart: firstGroupStart[person],
                                  ageLimit: ageLimit, care: first..<spells.count))
             perCell[Int(cell) + 1] += 1
         }
@@ -325,7 +317,12 @@ public struct RiskSetMatcher: Sendable {
 
     /// Any individual-care decision active in the `priorCareDays` before `d`.
     public func hadPriorCare(_ person: Int, before d: Day, care: PersonGroups<CareSpell>) -> Bool {
-        care[person].contains { $0.isActive(from: d - priorCareDays, before: d) }
+        hadPriorCare(spells: care[person], before: d)
+    }
+
+    /// Any of `spells` active in the `priorCareDays` before `d`.
+    public func hadPriorCare(spells: ArraySlice<CareSpell>, before d: Day) -> Bool {
+        spells.contains { $0.isActive(from: d - priorCareDays, before: d) }
     }
 }
 

@@ -92,6 +92,14 @@ public struct PersonSet: Sendable, Sequence {
     /// An empty set for ids up to `maxId` (larger ids grow it).
     public init(maxId: Int = 0) { words = [UInt64](repeating: 0, count: maxId / 64 + 1) }
 
+    /// The set of `persons`, sized for ids up to `maxId`. Inlinable, so that each caller's
+    /// sequence type gets its own specialised copy.
+    @inlinable
+    public init(_ persons: some Sequence<Int>, maxId: Int = 0) {
+        self.init(maxId: maxId)
+        for person in persons { insert(person) }
+    }
+
     @inlinable
     public mutating func insert(_ person: Int) {
         let w = person >> 6
