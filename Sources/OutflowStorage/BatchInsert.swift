@@ -8,23 +8,26 @@ import OutflowCore
 package final class BatchInsert<Values> {
     private let db: Database
     private let head: String
-    private let tuple: String
     private let columns: Int
     private let rowsPerStatement: Int
     private let bind: (Values, Statement, Int) throws -> Void
     private var pending: [Values] = []
     private var full: Statement?
+    /// Values every row shares (the last columns of the insert), bound once per statement.
+    private let constants: [SQLValue]
 
     /// `head` is `INSERT INTO t (a, b, c) VALUES`; `bind` binds one row's values at the given
-    /// parameter offset (the first parameter of the row is `offset + 1`).
-    package init(db: Database, head: String, columns: Int, rowsPerStatement: Int = 32,
+    /// parameter offset (the first parameter of the row is `offset + 1`). `constants` are the
+    /// values of the insert's last columns, the same in every row (a run id, a cut-off): each
+    /// is one parameter that all rows of a statement refer to, bound when it is prepared.
+    package init(db: Database, head: String, columns: Int, constants: [SQLValue] = [], rowsPerStatement: Int = 32,
          bind: @escaping (Values, Statement, Int) throws -> Void) {
         self.db = db
         self.head = head
         self.columns = columns
+        self.constants = constants
         self.rowsPerStatement = rowsPerStatement
         self.bind = bind
-        tuple = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
         pending.reserveCapacity(rowsPerStatement)
     }
 
@@ -43,7 +46,23 @@ package final class BatchInsert<Values> {
     }
 
     private func statement(rows: Int) throws -> Statement {
-        try db.prepare(head + " " + Array(repeating: tuple, count: rows).joined(separator: ", "))
+        // Every parameter by number: the rows' first, row after row, then the constants, which
+        // every row refers to (a bare `?` after a numbered one would count on from it).
+        let shared = constants.indices.map { ", ?\(rows * columns + $0 + 1)" }.joined()
+        let tuples = (0..<rows).map { row in
+            "(" + (1...columns).map { "?\(row * columns + $0)" }.joined(separator: ", ") + shared + ")"
+        }
+        let statement = try db.prepare(head + " " + tuples.joined(separator: ", "))
+        for (k, value) in constants.enumerated() {
+            let index = rows * columns + k + 1
+            switch value {
+            case .null: try statement.bindNull(index)
+            case .int(let v): try statement.bind(v, at: index)
+            case .double(let v): try statement.bind(v, at: index)
+            case .text(let v): try statement.bind(v, at: index)
+            }
+        }
+        return statement
     }
 
     private func flush(into statement: Statement) throws {

@@ -30,8 +30,11 @@ public enum CohortMeasures {
     public static func compute(cohort: Cohort, care: PersonGroups<CareSpell>, config: PipelineConfig, asOf: Day) -> [StratumMeasures] {
         let rule = BeforeAfterRule(windowDays: config.outcome.beforeAfterWindowDays, historyFrom: config.outcome.historyFrom, asOf: asOf)
         let pairs = cohort.entries.map { rule.classify($0, care: care) }
+        // Each entry's time once: reading it through the entry in every stratum would copy the
+        // entry (and retain its texts) each time.
+        let times = cohort.entries.map { $0.survivalTime }
         func measures(_ stratum: Stratum, _ positions: [Int32]) -> StratumMeasures {
-            let stratumTimes = positions.lazy.map { cohort.entries[Int($0)].survivalTime }
+            let stratumTimes = positions.lazy.map { times[Int($0)] }
             let totalDays = stratumTimes.reduce(0) { $0 + $1.days }
             let events = stratumTimes.filter(\.isEvent).count
             return StratumMeasures(stratum: stratum, entries: positions.count, kaplanMeier: KaplanMeier(stratumTimes),
@@ -41,7 +44,9 @@ public enum CohortMeasures {
         // Strata hold positions, not copies of the entries, one variable at a time.
         let positions = (0..<Int32(cohort.entries.count)).map { $0 }
         return [measures(.all, positions)] + config.cohort.strata.flatMap { variable in
-            Strata.blocks(positions, variable: variable) { cohort.stratumValue(of: cohort.entries[Int($0)], $1) }.map(measures)
+            // Each entry's value once, read in place (not through a copy of the entry per position).
+            let values = cohort.entries.map { cohort.stratumValue(of: $0, variable) }
+            return Strata.blocks(positions, variable: variable) { position, _ in values[Int(position)] }.map(measures)
         }
     }
 }

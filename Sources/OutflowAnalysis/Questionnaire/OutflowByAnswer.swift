@@ -31,19 +31,17 @@ public enum OutflowByAnswer {
         // Entries followed to the landmark: follow-up (to the event or any other ending) did
         // not end before it. Their time counts from the landmark.
         let followed = cohort.entries.indices.filter { cohort.entries[$0].time >= landmarkDays }
-        func time(_ position: Int32) -> SurvivalTime {
-            let entry = cohort.entries[Int(position)]
-            return SurvivalTime(days: entry.time - landmarkDays, ending: entry.ending)
-        }
+        // Each entry's time from the landmark once, not read through a copy of the entry per band.
+        let fromLandmark = cohort.entries.map { SurvivalTime(days: $0.time - landmarkDays, ending: $0.ending) }
+        func time(_ position: Int32) -> SurvivalTime { fromLandmark[Int(position)] }
         var measures: [StratumMeasures] = []
         for (item, bands) in byItem {
             let order = Instrument.Band.allCases.map(\.rawValue) + [noAnswer]
             // Entry positions per band; the entries themselves are not copied.
             var groups: [String: [Int32]] = [:]
             for position in followed {
-                let entry = cohort.entries[position]
-                let person = entry.episode.personId
-                let counted = bands.completed(person).map { $0 <= entry.index + landmarkDays } ?? false
+                let person = cohort.entries[position].episode.personId, index = cohort.entries[position].index
+                let counted = bands.completed(person).map { $0 <= index + landmarkDays } ?? false
                 groups[counted ? bands[person]!.rawValue : noAnswer, default: []].append(Int32(position))
             }
             measures += order.compactMap { band -> StratumMeasures? in

@@ -59,7 +59,7 @@ package struct CohortMartStore {
             let insert = BatchInsert<Entry>(db: db, head: """
                 INSERT INTO mart_cohort_entry (person_id, role, group_id, group_type, organisation, district, index_day, index_year,
                     subject_count, follow_up_end, time_days, event, event_day, censor_reason, as_of_day, run_id) VALUES
-                """, columns: 16) { e, s, o in
+                """, columns: 14, constants: [.int(asOf.julian), .text(runId)]) { e, s, o in
                 try s.bind(e.personId, at: o + 1)
                 try s.bind(e.role.rawValue, at: o + 2)
                 try s.bind(e.groupId, at: o + 3)
@@ -74,8 +74,6 @@ package struct CohortMartStore {
                 try s.bind(e.eventDay != nil ? 1 : 0, at: o + 12)
                 try s.bind(e.eventDay?.julian, at: o + 13)
                 try s.bind(e.censorReason, at: o + 14)
-                try s.bind(asOf.julian, at: o + 15)
-                try s.bind(runId, at: o + 16)
             }
             for e in entries { try insert.add(e) }
             try insert.finish()

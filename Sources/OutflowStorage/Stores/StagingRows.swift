@@ -32,11 +32,11 @@ package protocol StagedRow: Sendable {
     static var table: StagingTable { get }
     /// `INSERT INTO table (columns) VALUES`, the head of the multi-row insert.
     static var insertHead: String { get }
-    /// How many parameters one row binds.
+    /// How many parameters one row binds: every column but the last two of `insertHead`,
+    /// `file_id` and `valid_from`, which belong to the writer (every row of a file shares them).
     static var columnCount: Int { get }
-    /// Binds the row from parameter `offset + 1` on, in the order of `insertHead`; the file id
-    /// and `valid_from` belong to the writer, since every row of a file shares them.
-    func bind(to statement: Statement, at offset: Int, fileId: Int, validFrom: Int?) throws
+    /// Binds the row from parameter `offset + 1` on, in the order of `insertHead`.
+    func bind(to statement: Statement, at offset: Int) throws
 }
 
 /// A row of a snapshot table, which a new snapshot compares with the current versions.
@@ -70,26 +70,24 @@ package struct StagedRegistration: Sendable {
 extension StagedRegistration: SnapshotRow {
     package static let table = StagingTable.registration
     package static let insertHead = """
-        INSERT INTO stg_registration (file_id, person_id, group_id, group_type, organisation, role,
-            start_day, end_day, end_reason, birth_year, district, row_hash, valid_from) VALUES
+        INSERT INTO stg_registration (person_id, group_id, group_type, organisation, role,
+            start_day, end_day, end_reason, birth_year, district, row_hash, file_id, valid_from) VALUES
         """
-    package static let columnCount = 13
+    package static let columnCount = 11
 
-    /// Binds the row's 13 columns after `o`.
-    package func bind(to s: Statement, at o: Int, fileId: Int, validFrom: Int?) throws {
-        try s.bind(fileId, at: o + 1)
-        try s.bind(personId, at: o + 2)
-        try s.bind(groupId, at: o + 3)
-        try s.bind(groupType, at: o + 4)
-        try s.bind(organisation, at: o + 5)
-        try s.bind(role.rawValue, at: o + 6)
-        try s.bind(start.julian, at: o + 7)
-        try s.bind(end?.julian, at: o + 8)
-        try s.bind(endReason?.rawValue, at: o + 9)
-        try s.bind(birthYear, at: o + 10)
-        try s.bind(district, at: o + 11)
-        try s.bind(hash, at: o + 12)
-        try s.bind(validFrom, at: o + 13)
+    /// Binds the row's 11 columns after `o`.
+    package func bind(to s: Statement, at o: Int) throws {
+        try s.bind(personId, at: o + 1)
+        try s.bind(groupId, at: o + 2)
+        try s.bind(groupType, at: o + 3)
+        try s.bind(organisation, at: o + 4)
+        try s.bind(role.rawValue, at: o + 5)
+        try s.bind(start.julian, at: o + 6)
+        try s.bind(end?.julian, at: o + 7)
+        try s.bind(endReason?.rawValue, at: o + 8)
+        try s.bind(birthYear, at: o + 9)
+        try s.bind(district, at: o + 10)
+        try s.bind(hash, at: o + 11)
     }
 
     /// Binds the key columns and the row hash.
@@ -126,26 +124,24 @@ package struct StagedDecision: Sendable {
 extension StagedDecision: SnapshotRow {
     package static let table = StagingTable.decision
     package static let insertHead = """
-        INSERT INTO stg_decision (file_id, person_id, decision_id, decision_day, start_day, end_day,
-            product_category, product_code, provider, municipality, change_reason, row_hash, valid_from) VALUES
+        INSERT INTO stg_decision (person_id, decision_id, decision_day, start_day, end_day,
+            product_category, product_code, provider, municipality, change_reason, row_hash, file_id, valid_from) VALUES
         """
-    package static let columnCount = 13
+    package static let columnCount = 11
 
-    /// Binds the row's 13 columns after `o`.
-    package func bind(to s: Statement, at o: Int, fileId: Int, validFrom: Int?) throws {
-        try s.bind(fileId, at: o + 1)
-        try s.bind(personId, at: o + 2)
-        try s.bind(decisionId, at: o + 3)
-        try s.bind(decisionDay.julian, at: o + 4)
-        try s.bind(start.julian, at: o + 5)
-        try s.bind(end?.julian, at: o + 6)
-        try s.bind(category, at: o + 7)
-        try s.bind(productCode, at: o + 8)
-        try s.bind(provider, at: o + 9)
-        try s.bind(municipality, at: o + 10)
-        try s.bind(changeReason, at: o + 11)
-        try s.bind(hash, at: o + 12)
-        try s.bind(validFrom, at: o + 13)
+    /// Binds the row's 11 columns after `o`.
+    package func bind(to s: Statement, at o: Int) throws {
+        try s.bind(personId, at: o + 1)
+        try s.bind(decisionId, at: o + 2)
+        try s.bind(decisionDay.julian, at: o + 3)
+        try s.bind(start.julian, at: o + 4)
+        try s.bind(end?.julian, at: o + 5)
+        try s.bind(category, at: o + 6)
+        try s.bind(productCode, at: o + 7)
+        try s.bind(provider, at: o + 8)
+        try s.bind(municipality, at: o + 9)
+        try s.bind(changeReason, at: o + 10)
+        try s.bind(hash, at: o + 11)
     }
 
     /// Binds the key columns and the row hash.
@@ -171,18 +167,16 @@ package struct StagedFamilyLink: Sendable {
 extension StagedFamilyLink: SnapshotRow {
     package static let table = StagingTable.family
     package static let insertHead = """
-        INSERT INTO stg_family (file_id, parent_id, child_id, child_birth_year, row_hash, valid_from) VALUES
+        INSERT INTO stg_family (parent_id, child_id, child_birth_year, row_hash, file_id, valid_from) VALUES
         """
-    package static let columnCount = 6
+    package static let columnCount = 4
 
-    /// Binds the row's 6 columns after `o`.
-    package func bind(to s: Statement, at o: Int, fileId: Int, validFrom: Int?) throws {
-        try s.bind(fileId, at: o + 1)
-        try s.bind(parentId, at: o + 2)
-        try s.bind(childId, at: o + 3)
-        try s.bind(birthYear, at: o + 4)
-        try s.bind(hash, at: o + 5)
-        try s.bind(validFrom, at: o + 6)
+    /// Binds the row's 4 columns after `o`.
+    package func bind(to s: Statement, at o: Int) throws {
+        try s.bind(parentId, at: o + 1)
+        try s.bind(childId, at: o + 2)
+        try s.bind(birthYear, at: o + 3)
+        try s.bind(hash, at: o + 4)
     }
 
     /// Binds the key columns and the row hash.
@@ -218,26 +212,24 @@ package struct StagedPopulation: Sendable {
 extension StagedPopulation: SnapshotRow {
     package static let table = StagingTable.population
     package static let insertHead = """
-        INSERT INTO stg_population (file_id, person_id, birth_year, birth_month, sex, district, registered_from,
-            registered_until, died_day, parent1_id, parent2_id, row_hash, valid_from) VALUES
+        INSERT INTO stg_population (person_id, birth_year, birth_month, sex, district, registered_from,
+            registered_until, died_day, parent1_id, parent2_id, row_hash, file_id, valid_from) VALUES
         """
-    package static let columnCount = 13
+    package static let columnCount = 11
 
-    /// Binds the row's 13 columns after `o`.
-    package func bind(to s: Statement, at o: Int, fileId: Int, validFrom: Int?) throws {
-        try s.bind(fileId, at: o + 1)
-        try s.bind(personId, at: o + 2)
-        try s.bind(birthYear, at: o + 3)
-        try s.bind(birthMonth, at: o + 4)
-        try s.bind(sex?.rawValue, at: o + 5)
-        try s.bind(district, at: o + 6)
-        try s.bind(registeredFrom?.julian, at: o + 7)
-        try s.bind(registeredUntil?.julian, at: o + 8)
-        try s.bind(died?.julian, at: o + 9)
-        try s.bind(parent1Id, at: o + 10)
-        try s.bind(parent2Id, at: o + 11)
-        try s.bind(hash, at: o + 12)
-        try s.bind(validFrom, at: o + 13)
+    /// Binds the row's 11 columns after `o`.
+    package func bind(to s: Statement, at o: Int) throws {
+        try s.bind(personId, at: o + 1)
+        try s.bind(birthYear, at: o + 2)
+        try s.bind(birthMonth, at: o + 3)
+        try s.bind(sex?.rawValue, at: o + 4)
+        try s.bind(district, at: o + 5)
+        try s.bind(registeredFrom?.julian, at: o + 6)
+        try s.bind(registeredUntil?.julian, at: o + 7)
+        try s.bind(died?.julian, at: o + 8)
+        try s.bind(parent1Id, at: o + 9)
+        try s.bind(parent2Id, at: o + 10)
+        try s.bind(hash, at: o + 11)
     }
 
     /// Binds the key column and the row hash.

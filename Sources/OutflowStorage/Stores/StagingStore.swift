@@ -20,8 +20,9 @@ package protocol SnapshotStaging: AnyObject {
 extension BatchInsert where Values: StagedRow {
     /// A multi-row insert into the table of `Values`, every row of the file `fileId` with `validFrom`.
     convenience init(db: Database, fileId: Int, validFrom: Int?) {
-        self.init(db: db, head: Values.insertHead, columns: Values.columnCount) { row, statement, offset in
-            try row.bind(to: statement, at: offset, fileId: fileId, validFrom: validFrom)
+        self.init(db: db, head: Values.insertHead, columns: Values.columnCount,
+                  constants: [.int(fileId), validFrom.map { .int($0) } ?? .null]) { row, statement, offset in
+            try row.bind(to: statement, at: offset)
         }
     }
 }
