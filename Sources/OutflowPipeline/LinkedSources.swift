@@ -113,9 +113,30 @@ public struct LinkedSources: Sendable {
             }
         }
 
+        // The persons whose decisions can count: youth participants and caregivers' children,
+        // and, since the comparison draws its controls from every resident, every resident.
+        func subjects(_ children: PersonGroups<Child>, _ residents: Residents) -> PersonSet {
+            var subjects = PersonSet(maxId: maxId)
+            for e in episodes {
+                if e.role == .jongere { subjects.insert(e.personId) } else { for child in children[e.personId] { subjects.insert(child.personId) } }
+            }
+            if config.comparison.enabled { for person in residents.personIds { subjects.insert(person) } }
+            return subjects
+        }
+        // Without a population source the links are all in: the subjects are known before the
+        // decisions are read, and only theirs are kept.
+        var children = PersonGroups<Child>()
+        var known: PersonSet?
+        if population == nil {
+            children = PersonGroups(keys: parents, values: links, maxKey: maxId)
+            (parents, links) = ([], [])
+            known = subjects(children, Residents())
+        }
+
         // Every decision in force is counted for the audit; a spell is kept when it counts for
-        // the outcome (started by the cut-off, not withdrawn, in the outcome's categories) and,
-        // once the population source's links are in, when its person is a subject.
+        // the outcome (started by the cut-off, not withdrawn, in the outcome's categories) and
+        // its person is a subject (checked here when the subjects are known, else once the
+        // population source's links are in).
         let categories = config.outcome.productCategories
         let byStart = config.outcome.eventDate == .startDate
         var spellPersons: [Int32] = [], spells: [CareSpell] = []
@@ -129,7 +150,8 @@ public struct LinkedSources: Sendable {
             if reason == ChangeReason.withdrawn { facts.withdrawn += 1 }
             if reason == ChangeReason.extension_ { facts.extensions += 1 }
             if d.decisionDay > d.validFrom || d.start > d.validFrom { facts.datedAfterExtraction += 1 }
-            guard d.start <= asOf, reason != ChangeReason.withdrawn, categories.contains(category) else { return }
+            guard d.start <= asOf, reason != ChangeReason.withdrawn, categories.contains(category),
+                  known?.contains(person) ?? true else { return }
             spellPersons.append(d.personId)
             spells.append(CareSpell(start: d.start, end: d.end, eventDay: byStart ? d.start : d.decisionDay, isExtension: reason == ChangeReason.extension_))
         }
@@ -143,27 +165,19 @@ public struct LinkedSources: Sendable {
             facts.population = SourceFacts.Counts(rows: read.rows, persons: read.inPopulation.count)
             facts.populationLinks = read.populationLinks
             facts.inPopulation = read.inPopulation
+            children = PersonGroups(keys: parents, values: links, maxKey: maxId)
+            (parents, links) = ([], [])
+            let subjects = subjects(children, residents)
+            var kept = 0
+            for i in spells.indices where subjects.contains(Int(spellPersons[i])) {
+                spellPersons[kept] = spellPersons[i]
+                spells[kept] = spells[i]
+                kept += 1
+            }
+            spellPersons.removeLast(spellPersons.count - kept)
+            spells.removeLast(spells.count - kept)
         }
         sharedTexts = []
-        let children = PersonGroups(keys: parents, values: links, maxKey: maxId)
-        parents = []
-        links = []
-
-        // The persons whose decisions can count: youth participants and caregivers' children,
-        // and, since the comparison draws its controls from every resident, every resident.
-        var subjects = PersonSet(maxId: maxId)
-        for e in episodes {
-            if e.role == .jongere { subjects.insert(e.personId) } else { for child in children[e.personId] { subjects.insert(child.personId) } }
-        }
-        if config.comparison.enabled { for person in residents.personIds { subjects.insert(person) } }
-        var kept = 0
-        for i in spells.indices where subjects.contains(Int(spellPersons[i])) {
-            spellPersons[kept] = spellPersons[i]
-            spells[kept] = spells[i]
-            kept += 1
-        }
-        spellPersons.removeLast(spellPersons.count - kept)
-        spells.removeLast(spells.count - kept)
         facts.decisions.persons = inDecisions.count
         facts.inDecisions = inDecisions
         facts.decisionsByCategory = Dictionary(uniqueKeysWithValues: byCategory.enumerated().filter { $0.element > 0 })

@@ -132,17 +132,19 @@ public struct QuestionnaireTables: Sendable {
     /// For tracked items: persons who answered in wave w and the next configured wave, by band.
     public func persistence(_ responses: [Response]) -> PublishedTable {
         var rows: [[Cell]] = []
-        for item in instrument.items where item.track {
+        // Each wave's bands of every tracked item in one pass over the responses.
+        let tracked = instrument.items.filter(\.track).map(\.code)
+        let bandsByWave = Dictionary(waves.map { ($0.wave, firstBands(responses, items: tracked, wave: $0.wave)) }, uniquingKeysWith: { a, _ in a })
+        for (k, item) in tracked.enumerated() {
             for (from, to) in zip(waves, waves.dropFirst()) {
-                let first = firstBands(responses, item: item.code, wave: from.wave)
-                let second = firstBands(responses, item: item.code, wave: to.wave)
+                let first = bandsByWave[from.wave]![k], second = bandsByWave[to.wave]![k]
                 var table: [Instrument.Band: [Instrument.Band: Int]] = [:]
                 for person in first.persons {
                     if let band = first[person], let later = second[person] { table[band, default: [:]][later, default: 0] += 1 }
                 }
                 for a in Instrument.Band.allCases {
                     for b in Instrument.Band.allCases {
-                        rows.append([.key(item.code), .key(String(from.wave)), .key(String(to.wave)), .key(a.rawValue), .key(b.rawValue),
+                        rows.append([.key(item), .key(String(from.wave)), .key(String(to.wave)), .key(a.rawValue), .key(b.rawValue),
                                      rounded(table[a]?[b] ?? 0)])
                     }
                 }
@@ -155,14 +157,23 @@ public struct QuestionnaireTables: Sendable {
     /// Each person's band on an item in a wave, from their earliest response of that wave
     /// (responses come ordered by person and completion date).
     public func firstBands(_ responses: [Response], item: String, wave: Int) -> PersonBands {
-        var bands = PersonBands()
-        guard let index = instrument.items.firstIndex(where: { $0.code == item }) else { return bands }
+        firstBands(responses, items: [item], wave: wave)[0]
+    }
+
+    /// `firstBands` of several items (in their order), in one pass over the responses.
+    public func firstBands(_ responses: [Response], items: [String], wave: Int) -> [PersonBands] {
+        var bands = [PersonBands](repeating: PersonBands(), count: items.count)
+        let indices = items.map { item in instrument.items.firstIndex { $0.code == item } }
         let table = instrument.bandTable
         var seen = PersonSet()
         for r in responses where r.wave == wave {
             guard !seen.contains(r.personId) else { continue }
             seen.insert(r.personId)
-            if let answer = r.answer(index), answer < table.count, let band = table[answer] { bands.set(r.personId, band, completed: r.completed) }
+            for (k, index) in indices.enumerated() {
+                if let index, let answer = r.answer(index), answer < table.count, let band = table[answer] {
+                    bands[k].set(r.personId, band, completed: r.completed)
+                }
+            }
         }
         return bands
     }
