@@ -24,6 +24,10 @@ import OutflowCore
 /// call throws that same error again, and `count` is 0. The reader never resumes in the
 /// middle of the record that failed, so a caller that catches and calls again cannot mistake
 /// the tail of a broken record for a row, nor a broken file for one that ended cleanly.
+///
+/// One thread reads a file; the reader's moving state is `@exclusivity(unchecked)`, since no
+/// access to one of its properties overlaps another and the runtime's check on every byte
+/// position and field showed in the load's profile.
 public final class CSVReader {
     /// The delimiter found in the header line.
     public private(set) var delimiter: UInt8 = CSVByte.comma
@@ -31,8 +35,8 @@ public final class CSVReader {
     public let encoding: TextEncoding
     /// The 1-based line on which the record last returned starts (the header is row 1).
     /// Line breaks inside quoted fields count, so the number is the one an editor shows.
-    public private(set) var row = 0
-    private var line = 0
+    @exclusivity(unchecked) public private(set) var row = 0
+    @exclusivity(unchecked) private var line = 0
     /// The file path, for error messages.
     public let path: String
 
@@ -40,29 +44,29 @@ public final class CSVReader {
     /// The read buffer: `chunkCapacity` bytes, `chunkCount` of them filled.
     private let chunk: UnsafeMutablePointer<UInt8>
     private let chunkCapacity: Int
-    private var chunkCount = 0
+    @exclusivity(unchecked) private var chunkCount = 0
     /// Bytes read from the file so far.
-    private var bytesRead = 0
+    @exclusivity(unchecked) private var bytesRead = 0
     /// The file's size when it was opened.
     public let fileSize: Int
-    private var position = 0
-    private var atEOF = false
+    @exclusivity(unchecked) private var position = 0
+    @exclusivity(unchecked) private var atEOF = false
     private let maxLinesPerField: Int
     private let maxRecordBytes: Int
     private let maxFieldsPerRecord: Int
     /// The error that stopped the reader; rethrown by every later call.
-    private var failure: CSVError?
+    @exclusivity(unchecked) private var failure: CSVError?
 
     /// The current record's field bytes, unquoted, end to end.
-    private var fieldBytes: UnsafeMutablePointer<UInt8>
-    private var fieldBytesCount = 0
+    @exclusivity(unchecked) private var fieldBytes: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private var fieldBytesCount = 0
     /// At most `maxRecordBytes`, so outgrowing it is what `fieldTooLarge` checks.
-    private var fieldBytesCapacity: Int
+    @exclusivity(unchecked) private var fieldBytesCapacity: Int
     /// Where each field of the current record ends in `fieldBytes`.
-    private var fieldEnds: UnsafeMutablePointer<Int>
-    private var fieldCount = 0
+    @exclusivity(unchecked) private var fieldEnds: UnsafeMutablePointer<Int>
+    @exclusivity(unchecked) private var fieldCount = 0
     /// At most `maxFieldsPerRecord`, so outgrowing it is what `tooManyFields` checks.
-    private var fieldEndsCapacity: Int
+    @exclusivity(unchecked) private var fieldEndsCapacity: Int
     /// The record `next()` last returned (no fields before the first and after an error),
     /// as `count` and `field(_:)` read it from other targets: a `let` pointer, so an inlined
     /// read is two loads, with no call, reference count or exclusivity check per field.
@@ -168,7 +172,7 @@ public final class CSVReader {
         return error
     }
 
-    private var lastRecordHadQuotes = false
+    @exclusivity(unchecked) private var lastRecordHadQuotes = false
 
     /// Parses one physical record into `fieldBytes`/`fieldEnds`. False at end of file.
     private func parseRecord() throws -> Bool {

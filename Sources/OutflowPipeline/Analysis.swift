@@ -60,15 +60,10 @@ package struct Analysis {
             if let instrument = config.instrument {
                 questionnaireTables = try stages.run("questionnaire", rows: { $0[0].reduce(0) { $0 + $1.rows.count } }) { () -> [[PublishedTable]] in
                     let responses = try QuestionnaireData.load(db: db, instrument: instrument, asOf: asOf)
-                    return gates.map { gate in
-                        let questionnaire = QuestionnaireTables(instrument: instrument, waves: config.waves, protection: gate.protection)
-                        if waveOneBands == nil {
-                            waveOneBands = OutflowByAnswer.waveOneBands(responses, items: config.outcome.byAnswer, questionnaire: questionnaire)
-                        }
-                        return [questionnaire.items(responses),
-                                questionnaire.response(responses, episodes: inputs.episodes, index: config.cohort.index, asOf: asOf),
-                                questionnaire.persistence(responses)]
-                    }
+                    let questionnaire = QuestionnaireTables(instrument: instrument, waves: config.waves, protection: protection)
+                    waveOneBands = OutflowByAnswer.waveOneBands(responses, items: config.outcome.byAnswer, questionnaire: questionnaire)
+                    return questionnaire.tables(responses, episodes: inputs.episodes, index: config.cohort.index, asOf: asOf,
+                                                gates: gates.map(\.protection))
                 }
             }
             try releaseFreeMemory()

@@ -34,12 +34,14 @@ public struct QuestionnaireTables: Sendable {
     }
 
     /// Per wave, role and item asked of that role: respondents and the three band shares.
-    /// One pass counts answers per wave, role, item and value in one flat array.
-    public func items(_ responses: [Response]) -> PublishedTable {
+    public func items(_ responses: [Response]) -> PublishedTable { items(itemTallies(responses)) }
+
+    /// Answers counted per configured wave, role, item and value in one flat array: the tally
+    /// of wave slot `w`, role r (1, 2), item i and value a is at
+    /// `((w * 2 + r - 1) * items + i) * values + a`. One pass; other waves are not counted.
+    func itemTallies(_ responses: [Response]) -> [Int] {
         let values = max(instrument.scaleMax, 0) + 1
         let itemCount = instrument.items.count
-        // Tallies of the configured wave at `slot[wave]` and role r (1, 2) start at
-        // (slot * 2 + r - 1) * itemCount * values; other waves are not counted.
         let stride = itemCount * values
         let slot = waveSlots
         var tallies = [Int](repeating: 0, count: waves.count * 2 * stride)
@@ -51,6 +53,14 @@ public struct QuestionnaireTables: Sendable {
                 if let a = r.answer(index), a < values { tallies[base + index * values + a] += 1 }
             }
         }
+        return tallies
+    }
+
+    /// `questionnaire.csv` from the tallies of `itemTallies`.
+    func items(_ tallies: [Int]) -> PublishedTable {
+        let values = max(instrument.scaleMax, 0) + 1
+        let stride = instrument.items.count * values
+        let slot = waveSlots
         let bands = instrument.bandTable
         var rows: [[Cell]] = []
         for wave in waves {
@@ -97,9 +107,14 @@ public struct QuestionnaireTables: Sendable {
 
     /// Per wave and role: eligible persons (an episode whose index date + the wave's offset is
     /// on or before the cut-off), respondents (distinct persons) and the response rate.
-    /// One pass over the episodes finds each person's earliest index date per role; one over
-    /// the responses marks who responded in each wave and role.
     public func response(_ responses: [Response], episodes: [Episode], index: CohortConfig.IndexDate, asOf: Day) -> PublishedTable {
+        response(responseCounts(responses, episodes: episodes, index: index, asOf: asOf))
+    }
+
+    /// Eligible persons and respondents per configured wave and role (wave by wave, roles in
+    /// order). One pass over the episodes finds each person's earliest index date per role;
+    /// one over the responses marks who responded in each wave and role.
+    func responseCounts(_ responses: [Response], episodes: [Episode], index: CohortConfig.IndexDate, asOf: Day) -> [(eligible: Int, respondents: Int)] {
         let maxPerson = max(episodes.lazy.map(\.personId).max() ?? 0, responses.lazy.map(\.personId).max() ?? 0)
         // Earliest index day per role and person (Int32.max: no episode with an index date).
         var earliest = [[Int32]](repeating: [Int32](repeating: .max, count: maxPerson + 1), count: Role.allCases.count)
@@ -113,12 +128,24 @@ public struct QuestionnaireTables: Sendable {
         for r in responses where slot[r.wave] >= 0 {
             responding[slot[r.wave] * Role.allCases.count + r.role.rawValue - 1].insert(r.personId)
         }
-        var rows: [[Cell]] = []
+        var counts: [(eligible: Int, respondents: Int)] = []
         for wave in waves {
             for role in Role.allCases {
                 let last = (asOf - wave.offsetDays).julian
-                let eligible = earliest[role.rawValue - 1].reduce(0) { $1 <= last ? $0 + 1 : $0 }
-                let respondents = responding[slot[wave.wave] * Role.allCases.count + role.rawValue - 1].count
+                counts.append((earliest[role.rawValue - 1].reduce(0) { $1 <= last ? $0 + 1 : $0 },
+                               responding[slot[wave.wave] * Role.allCases.count + role.rawValue - 1].count))
+            }
+        }
+        return counts
+    }
+
+    /// `response.csv` from the counts of `responseCounts`.
+    func response(_ counts: [(eligible: Int, respondents: Int)]) -> PublishedTable {
+        var rows: [[Cell]] = []
+        var next = counts.makeIterator()
+        for wave in waves {
+            for role in Role.allCases {
+                let (eligible, respondents) = next.next()!
                 let shown = (protection.rounded(eligible), protection.rounded(respondents))
                 var rate: Cell = .empty
                 if let e = shown.0, let r = shown.1 { rate = e > 0 ? .proportion(Double(r) / Double(e)) : .empty } else { rate = .withheld }
@@ -130,28 +157,61 @@ public struct QuestionnaireTables: Sendable {
     }
 
     /// For tracked items: persons who answered in wave w and the next configured wave, by band.
-    public func persistence(_ responses: [Response]) -> PublishedTable {
-        var rows: [[Cell]] = []
+    public func persistence(_ responses: [Response]) -> PublishedTable { persistence(persistenceCounts(responses)) }
+
+    /// Persons per tracked item, pair of consecutive waves, band before and band after, in
+    /// that order (bands in `Instrument.Band.allCases` order).
+    func persistenceCounts(_ responses: [Response]) -> [Int] {
         // Each wave's bands of every tracked item in one pass over the responses.
         let tracked = instrument.items.filter(\.track).map(\.code)
         let bandsByWave = Dictionary(waves.map { ($0.wave, firstBands(responses, items: tracked, wave: $0.wave)) }, uniquingKeysWith: { a, _ in a })
-        for (k, item) in tracked.enumerated() {
+        let bands = Instrument.Band.allCases
+        var counts: [Int] = []
+        for k in tracked.indices {
             for (from, to) in zip(waves, waves.dropFirst()) {
                 let first = bandsByWave[from.wave]![k], second = bandsByWave[to.wave]![k]
-                var table: [Instrument.Band: [Instrument.Band: Int]] = [:]
+                var table = [Int](repeating: 0, count: bands.count * bands.count)
                 for person in first.persons {
-                    if let band = first[person], let later = second[person] { table[band, default: [:]][later, default: 0] += 1 }
+                    if let band = first[person], let later = second[person] {
+                        table[bands.firstIndex(of: band)! * bands.count + bands.firstIndex(of: later)!] += 1
+                    }
                 }
+                counts += table
+            }
+        }
+        return counts
+    }
+
+    /// `persistence.csv` from the counts of `persistenceCounts`.
+    func persistence(_ counts: [Int]) -> PublishedTable {
+        var rows: [[Cell]] = []
+        var next = counts.makeIterator()
+        for item in instrument.items where item.track {
+            for (from, to) in zip(waves, waves.dropFirst()) {
                 for a in Instrument.Band.allCases {
                     for b in Instrument.Band.allCases {
-                        rows.append([.key(item), .key(String(from.wave)), .key(String(to.wave)), .key(a.rawValue), .key(b.rawValue),
-                                     rounded(table[a]?[b] ?? 0)])
+                        rows.append([.key(item.code), .key(String(from.wave)), .key(String(to.wave)), .key(a.rawValue), .key(b.rawValue),
+                                     rounded(next.next()!)])
                     }
                 }
             }
         }
         return PublishedTable(name: "persistence", columns: ["item", "wave_from", "wave_to", "band_from", "band_to", "persons", "suppressed"], rows: rows,
                               protection: ["persons": .rounded])
+    }
+
+    /// The three tables (questionnaire, response, persistence) through each of `gates`, the
+    /// responses counted once for all of them.
+    public func tables(_ responses: [Response], episodes: [Episode], index: CohortConfig.IndexDate, asOf: Day,
+                       gates: [DisclosureProtection]) -> [[PublishedTable]] {
+        let tallies = itemTallies(responses)
+        let response = responseCounts(responses, episodes: episodes, index: index, asOf: asOf)
+        let persistence = persistenceCounts(responses)
+        return gates.map { gate in
+            var tables = self
+            tables.protection = gate
+            return [tables.items(tallies), tables.response(response), tables.persistence(persistence)]
+        }
     }
 
     /// Each person's band on an item in a wave, from their earliest response of that wave

@@ -70,7 +70,9 @@ package enum RowPipeline {
         package let reader: CSVReader
         package let fileName: String
         package let headerCount: Int
-        package var context: ParseContext
+        /// Only the parsing thread touches it, one row at a time (`@exclusivity(unchecked)`:
+        /// the runtime's check on every row showed in the load's profile).
+        @exclusivity(unchecked) package var context: ParseContext
         package let parse: @Sendable (inout ParseContext) throws -> Values
         package let handoff: Handoff<Message<Values>>
         package let done = DispatchSemaphore(value: 0)
