@@ -72,14 +72,11 @@ package struct ComparisonStage {
         cells = CandidateCells.empty
         matching.exposed += exposed.unmatchable
         // Second pass, on its own connection while both arms are followed: the controls'
-        // pseudonyms, for the steward's file.
-        let isControl = PersonSet((0..<matching.matched).lazy.flatMap { matching.controls(ofSet: $0) }.map { Int($0) }.filter { $0 <= highest },
-                                  maxId: highest)
-        let controlNames = Background { [path = db.path, access = db.access, isControl] in
-            var names = HexTable(capacity: isExposed.count)
-            try PersonStore(db: try Database.companion(path: path, access: access)).forEach { id, hex in
-                if isControl.contains(id) { names.add(id, hex) }
-            }
+        // pseudonyms, for the steward's file, put in the order of its lines as the person
+        // table goes by (so writing the file reads them front to back).
+        let controlNames = Background { [path = db.path, access = db.access, controls = matching.allControls] in
+            var names = ControlNames(controls: controls)
+            try PersonStore(db: try Database.companion(path: path, access: access)).forEach { id, hex in names.offer(id, hex) }
             return names
         }
         defer { _ = try? controlNames.wait() }
@@ -172,31 +169,44 @@ package struct ComparisonStage {
 package struct MatchedSetsFile: Sendable {
     let matching: Matching
     let exposedNames: HexTable
-    let controlNames: HexTable
+    let controlNames: ControlNames
 
     package var pairCount: Int { matching.controlCount }
 
-    /// The file in chunks of about 64 KiB: one line per control, sets in draw order.
+    /// The file in chunks of about 64 KiB: one line per control, sets in draw order. Each
+    /// line is 141 bytes, written in place into one buffer (a million lines).
     package func write(_ emit: (UnsafeRawBufferPointer) throws -> Void) throws {
-        var buffer = Array("exposed_pseudo_id,control_pseudo_id,index_date\n".utf8)
-        buffer.reserveCapacity(1 << 16 + 256)
+        let header = Array("exposed_pseudo_id,control_pseudo_id,index_date\n".utf8)
+        try header.withUnsafeBytes(emit)
+        let lineLength = 64 + 1 + 64 + 1 + 10 + 1, linesPerChunk = 512
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: lineLength * linesPerChunk)
+        defer { buffer.deallocate() }
+        // What a set's lines share, written once per set: the exposed child's pseudonym and
+        // the index date, around the control's pseudonym.
+        let shared = UnsafeMutablePointer<UInt8>.allocate(capacity: lineLength)
+        defer { shared.deallocate() }
+        var used = 0
         for number in 0..<matching.matched {
             let exposed = matching.exposedChild(ofSet: number)
-            let exposedHex = exposedNames.hex(exposed.child.personId), day = Array(exposed.index.iso.utf8)
-            for control in matching.controls(ofSet: number) {
-                buffer += exposedHex
-                buffer.append(UInt8(ascii: ","))
-                controlNames.appendHex(of: Int(control), to: &buffer)
-                buffer.append(UInt8(ascii: ","))
-                buffer += day
-                buffer.append(UInt8(ascii: "\n"))
-                if buffer.count >= 1 << 16 {
-                    try buffer.withUnsafeBytes(emit)
-                    buffer.removeAll(keepingCapacity: true)
+            let day = Array(exposed.index.iso.utf8)
+            guard day.count == 10, exposedNames.writeHex(of: exposed.child.personId, to: shared) else { continue }
+            shared[64] = UInt8(ascii: ",")
+            shared[129] = UInt8(ascii: ",")
+            for i in 0..<10 { shared[130 + i] = day[i] }
+            shared[140] = UInt8(ascii: "\n")
+            for position in matching.controls(ofSet: number).indices {
+                let line = buffer + used
+                guard controlNames.writeHex(ofLine: position, to: line + 65) else { continue }
+                line.update(from: shared, count: 65)
+                (line + 129).update(from: shared + 129, count: lineLength - 129)
+                used += lineLength
+                if used == lineLength * linesPerChunk {
+                    try emit(UnsafeRawBufferPointer(start: buffer, count: used))
+                    used = 0
                 }
             }
         }
-        try buffer.withUnsafeBytes(emit)
+        try emit(UnsafeRawBufferPointer(start: buffer, count: used))
     }
 }
 
@@ -297,12 +307,75 @@ struct HexTable: Sendable {
 
     /// Appends the pseudonym of `id` as 64 hex characters to `out` (nothing when it was not added).
     func appendHex(of id: Int, to out: inout [UInt8]) {
-        guard let k = ids.sortedIndex(of: id) else { return }
-        Hex.digits.withUnsafeBufferPointer { digit in
-            for byte in bytes[k * 32..<(k + 1) * 32] {
-                out.append(digit[Int(byte >> 4)])
-                out.append(digit[Int(byte & 0xF)])
+        var text = [UInt8](repeating: 0, count: 64)
+        guard text.withUnsafeMutableBufferPointer({ writeHex(of: id, to: $0.baseAddress!) }) else { return }
+        out += text
+    }
+
+    /// Writes the pseudonym of `id` as 64 hex characters at `out` (room for 64 bytes); false,
+    /// with nothing written, when it was not added.
+    func writeHex(of id: Int, to out: UnsafeMutablePointer<UInt8>) -> Bool {
+        guard let k = ids.sortedIndex(of: id) else { return false }
+        writeHex(atPosition: k, to: out)
+        return true
+    }
+
+    /// Writes the pseudonym at `position` (in order of id) as 64 hex characters at `out`.
+    func writeHex(atPosition k: Int, to out: UnsafeMutablePointer<UInt8>) {
+        bytes.withUnsafeBufferPointer { bytes in
+            Hex.digits.withUnsafeBufferPointer { digit in
+                for i in 0..<32 {
+                    let byte = bytes[k * 32 + i]
+                    out[2 * i] = digit[Int(byte >> 4)]
+                    out[2 * i + 1] = digit[Int(byte & 0xF)]
+                }
             }
         }
+    }
+}
+
+/// The controls' pseudonyms in the order of the lines of `restricted/matched_sets.csv` (one
+/// line per control drawn), 32 bytes each, filled while the person table is read in order of
+/// id: the controls are visited sorted by id beside it, so the table is read once and the file
+/// is written front to back.
+struct ControlNames: Sendable {
+    /// (person id, line) of every line, in order of person id.
+    private let byPerson: [(id: Int32, line: Int32)]
+    private var cursor = 0
+    private var bytes: [UInt8]
+    private var filled: [Bool]
+
+    init(controls: [Int32]) {
+        byPerson = controls.enumerated().map { (id: $0.element, line: Int32($0.offset)) }.sorted { ($0.id, $0.line) < ($1.id, $1.line) }
+        bytes = [UInt8](repeating: 0, count: controls.count * 32)
+        filled = [Bool](repeating: false, count: controls.count)
+    }
+
+    /// Takes the pseudonym `hex` of person `id` for its lines; ids come in ascending order.
+    mutating func offer(_ id: Int, _ hex: UnsafeBufferPointer<UInt8>) {
+        while cursor < byPerson.count && Int(byPerson[cursor].id) < id { cursor += 1 }
+        guard hex.count >= 64 else { return }
+        while cursor < byPerson.count && Int(byPerson[cursor].id) == id {
+            let line = Int(byPerson[cursor].line)
+            for i in 0..<32 { bytes[line * 32 + i] = (Hex.value(of: hex[2 * i]) ?? 0) << 4 | (Hex.value(of: hex[2 * i + 1]) ?? 0) }
+            filled[line] = true
+            cursor += 1
+        }
+    }
+
+    /// Writes line `line`'s pseudonym as 64 hex characters at `out`; false, with nothing
+    /// written, when the person table did not have it.
+    func writeHex(ofLine line: Int, to out: UnsafeMutablePointer<UInt8>) -> Bool {
+        guard line < filled.count, filled[line] else { return false }
+        bytes.withUnsafeBufferPointer { bytes in
+            Hex.digits.withUnsafeBufferPointer { digit in
+                for i in 0..<32 {
+                    let byte = bytes[line * 32 + i]
+                    out[2 * i] = digit[Int(byte >> 4)]
+                    out[2 * i + 1] = digit[Int(byte & 0xF)]
+                }
+            }
+        }
+        return true
     }
 }

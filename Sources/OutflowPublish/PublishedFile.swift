@@ -37,6 +37,12 @@ public struct PublishedFile: Sendable {
     }
 
     public var name: String
+
+    /// Whether the file is produced in chunks as it is written (a large one).
+    public var isStreamed: Bool {
+        if case .chunks = content { return true }
+        return false
+    }
     public var content: Content
     public var restricted = false
 

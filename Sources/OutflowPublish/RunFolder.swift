@@ -27,8 +27,9 @@ public enum RunTarget: Sendable, Equatable {
     }
 }
 
-/// A run folder being written.
-public struct RunFolder {
+/// A run folder being written. Files may be written from several threads at once (each
+/// file is its own; a shared subfolder is created by whichever comes first).
+public struct RunFolder: Sendable {
     public let output: String
     public let runId: String
     public let target: RunTarget

@@ -166,6 +166,10 @@ public struct Matching: Sendable {
     /// The exposed child of matched set `set` (0..<matched).
     public func exposedChild(ofSet set: Int) -> ExposedChild { offered[Int(entries[set])] }
 
+    /// Every control drawn, set after set, each set's in draw order (positions as in
+    /// `controls(ofSet:)`).
+    public var allControls: [Int32] { controlIds }
+
     /// The controls of matched set `set`, in draw order.
     public func controls(ofSet set: Int) -> ArraySlice<Int32> {
         controlIds[(set == 0 ? 0 : Int(ends[set - 1]))..<Int(ends[set])]
