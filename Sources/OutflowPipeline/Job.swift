@@ -137,6 +137,7 @@ public struct Job {
                     let writing = streamed.isEmpty ? nil : Background { [folder] in
                         for file in streamed { try folder.write(file.name, file.content, restricted: file.restricted) }
                     }
+                    let written = Result { for file in files where !file.isStreamed { try folder.write(file.name, file.content, restricted: file.restricted) } }
                     try writing?.wait()
                     try written.get()
                     return files.count
