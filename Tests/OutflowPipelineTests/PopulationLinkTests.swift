@@ -105,4 +105,43 @@ struct PopulationLinkTests {
             "4 1 \(Day(parsing: "2024-05-01")! - index) 1 event 2025-03-31",
         ])
     }
+
+    /// Every link the register gives is counted for the audit, but only those with a
+    /// participant as parent or as child are kept; a parent given twice in one row is one link,
+    /// and a link the family source also gives is the family's.
+    @Test func onlyParticipantsLinksAreKeptButEveryLinkIsCounted() throws {
+        let ws = try Workspace(population: true)
+        try ws.deliver("registraties_2025-03-31.csv", """
+            \(Self.registrationHeader)
+            \(P(1));G1;opvoedgroep;Org;opvoeder;2023-11-01;2024-01-10;afgerond;1985;Zuid;1a2b3c4d
+            \(P(2));G2;jongerengroep;Org;jongere;2023-11-01;2024-01-10;afgerond;2010;Zuid;1a2b3c4d
+
+            """)
+        try ws.deliver("gezinsrelaties_2025-03-31.csv", """
+            parent_pseudo_id,child_pseudo_id,child_birth_year,key_id
+            \(P(1)),\(P(11)),2012,1a2b3c4d
+
+            """)
+        try ws.deliver("bevolking_2025-03-31.csv", """
+            \(Workspace.populationHeader)
+            \(P(11)),2012,4,V,Oost,,,,\(P(1)),\(P(1)),1a2b3c4d
+            \(P(12)),2014,5,M,Oost,,,,\(P(1)),\(P(61)),1a2b3c4d
+            \(P(2)),2010,8,M,Oost,,,,\(P(60)),,1a2b3c4d
+            \(P(50)),2011,1,V,West,,,,\(P(51)),\(P(52)),1a2b3c4d
+
+            """)
+        _ = try ws.ingest()
+        let db = try ws.open()
+        let linked = try LinkedSources.load(db: db, config: try ws.config(), asOf: Day(parsing: "2025-03-31")!)
+        var ids: [Int: Int] = [:]
+        for n in [1, 2, 11, 12, 51, 52, 60, 61] { ids[n] = try db.scalarInt("SELECT person_id FROM person WHERE pseudo_id = '\(P(n))'") }
+        func children(_ n: Int) -> Set<Int> { Set(linked.inputs.children[ids[n]!].map(\.personId)) }
+        // Register links: 11<-1 (the family's already), 12<-1, 12<-61, 2<-60, 50<-51, 50<-52.
+        #expect(linked.facts.populationLinks == 5)
+        #expect(children(1) == [ids[11]!, ids[12]!])
+        #expect(children(60) == [ids[2]!])   // the child took part
+        // Neither parent nor child took part: counted above, not kept.
+        #expect(children(61).isEmpty && children(51).isEmpty && children(52).isEmpty)
+        #expect(linked.inputs.residents.count == 4)
+    }
 }

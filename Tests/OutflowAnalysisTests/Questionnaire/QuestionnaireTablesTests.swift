@@ -119,6 +119,33 @@ struct QuestionnaireTablesTests {
         #expect(counts.values.compactMap { Int($0) }.reduce(0, +) == 3)
     }
 
+    /// The three tables counted once for several gates are the tables each gate builds alone.
+    @Test func tablesForSeveralGatesEqualEachGatesOwn() {
+        var responses: [Response] = []
+        for i in 1...40 {
+            let role: Role = i % 3 == 0 ? .jongere : .opvoeder
+            let first: [String: Int] = ["at_ease": i % 5 + 1, "contact_outside": (i * 7) % 5 + 1]
+            let second: [String: Int] = ["contact_outside": (i * 3) % 5 + 1]
+            responses.append(Self.response(i, role, wave: 1, first))
+            responses.append(Self.response(i, role, wave: 2, second))
+        }
+        let episodes = (1...40).map { i in
+            Episode(personId: i, groupId: "G", groupType: "t", organisation: "O", role: i % 3 == 0 ? .jongere : .opvoeder,
+                    start: Self.day - 100, end: Self.day - 10 + i)
+        }
+        let gates = [DisclosureProtection(minCell: 10, roundTo: 5), .off]
+        let together = QuestionnaireTables(instrument: Self.instrument, waves: Self.waves, protection: .off)
+            .tables(responses, episodes: episodes, index: .end, asOf: Self.day + 300, gates: gates)
+        for (g, gate) in gates.enumerated() {
+            let alone = QuestionnaireTables(instrument: Self.instrument, waves: Self.waves, protection: gate)
+            #expect(together[g].map { (t: PublishedTable) in t.name } == ["questionnaire", "response", "persistence"])
+            #expect(together[g][0].rows == alone.items(responses).rows)
+            #expect(together[g][1].rows == alone.response(responses, episodes: episodes, index: .end, asOf: Self.day + 300).rows)
+            #expect(together[g][2].rows == alone.persistence(responses).rows)
+        }
+        #expect(together[0][0].rows != together[1][0].rows)   // the gates do differ
+    }
+
     @Test func outflowByAnswerSplitsTheCohortByWaveOneBand() {
         let entries = (1...30).map { i in
             CohortEntry(episode: Episode(personId: i, groupId: "G", groupType: "t", organisation: "o", role: .opvoeder,
