@@ -43,6 +43,12 @@ public enum EndReason: Int, CaseIterable, Sendable {
 public enum Sex: Int, CaseIterable, Sendable {
     case m = 1, v = 2, x = 3
 
+    /// The code as `name` gives it: `M`, `V` or `X`.
+    public init?(name: String) {
+        guard let match = Sex.allCases.first(where: { $0.name == name }) else { return nil }
+        self = match
+    }
+
     public var name: String {
         switch self {
         case .m: return "M"
