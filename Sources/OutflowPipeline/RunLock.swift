@@ -18,16 +18,21 @@ public final class RunLock {
     /// Takes the lock at once or throws exit status 75.
     public init(path: String) throws {
         self.path = path
-        fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, FileAccess.ownerOnly.mode(.restrictedFile))
-        guard fd >= 0 else {
+        // The descriptor is kept only once the lock is held: an initializer that throws after
+        // every property is set still runs `deinit`, which would close the descriptor a second
+        // time (by then perhaps another file's, opened on another thread).
+        let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, FileAccess.ownerOnly.mode(.restrictedFile))
+        guard descriptor >= 0 else {
             throw OutflowError(.cannotCreate, "\(path): cannot create the lock file: \(String(cString: strerror(errno)))")
         }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+        if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             let busy = errno == EWOULDBLOCK
-            close(fd)
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
             if busy { throw OutflowError(.locked, "\(path): another outflow run holds the lock on this database; try again later") }
-            throw OutflowError(.ioError, "\(path): cannot lock: \(String(cString: strerror(errno)))")
+            throw OutflowError(.ioError, "\(path): cannot lock: \(reason)")
         }
+        fd = descriptor
         let pid = "\(getpid())\n"
         ftruncate(fd, 0)
         _ = pid.withCString { write(fd, $0, strlen($0)) }
