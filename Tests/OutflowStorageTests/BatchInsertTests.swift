@@ -1,5 +1,6 @@
 // Multi-row inserts with values every row shares: the shared values are numbered parameters
-// bound once per statement, in full statements and in the shorter last one.
+// bound once per statement, in full statements and in the shorter last one, at the end of
+// the column list or anywhere in it.
 
 import Foundation
 import Testing
@@ -35,5 +36,19 @@ struct BatchInsertTests {
         for i in 1...5 { try insert.add(i) }
         try insert.finish()
         #expect(try db.scalarInt("SELECT sum(a) FROM t") == 15 && db.scalarInt("SELECT sum(b) FROM t") == -15)
+    }
+
+    @Test func sharedValuesAroundTheRowsOwnInTableOrder() throws {
+        let db = try Database(path: Self.temporaryPath())
+        try db.execute("CREATE TABLE t (file INTEGER, a INTEGER, b TEXT, valid INTEGER)")
+        let insert = BatchInsert<(Int, String)>(db: db, head: "INSERT INTO t (file, a, b, valid) VALUES",
+                                                 layout: [.shared(.int(7)), .row, .row, .shared(.null)], rowsPerStatement: 4) { row, s, o in
+            try s.bind(row.0, at: o + 1)
+            try s.bind(row.1, at: o + 2)
+        }
+        for i in 1...9 { try insert.add((i, "r\(i)")) }   // two full statements and a short one
+        try insert.finish()
+        let rows = try db.query("SELECT file, a, b, coalesce(valid, -1) FROM t ORDER BY a") { "\($0.int(0)) \($0.int(1)) \($0.string(2)) \($0.int(3))" }
+        #expect(rows == (1...9).map { "7 \($0) r\($0) -1" })
     }
 }

@@ -45,13 +45,29 @@ public enum Cell: Sendable, Equatable {
         for _ in 0..<decimals { scale *= 10 }
         // Nudge by a relative epsilon so 12.35 stored as 12.3499999 still rounds up.
         let scaled = (abs(value) * scale * (1 + 4 * Double.ulpOfOne)).rounded(.toNearestOrAwayFromZero)
-        let signed = value < 0 && scaled != 0 ? -scaled : scaled
-        var text = String(Int64(signed).magnitude)
-        if decimals > 0 {
-            if text.count <= decimals { text = String(repeating: "0", count: decimals - text.count + 1) + text }
-            text.insert(".", at: text.index(text.endIndex, offsetBy: -decimals))
+        let negative = value < 0 && scaled != 0
+        // The digits from the last one back, the point after `decimals` of them and at least
+        // one before it: written into bytes, since tables and charts take tens of thousands.
+        var magnitude = Int64(scaled).magnitude
+        let capacity = decimals + 24
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { text in
+            var start = capacity, written = 0
+            repeat {
+                if written == decimals && decimals > 0 {
+                    start -= 1
+                    text[start] = UInt8(ascii: ".")
+                }
+                start -= 1
+                text[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                written += 1
+            } while magnitude > 0 || written <= decimals
+            if negative {
+                start -= 1
+                text[start] = UInt8(ascii: "-")
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: text[start..<capacity]), as: UTF8.self)
         }
-        return (signed < 0 ? "-" : "") + text
     }
 }
 

@@ -30,23 +30,48 @@ public struct SurvivalTally: Sendable, Equatable {
     /// Running totals of the three through each of `days`, for constant-time horizon counts.
     private let through: [(events: Int, competing: Int, censored: Int)]
 
-    /// The tally of follow-up times in any order.
+    /// The tally of follow-up times in any order. Follow-up is bounded by the cut-off, so the
+    /// times are counted in one array slot per day of their range (three counts a day), not
+    /// through a hash lookup per time; a range far wider than the number of times (a tally
+    /// built by hand, a stray time) is sorted instead.
     public init(_ times: some Sequence<SurvivalTime>) {
-        var byDay: [Int: (Int, Int, Int)] = [:]
-        var total = 0
-        for time in times {
-            total += 1
-            var counts = byDay[time.days] ?? (0, 0, 0)
-            switch time.ending {
-            case .event: counts.0 += 1
-            case .competing: counts.1 += 1
-            case .censored: counts.2 += 1
-            }
-            byDay[time.days] = counts
+        let times = Array(times)
+        guard let low = times.lazy.map(\.days).min(), let high = times.lazy.map(\.days).max() else {
+            self.init(total: 0, days: [], events: [], competing: [], censored: [])
+            return
         }
-        let days = byDay.keys.sorted()
-        self.init(total: total, days: days, events: days.map { byDay[$0]!.0 },
-                  competing: days.map { byDay[$0]!.1 }, censored: days.map { byDay[$0]!.2 })
+        var days: [Int] = [], events: [Int] = [], competing: [Int] = [], censored: [Int] = []
+        func add(_ day: Int, _ counts: (Int, Int, Int)) {
+            days.append(day)
+            events.append(counts.0)
+            competing.append(counts.1)
+            censored.append(counts.2)
+        }
+        let (span, overflow) = high.subtractingReportingOverflow(low)
+        if !overflow && span < max(1 << 16, 4 * times.count) {
+            var counts = [Int](repeating: 0, count: (span + 1) * 3)
+            for time in times { counts[(time.days - low) * 3 + Int(time.ending.rawValue)] += 1 }
+            for offset in 0...span where counts[offset * 3] + counts[offset * 3 + 1] + counts[offset * 3 + 2] > 0 {
+                add(low + offset, (counts[offset * 3], counts[offset * 3 + 1], counts[offset * 3 + 2]))
+            }
+        } else {
+            var run: (day: Int, counts: (Int, Int, Int))?
+            for time in times.sorted(by: { $0.days < $1.days }) {
+                if let current = run, current.day != time.days {
+                    add(current.day, current.counts)
+                    run = nil
+                }
+                var counts = run?.counts ?? (0, 0, 0)
+                switch time.ending {
+                case .event: counts.0 += 1
+                case .competing: counts.1 += 1
+                case .censored: counts.2 += 1
+                }
+                run = (time.days, counts)
+            }
+            if let run { add(run.day, run.counts) }
+        }
+        self.init(total: times.count, days: days, events: events, competing: competing, censored: censored)
     }
 
     /// A tally from its parts; `days` ascending, one count of each kind per day.

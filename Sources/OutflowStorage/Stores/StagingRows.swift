@@ -30,12 +30,13 @@ package enum StagingTable: String, Sendable, CaseIterable {
 package protocol StagedRow: Sendable {
     /// The table the row goes into.
     static var table: StagingTable { get }
-    /// `INSERT INTO table (columns) VALUES`, the head of the multi-row insert.
+    /// `INSERT INTO table (columns) VALUES`, the head of the multi-row insert, its columns in
+    /// the table's order: `file_id`, the row's own, `valid_from`.
     static var insertHead: String { get }
-    /// How many parameters one row binds: every column but the last two of `insertHead`,
-    /// `file_id` and `valid_from`, which belong to the writer (every row of a file shares them).
+    /// How many parameters one row binds: every column of `insertHead` but the first and the
+    /// last, `file_id` and `valid_from`, which belong to the writer (every row of a file shares them).
     static var columnCount: Int { get }
-    /// Binds the row from parameter `offset + 1` on, in the order of `insertHead`.
+    /// Binds the row's own columns from parameter `offset + 1` on, in the order of `insertHead`.
     func bind(to statement: Statement, at offset: Int) throws
 }
 
@@ -70,8 +71,8 @@ package struct StagedRegistration: Sendable {
 extension StagedRegistration: SnapshotRow {
     package static let table = StagingTable.registration
     package static let insertHead = """
-        INSERT INTO stg_registration (person_id, group_id, group_type, organisation, role,
-            start_day, end_day, end_reason, birth_year, district, row_hash, file_id, valid_from) VALUES
+        INSERT INTO stg_registration (file_id, person_id, group_id, group_type, organisation, role,
+            start_day, end_day, end_reason, birth_year, district, row_hash, valid_from) VALUES
         """
     package static let columnCount = 11
 
@@ -124,8 +125,8 @@ package struct StagedDecision: Sendable {
 extension StagedDecision: SnapshotRow {
     package static let table = StagingTable.decision
     package static let insertHead = """
-        INSERT INTO stg_decision (person_id, decision_id, decision_day, start_day, end_day,
-            product_category, product_code, provider, municipality, change_reason, row_hash, file_id, valid_from) VALUES
+        INSERT INTO stg_decision (file_id, person_id, decision_id, decision_day, start_day, end_day,
+            product_category, product_code, provider, municipality, change_reason, row_hash, valid_from) VALUES
         """
     package static let columnCount = 11
 
@@ -167,7 +168,7 @@ package struct StagedFamilyLink: Sendable {
 extension StagedFamilyLink: SnapshotRow {
     package static let table = StagingTable.family
     package static let insertHead = """
-        INSERT INTO stg_family (parent_id, child_id, child_birth_year, row_hash, file_id, valid_from) VALUES
+        INSERT INTO stg_family (file_id, parent_id, child_id, child_birth_year, row_hash, valid_from) VALUES
         """
     package static let columnCount = 4
 
@@ -212,8 +213,8 @@ package struct StagedPopulation: Sendable {
 extension StagedPopulation: SnapshotRow {
     package static let table = StagingTable.population
     package static let insertHead = """
-        INSERT INTO stg_population (person_id, birth_year, birth_month, sex, district, registered_from,
-            registered_until, died_day, parent1_id, parent2_id, row_hash, file_id, valid_from) VALUES
+        INSERT INTO stg_population (file_id, person_id, birth_year, birth_month, sex, district, registered_from,
+            registered_until, died_day, parent1_id, parent2_id, row_hash, valid_from) VALUES
         """
     package static let columnCount = 11
 

@@ -18,10 +18,11 @@ package protocol SnapshotStaging: AnyObject {
 }
 
 extension BatchInsert where Values: StagedRow {
-    /// A multi-row insert into the table of `Values`, every row of the file `fileId` with `validFrom`.
+    /// A multi-row insert into the table of `Values`, every row of the file `fileId` with
+    /// `validFrom`: `file_id`, the row's own columns, `valid_from`, as the table orders them.
     convenience init(db: Database, fileId: Int, validFrom: Int?) {
-        self.init(db: db, head: Values.insertHead, columns: Values.columnCount,
-                  constants: [.int(fileId), validFrom.map { .int($0) } ?? .null]) { row, statement, offset in
+        let layout: [BatchInsert<Values>.Column] = [.shared(.int(fileId))] + Array(repeating: .row, count: Values.columnCount) + [.shared(validFrom.map { .int($0) } ?? .null)]
+        self.init(db: db, head: Values.insertHead, layout: layout) { row, statement, offset in
             try row.bind(to: statement, at: offset)
         }
     }

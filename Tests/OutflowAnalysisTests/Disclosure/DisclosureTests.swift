@@ -28,6 +28,46 @@ struct DisclosureTests {
         #expect(Cell.fixed(7, 0) == "7")
     }
 
+    @Test func fixedPointTextPadsSignsAndSkipsNonFinite() {
+        #expect(Cell.fixed(0.05, 2) == "0.05")
+        #expect(Cell.fixed(0, 4) == "0.0000")
+        #expect(Cell.fixed(0, 0) == "0")
+        #expect(Cell.fixed(-2.5, 0) == "-3")
+        #expect(Cell.fixed(-0.004, 2) == "0.00")
+        #expect(Cell.fixed(-0.005, 2) == "-0.01")
+        #expect(Cell.fixed(1234567.891, 2) == "1234567.89")
+        #expect(Cell.fixed(9.99951, 3) == "10.000")
+        #expect(Cell.fixed(.infinity, 1) == "")
+        #expect(Cell.fixed(.nan, 1) == "")
+    }
+
+    /// The byte-level writer against the plain string construction it replaced, on values of
+    /// every magnitude, both signs and 0 to 6 decimals.
+    @Test func fixedPointTextEqualsStringConstruction() {
+        func reference(_ value: Double, _ decimals: Int) -> String {
+            guard value.isFinite else { return "" }
+            var scale = 1.0
+            for _ in 0..<decimals { scale *= 10 }
+            let scaled = (abs(value) * scale * (1 + 4 * Double.ulpOfOne)).rounded(.toNearestOrAwayFromZero)
+            let signed = value < 0 && scaled != 0 ? -scaled : scaled
+            var text = String(Int64(signed).magnitude)
+            if decimals > 0 {
+                if text.count <= decimals { text = String(repeating: "0", count: decimals - text.count + 1) + text }
+                text.insert(".", at: text.index(text.endIndex, offsetBy: -decimals))
+            }
+            return (signed < 0 ? "-" : "") + text
+        }
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let exponent = Int.random(in: -6...9, using: &random)
+            var magnitude = 1.0
+            for _ in 0..<abs(exponent) { magnitude = exponent < 0 ? magnitude / 10 : magnitude * 10 }
+            let value = Double.random(in: -1...1, using: &random) * magnitude
+            let decimals = Int.random(in: 0...6, using: &random)
+            #expect(Cell.fixed(value, decimals) == reference(value, decimals), "\(value) with \(decimals) decimals")
+        }
+    }
+
     // MARK: - The two protections
 
     @Test(arguments: [(0, 0), (1, 5), (9, 5), (10, 5), (11, 15), (20, 15), (21, 25), (476, 475)])
