@@ -30,7 +30,7 @@ import OutflowCore
 /// position and field showed in the load's profile.
 public final class CSVReader {
     /// The delimiter found in the header line.
-    public private(set) var delimiter: UInt8 = CSVByte.comma
+    @exclusivity(unchecked) public private(set) var delimiter: UInt8 = CSVByte.comma
     /// The file's text encoding (decided by the caller, usually from `FileFingerprint`).
     public let encoding: TextEncoding
     /// The 1-based line on which the record last returned starts (the header is row 1).

@@ -74,7 +74,9 @@ public struct LinkageAudit {
             representative[values] = position
             return position
         }
-        func key(_ person: Int) -> Int { participants.sortedIndex(of: person).map { Int(keys[$0]) } ?? -1 }
+        // Read through constants: a captured `var` is checked for exclusive access on every lookup.
+        let registered = participants
+        func key(_ person: Int) -> Int { registered.sortedIndex(of: person).map { Int(keys[$0]) } ?? -1 }
         let questionnaire = try questionnaireScan(episodes: episodes)
         let respondents = questionnaire.respondents
         func withRole(_ role: Role) -> some Sequence<Int> {
@@ -95,7 +97,7 @@ public struct LinkageAudit {
         pairs.removeLast(pairs.count - kept)
         func child(_ k: Int) -> Int { Int(pairs[k] >> 32) }
         func caregiver(_ k: Int) -> Int { Int(pairs[k] & 0xFFFF_FFFF) }
-        let isRegistered = { (person: Int) in participants.sortedIndex(of: person) != nil }
+        let isRegistered = { (person: Int) in registered.sortedIndex(of: person) != nil }
 
         var rates = [
             MatchRate(name: "questionnaire_in_registrations", description: "questionnaire respondents found in the registrations",

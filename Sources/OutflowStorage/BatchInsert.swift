@@ -53,7 +53,8 @@ package final class BatchInsert<Values> {
                   rowsPerStatement: rowsPerStatement, bind: bind)
     }
 
-    package func add(_ values: Values) throws {
+    /// Queues one row; taking it (`consuming`) lets a caller that is done with it move it in.
+    package func add(_ values: consuming Values) throws {
         pending.append(values)
         if pending.count == rowsPerStatement {
             if full == nil { full = try statement(rows: rowsPerStatement) }
@@ -93,7 +94,10 @@ package final class BatchInsert<Values> {
     }
 
     private func flush(into statement: Statement) throws {
-        for (k, values) in pending.enumerated() { try bind(values, statement, k * columns) }
+        // Each row bound in place: iterating the array would copy every row (retaining its texts).
+        try pending.withUnsafeBufferPointer { rows in
+            for k in rows.indices { try bind(rows[k], statement, k * columns) }
+        }
         try statement.run()
         pending.removeAll(keepingCapacity: true)
     }

@@ -171,9 +171,10 @@ package struct FileLoader {
 
         let summary = try RowPipeline.run(reader: reader, fileName: name, headerCount: header.count, context: context,
                                           parse: { try parser.parse(view.value, &$0) }) { batch in
-            for person in batch.newPersons { try newPersons.add(person) }
-            for row in batch.rows {
-                switch row {
+            // Persons and rows moved out of the batch in order (it holds them last first).
+            while let person = batch.newPersons.popLast() { try newPersons.add(person) }
+            while let row = batch.rows.popLast() {
+                switch consume row {
                 case .accepted(let line, let values):
                     if let match, try rows.isCurrentVersion(values, in: match) {
                         counts.accepted += 1

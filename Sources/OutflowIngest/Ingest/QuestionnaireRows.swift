@@ -35,11 +35,13 @@ package struct QuestionnaireRows: SourceRows {
 
     /// Checks one record against the contract and the instrument.
     package struct Parser: RowParser {
-        package let items: [Instrument.Item]
+        /// The roles that may answer each instrument item, one bit per role (`1 << rawValue`):
+        /// read for every item of every row, so no item (two texts and an array) is copied.
+        package let allowedRoles: [UInt8]
         package let scale: ClosedRange<Int>
 
         package init(config: PipelineConfig) {
-            items = config.instrument?.items ?? []
+            allowedRoles = (config.instrument?.items ?? []).map { $0.roles.reduce(0) { $0 | 1 << UInt8($1.rawValue) } }
             scale = (config.instrument?.scaleMin ?? 1)...(config.instrument?.scaleMax ?? 5)
         }
 
@@ -50,11 +52,12 @@ package struct QuestionnaireRows: SourceRows {
             let wave = try r.integer(3, in: 1...20)!
             let completed = try r.day(4)!
             try context.noteKeyId(r, column: 5)
-            var answers = [UInt8](repeating: 0, count: items.count)
-            for (offset, item) in items.enumerated() {
+            var answers = [UInt8](repeating: 0, count: allowedRoles.count)
+            let roleBit: UInt8 = 1 << UInt8(role.rawValue)
+            for offset in allowedRoles.indices {
                 let column = QuestionnaireRows.fixedColumns.count + offset
                 guard let answer = try self.answer(r, column) else { continue }
-                guard item.roles.contains(role) else { throw r.reject(.outOfRange, column) }
+                guard allowedRoles[offset] & roleBit != 0 else { throw r.reject(.outOfRange, column) }
                 answers[offset] = UInt8(answer)
             }
             let personId = try context.personId(pseudonym, r, column: 0)
@@ -93,7 +96,7 @@ package struct QuestionnaireRows: SourceRows {
         return String(decoding: packed, as: UTF8.self)
     }
 
-    package func insert(_ v: Values, line: Int) throws {
+    package func insert(_ v: consuming Values, line: Int) throws {
         let inserted = try staging.insert(personId: v.personId, groupId: v.groupId, role: v.role, wave: v.wave, completed: v.completed,
                                           answers: Self.pack(v.answers, positions: staging.positions))
         guard inserted else { throw RowRejection(.duplicateKey, column: "pseudo_id", raw: v.pseudonym.hex) }

@@ -22,7 +22,7 @@ package protocol SourceRows {
     static func columns(for config: PipelineConfig) -> [ColumnSpec]
     init(db: Database, fileId: Int, validFrom: Int?, config: PipelineConfig) throws
     /// Inserts one parsed row; may throw a `RowRejection` the database decides (a duplicate).
-    func insert(_ values: Parser.Values, line: Int) throws
+    func insert(_ values: consuming Parser.Values, line: Int) throws
     /// Inserts rows still held back for a batch.
     func finish() throws
     /// Whether a parsed row is identical to a current version of its row, which `match` then
@@ -47,7 +47,7 @@ package protocol BatchedSourceRows: SourceRows {
 extension BatchedSourceRows {
     /// The table is the staged row's own, so the two cannot disagree.
     package static var table: StagingTable { Parser.Values.table }
-    package func insert(_ values: Parser.Values, line: Int) throws { try staging.insert(values) }
+    package func insert(_ values: consuming Parser.Values, line: Int) throws { try staging.insert(values) }
     package func finish() throws { try staging.finish() }
 }
 

@@ -61,7 +61,7 @@ package final class PersonInserter {
     }
 
     /// Queues one person; a full batch is inserted at once.
-    package func add(_ person: (id: Int, pseudonym: String)) throws { try batch.add(person) }
+    package func add(_ person: consuming (id: Int, pseudonym: String)) throws { try batch.add(person) }
 
     /// Inserts the persons still queued.
     package func finish() throws { try batch.finish() }

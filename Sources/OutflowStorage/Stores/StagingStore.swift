@@ -12,7 +12,7 @@ package protocol SnapshotStaging: AnyObject {
     /// The staged row the writer takes.
     associatedtype Row: SnapshotRow
     /// Queues one row; a full batch is inserted at once.
-    func insert(_ row: Row) throws
+    func insert(_ row: consuming Row) throws
     /// Inserts the rows still queued.
     func finish() throws
 }
@@ -35,7 +35,7 @@ package final class RegistrationStaging: SnapshotStaging {
     /// A writer for the file `fileId`, its rows valid from `validFrom`.
     package init(db: Database, fileId: Int, validFrom: Int?) { batch = BatchInsert(db: db, fileId: fileId, validFrom: validFrom) }
     /// Queues one registration.
-    package func insert(_ row: StagedRegistration) throws { try batch.add(row) }
+    package func insert(_ row: consuming StagedRegistration) throws { try batch.add(row) }
     /// Inserts the registrations still queued.
     package func finish() throws { try batch.finish() }
 }
@@ -47,7 +47,7 @@ package final class DecisionStaging: SnapshotStaging {
     /// A writer for the file `fileId`, its rows valid from `validFrom`.
     package init(db: Database, fileId: Int, validFrom: Int?) { batch = BatchInsert(db: db, fileId: fileId, validFrom: validFrom) }
     /// Queues one decision.
-    package func insert(_ row: StagedDecision) throws { try batch.add(row) }
+    package func insert(_ row: consuming StagedDecision) throws { try batch.add(row) }
     /// Inserts the decisions still queued.
     package func finish() throws { try batch.finish() }
 }
@@ -59,7 +59,7 @@ package final class FamilyStaging: SnapshotStaging {
     /// A writer for the file `fileId`, its rows valid from `validFrom`.
     package init(db: Database, fileId: Int, validFrom: Int?) { batch = BatchInsert(db: db, fileId: fileId, validFrom: validFrom) }
     /// Queues one link.
-    package func insert(_ row: StagedFamilyLink) throws { try batch.add(row) }
+    package func insert(_ row: consuming StagedFamilyLink) throws { try batch.add(row) }
     /// Inserts the links still queued.
     package func finish() throws { try batch.finish() }
 }
@@ -71,7 +71,7 @@ package final class PopulationStaging: SnapshotStaging {
     /// A writer for the file `fileId`, its rows valid from `validFrom`.
     package init(db: Database, fileId: Int, validFrom: Int?) { batch = BatchInsert(db: db, fileId: fileId, validFrom: validFrom) }
     /// Queues one resident.
-    package func insert(_ row: StagedPopulation) throws { try batch.add(row) }
+    package func insert(_ row: consuming StagedPopulation) throws { try batch.add(row) }
     /// Inserts the residents still queued.
     package func finish() throws { try batch.finish() }
 }
