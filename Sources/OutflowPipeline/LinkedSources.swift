@@ -50,20 +50,7 @@ public struct LinkedSources: Sendable {
         let maxId = try store.maxPersonId()
         var facts = SourceFacts()
 
-        // Every episode of a group (and district: the participant's) shares one copy of the
-        // group's texts; an episode whose group texts differ from the first seen gets its own.
-        struct GroupKey: Hashable { var id: String, district: String? }
-        var sharedTexts: Set<String> = []   // group types and organisations: few, each stored once
-        func shared(_ text: String) -> String { sharedTexts.insert(text).memberAfterInsert }
-        var groups: [GroupKey: GroupTexts] = [:]
-        func group(_ row: InForceStore.Registration) -> GroupTexts {
-            let key = GroupKey(id: row.groupId, district: row.district)
-            let known = groups[key]
-            if let known, row.groupTypeEquals(known.groupType), row.organisationEquals(known.organisation) { return known }
-            let texts = GroupTexts(groupId: key.id, groupType: shared(row.groupType), organisation: shared(row.organisation), district: key.district)
-            if known == nil { groups[key] = texts }
-            return texts
-        }
+        let groups = GroupInterner()
         // Read in table order, then put in order of person (a counting sort) and, within a
         // person, of start date and group: cheaper than SQLite sorting a million rows.
         // Arrays are reserved at the table's row count (its largest rowid, read for free), so a
@@ -74,11 +61,11 @@ public struct LinkedSources: Sendable {
         delivered.reserveCapacity(registrationRows)
         try store.registrations(asOf: asOf) { row in
             episodePersons.append(row.personId)
-            delivered.append(Episode(personId: Int(row.personId), group: group(row), role: Role(rawValue: row.role) ?? .opvoeder,
+            delivered.append(Episode(personId: Int(row.personId), group: groups.texts(of: row), role: Role(rawValue: row.role) ?? .opvoeder,
                                      start: row.start, end: row.end, birthYear: row.birthYear,
                                      endReason: row.endReason.flatMap { EndReason(rawValue: $0) }))
         }
-        groups = [:]
+        groups.forgetGroups()
         var episodes = PersonGroups(keys: episodePersons, values: delivered, maxKey: maxId).allValues
         episodePersons = []
         delivered = []
@@ -177,7 +164,6 @@ public struct LinkedSources: Sendable {
             spellPersons.removeLast(spellPersons.count - kept)
             spells.removeLast(spells.count - kept)
         }
-        sharedTexts = []
         facts.decisions.persons = inDecisions.count
         facts.inDecisions = inDecisions
         facts.decisionsByCategory = Dictionary(uniqueKeysWithValues: byCategory.enumerated().filter { $0.element > 0 })
@@ -240,4 +226,29 @@ extension Array where Element == Episode {
             i = j
         }
     }
+}
+
+/// Every episode of a group (and district: the participant's) shares one copy of the group's
+/// texts; an episode whose group texts differ from the first seen gets its own. Group types
+/// and organisations are few, and each is stored once. A class with unchecked exclusivity:
+/// one thread asks it for every registration row, and as captured local variables the two
+/// tables were checked for exclusive access on each of them (it showed in the link profile).
+private final class GroupInterner {
+    private struct GroupKey: Hashable { var id: String, district: String? }
+    @exclusivity(unchecked) private var shared: Set<String> = []
+    @exclusivity(unchecked) private var groups: [GroupKey: GroupTexts] = [:]
+
+    /// The texts of the row's group, shared with every earlier row of the same group and texts.
+    func texts(of row: InForceStore.Registration) -> GroupTexts {
+        let key = GroupKey(id: row.groupId, district: row.district)
+        let known = groups[key]
+        if let known, row.groupTypeEquals(known.groupType), row.organisationEquals(known.organisation) { return known }
+        let texts = GroupTexts(groupId: key.id, groupType: shared.insert(row.groupType).memberAfterInsert,
+                               organisation: shared.insert(row.organisation).memberAfterInsert, district: key.district)
+        if known == nil { groups[key] = texts }
+        return texts
+    }
+
+    /// Lets go of the table of groups once every registration is read.
+    func forgetGroups() { groups = [:] }
 }

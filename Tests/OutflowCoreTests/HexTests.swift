@@ -23,17 +23,22 @@ struct HexTests {
     }
 
     @Test(arguments: [
-        ("b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7", 64, true),
-        ("B0344C61D8DB38535CA8AFCEAF0BF12B881DC200C9833DA726E9376C2E32CFF7", 64, false),
-        ("b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff", 64, false),
-        ("b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7", 8, false),
-        ("ba7816bf", 8, true),
-        ("ba7816bg", 8, false),
-        ("ba7816b:", 8, false),
-        ("ba7816b`", 8, false),
+        ("ba7816bf", true), ("0123abcd", true), ("98765432", true), ("ffffffff", true),
+        ("BA7816BF", false), ("ba7816bg", false), ("ba7816b:", false), ("ba7816b`", false),
+        ("ba7816b/", false), ("ba7816b@", false), ("ba7816bG", false), ("ba 816bf", false),
     ])
-    func checksLowercaseHexOfExactLength(_ text: String, count: Int, expected: Bool) {
-        var text = text
-        #expect(text.withUTF8 { Hex.isLowercaseHex($0, count: count) } == expected)
+    func checksEightLowercaseHexCharactersAtOnce(_ text: String, expected: Bool) {
+        let bytes = Array(text.utf8)
+        let word = bytes.withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) }
+        #expect(Hex.isLowercaseHex(word: word) == expected)
+        // Every single byte out of place, in any position, fails the whole word.
+        for position in 0..<8 where expected {
+            for byte in [UInt8(0x2F), 0x3A, 0x40, 0x47, 0x60, 0x67, 0x80, 0xB0, 0xE1, 0x00] {
+                var changed = bytes
+                changed[position] = byte
+                let bad = changed.withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) }
+                #expect(!Hex.isLowercaseHex(word: bad), "\(text) with byte \(byte) at \(position)")
+            }
+        }
     }
 }

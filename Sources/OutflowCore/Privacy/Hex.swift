@@ -18,15 +18,14 @@ public enum Hex {
         }
     }
 
-    /// Whether `bytes` is exactly `count` characters, each one of `0-9` or `a-f`.
-    public static func isLowercaseHex(_ bytes: UnsafeBufferPointer<UInt8>, count: Int) -> Bool {
-        guard bytes.count == count else { return false }
-        for byte in bytes {
-            let isDigit = byte &- UInt8(ascii: "0") < 10
-            let isLetter = byte &- UInt8(ascii: "a") < 6
-            if !(isDigit || isLetter) { return false }
-        }
-        return true
+    /// Whether the 8 bytes of `word` (any byte order) are each one of `0-9` or `a-f`, all
+    /// eight checked at once. For bytes below 0x80 no lane borrows: a lane's top bit says
+    /// `byte >= lo` in `(x | highs) - lo`, and `byte <= hi` in `(0x80 + hi) - x`.
+    @inlinable @inline(__always)
+    public static func isLowercaseHex(word x: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func inRange(_ lo: UInt64, _ hi: UInt64) -> UInt64 { ((x | highs) &- lo &* ones) & ((0x80 &+ hi) &* ones &- x) & highs }
+        return x & highs == 0 && inRange(0x30, 0x39) | inRange(0x61, 0x66) == highs
     }
 
     /// The bytes written by `text` (upper- or lowercase, even length), or nil when it is not hex.

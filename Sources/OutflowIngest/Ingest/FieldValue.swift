@@ -31,11 +31,8 @@ public struct Pseudonym: Hashable, Sendable {
     /// unless each is 0-9 or a-f; else their 32-bit value, the first character on top.
     @inline(__always)
     private static func half(_ x: UInt64) -> UInt64? {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        // For bytes below 0x80 no lane borrows: a lane's top bit says `byte >= lo` in
-        // `(x | highs) - lo`, and `byte <= hi` in `(0x80 + hi) - x`.
-        func inRange(_ lo: UInt64, _ hi: UInt64) -> UInt64 { ((x | highs) &- lo &* ones) & ((0x80 &+ hi) &* ones &- x) & highs }
-        guard x & highs == 0, inRange(0x30, 0x39) | inRange(0x61, 0x66) == highs else { return nil }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        guard Hex.isLowercaseHex(word: x) else { return nil }
         // A digit's low nibble is its value; a letter's is 1-6, and bit 6 marks it: add 9.
         let nibbles = (x & 0x0F0F_0F0F_0F0F_0F0F) &+ ((x >> 6) & ones) &* 9
         // Lane 2k becomes (first << 4 | second) of characters 2k and 2k + 1.

@@ -102,8 +102,9 @@ package struct RecordView {
     package func keyIdBytes(_ column: Int) throws -> UInt64? {
         guard try present(column) else { return nil }
         let packed = withValue(column) { bytes -> UInt64? in
-            guard Hex.isLowercaseHex(bytes, count: 8) else { return nil }
-            return bytes.reduce(0) { $0 << 8 | UInt64($1) }
+            guard bytes.count == 8, let base = bytes.baseAddress else { return nil }
+            let word = UInt64(bigEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt64.self))
+            return Hex.isLowercaseHex(word: word) ? word : nil
         }
         guard let packed else { throw reject(.badKeyId, column) }
         return packed
