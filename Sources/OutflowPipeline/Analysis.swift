@@ -25,6 +25,8 @@ package struct AnalysisOutput {
     /// `restricted/matched_sets.csv` when the comparison ran.
     package var matchedSets: MatchedSetsFile?
     package var audit: LinkageAudit.Result?
+    /// The `entry_id`s of the cohort's rows in `mart_cohort_entry` (nil when none were written).
+    package var martEntries: ClosedRange<Int>?
 }
 
 /// Runs the analysis stages for one cut-off date.
@@ -74,7 +76,6 @@ package struct Analysis {
             // The mart is written through a connection of its own while the measures are computed.
             let mart = Background { [path = db.path, access = db.access, runId, asOf] in
                 try CohortMart(db: try Database.companion(path: path, access: access)).write(cohort, runId: runId, asOf: asOf)
-                return cohort.entries.count
             }
             defer { _ = try? mart.wait() }
             let built = try stages.run("measures", rows: { $0[0].reduce(0) { $0 + $1.rows.count } }) { () -> [[PublishedTable]] in
@@ -98,7 +99,7 @@ package struct Analysis {
                 output.matchedSets = comparison.matchedSets
             }
             for table in output.tables { try protection.verify(table) }
-            try stages.join("mart", mart, rows: { $0 })
+            output.martEntries = try stages.join("mart", mart, rows: { $0?.count ?? 0 })
         }
         let result = try stages.join("audit", audit, rows: { $0.matchRates.reduce(0) { $0 + $1.total } })
         try LinkageAudit.record(result.matchRates, runId: runId, db: db)
@@ -125,7 +126,8 @@ extension Analysis {
 package struct CohortMart {
     package let db: Database
 
-    package func write(_ cohort: Cohort, runId: String, asOf: Day) throws {
+    /// Returns the `entry_id`s the rows took.
+    package func write(_ cohort: Cohort, runId: String, asOf: Day) throws -> ClosedRange<Int>? {
         // A lazy view: the million entries are handed over one by one, not copied into rows first.
         let entries = cohort.entries.lazy.map { e in
             CohortMartStore.Entry(personId: e.episode.personId, role: e.episode.role, groupId: e.episode.groupId,
@@ -133,6 +135,6 @@ package struct CohortMart {
                                   indexDay: e.index, indexYear: e.indexYear, subjectCount: e.subjects.count, followUpEnd: e.followUpEnd,
                                   timeDays: e.time, eventDay: e.eventDay, censorReason: e.censorReason?.rawValue)
         }
-        try CohortMartStore(db: db).add(runId: runId, asOf: asOf, entries: entries, attrition: cohort.attrition)
+        return try CohortMartStore(db: db).add(runId: runId, asOf: asOf, entries: entries, attrition: cohort.attrition)
     }
 }

@@ -152,7 +152,7 @@ public struct Job {
                 let path = try folder.commit()
                 RunFolder.prune(output: output, keep: config.keepRuns, current: runId)
                 try runLog.finish(runId: runId, status: "published", exit: 0, asOf: asOf)
-                try CohortMartStore(db: db).prune()
+                try CohortMartStore(db: db).prune(onlyOthersOf: analysis.martEntries)
                 if options.kind == .run { try db.checkpoint() }   // what pruning the marts wrote
                 return JobResult(runId: runId, asOf: asOf, folder: path, ingest: ingest,
                                  summary: Self.summary(target, path: path, asOf: asOf), warnings: warnings)

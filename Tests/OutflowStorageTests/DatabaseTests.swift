@@ -111,6 +111,36 @@ struct DatabaseTests {
         #expect(try db.scalarInt("SELECT count(*) FROM v_latest_cohort_entry") == 2)
     }
 
+    /// A job's rows take one unbroken range of entry ids; pruning after it skips the scan of
+    /// the entry table only when no other job's rows are left there, and prunes as ever else.
+    @Test func pruningAfterAJobSkipsTheEntryTableOnlyWhenNothingElseIsThere() throws {
+        let db = try Database(path: Self.temporaryPath())
+        let marts = CohortMartStore(db: db)
+        let entry = CohortMartStore.Entry(personId: 1, role: .jongere, groupId: "G1", groupType: "opvoedgroep", organisation: "O", district: nil,
+                                          indexDay: Day(julian: 2460600), indexYear: 2024, subjectCount: 1, followUpEnd: Day(julian: 2460700),
+                                          timeDays: 100, eventDay: nil, censorReason: "end_of_data")
+        func publish(_ runId: String) throws {
+            try db.run("INSERT INTO run_log (run_id, command, started_at, status, target) VALUES (?, 'run', ?, 'published', 'latest')",
+                       [.text(runId), .text(runId)])
+        }
+        let step = AttritionStep(step: 1, reason: "started", entries: 3, persons: 3, excludedEntries: 0, excludedPersons: 0)
+        // The first job: its rows alone; an attrition row of a failed job is still removed.
+        let first = try marts.add(runId: "A", asOf: Day(julian: 2460700), entries: [entry, entry, entry], attrition: [step])
+        try marts.add(runId: "failed", asOf: Day(julian: 2460700), entries: [], attrition: [step])
+        #expect(first == 1...3)
+        try publish("A")
+        try marts.prune(onlyOthersOf: first)
+        #expect(try db.scalarInt("SELECT count(*) FROM mart_cohort_entry WHERE run_id = 'A'") == 3)
+        #expect(try db.query("SELECT run_id FROM mart_attrition") { $0.string(0) } == ["A"])
+        // The next job's rows follow; the first job's are there too, so they are pruned.
+        let second = try marts.add(runId: "B", asOf: Day(julian: 2460730), entries: [entry, entry], attrition: [])
+        #expect(second == 4...5)
+        try publish("B")
+        try marts.prune(onlyOthersOf: second)
+        #expect(try db.query("SELECT entry_id, run_id FROM mart_cohort_entry ORDER BY entry_id") { "\($0.int(0)) \($0.string(1))" } == ["4 B", "5 B"])
+        #expect(try marts.add(runId: "C", asOf: Day(julian: 2460730), entries: [], attrition: []) == nil)
+    }
+
     @Test func statementsAreReboundPerRow() throws {
         let db = try Database(path: Self.temporaryPath())
         let insert = try db.prepare("INSERT INTO person (person_id, pseudo_id) VALUES (?, ?)")

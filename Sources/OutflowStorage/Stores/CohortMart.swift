@@ -54,8 +54,12 @@ package struct CohortMartStore {
 
     /// Adds the rows of job `runId` (cut-off `asOf`) to both marts. `entries` is read once,
     /// front to back, so a lazy view of the cohort is written without an array of rows beside it.
-    package func add(runId: String, asOf: Day, entries: some Sequence<Entry>, attrition: [AttritionStep]) throws {
+    /// Returns the `entry_id`s the job's rows took (nil for none): one transaction appends
+    /// them after every row already there, so they are one unbroken range.
+    @discardableResult
+    package func add(runId: String, asOf: Day, entries: some Sequence<Entry>, attrition: [AttritionStep]) throws -> ClosedRange<Int>? {
         try db.transaction {
+            let before = try db.scalarInt("SELECT max(entry_id) FROM mart_cohort_entry") ?? 0
             let insert = BatchInsert<Entry>(db: db, head: """
                 INSERT INTO mart_cohort_entry (person_id, role, group_id, group_type, organisation, district, index_day, index_year,
                     subject_count, follow_up_end, time_days, event, event_day, censor_reason, as_of_day, run_id) VALUES
@@ -75,7 +79,11 @@ package struct CohortMartStore {
                 try s.bind(e.eventDay?.julian, at: o + 13)
                 try s.bind(e.censorReason, at: o + 14)
             }
-            for e in entries { try insert.add(e) }
+            var written = 0
+            for e in entries {
+                try insert.add(e)
+                written += 1
+            }
             try insert.finish()
             let step = try db.prepare("""
                 INSERT INTO mart_attrition (step, reason, entries, persons, excluded_entries, excluded_persons, as_of_day, run_id)
@@ -86,6 +94,7 @@ package struct CohortMartStore {
                                .int(asOf.julian), .text(runId)])
                 try step.run()
             }
+            return written > 0 ? (before + 1)...(before + written) : nil
         }
     }
 
@@ -99,10 +108,20 @@ package struct CohortMartStore {
         """
 
     /// Removes the mart rows of every other job (earlier nightlies and reports, failed jobs,
-    /// rows from before schema version 8 that no job claims).
-    package func prune() throws {
+    /// rows from before schema version 8 that no job claims). A job that has just published
+    /// passes the entry ids its rows took (`kept`): when no other row is left beside them (a
+    /// first run, a night after a pruned one) the entry table is not scanned, which at a
+    /// million entries is most of what pruning costs.
+    package func prune(onlyOthersOf kept: ClosedRange<Int>? = nil) throws {
         try db.transaction {
-            for table in ["mart_cohort_entry", "mart_attrition"] {
+            var tables = ["mart_cohort_entry", "mart_attrition"]
+            if let kept, try db.scalarInt("""
+                SELECT (SELECT count(*) FROM (SELECT 1 FROM mart_cohort_entry WHERE entry_id < ? LIMIT 1))
+                     + (SELECT count(*) FROM (SELECT 1 FROM mart_cohort_entry WHERE entry_id > ? LIMIT 1))
+                """, [.int(kept.lowerBound), .int(kept.upperBound)]) == 0 {
+                tables.removeFirst()
+            }
+            for table in tables {
                 try db.execute("DELETE FROM \(table) WHERE run_id IS NULL OR run_id NOT IN (\(Self.keptRuns))")
             }
         }
