@@ -128,13 +128,15 @@ package struct CohortMart {
 
     /// Returns the `entry_id`s the rows took.
     package func write(_ cohort: Cohort, runId: String, asOf: Day) throws -> ClosedRange<Int>? {
-        // A lazy view: the million entries are handed over one by one, not copied into rows first.
-        let entries = cohort.entries.lazy.map { e in
-            CohortMartStore.Entry(personId: e.episode.personId, role: e.episode.role, groupId: e.episode.groupId,
-                                  groupType: e.episode.groupType, organisation: e.episode.organisation, district: cohort.district(of: e),
-                                  indexDay: e.index, indexYear: e.indexYear, subjectCount: e.subjects.count, followUpEnd: e.followUpEnd,
-                                  timeDays: e.time, eventDay: e.eventDay, censorReason: e.censorReason?.rawValue)
+        // The million entries are handed over one by one as rows, not copied into rows first.
+        try cohort.entries.withUnsafeBufferPointer { entries in
+            try CohortMartStore(db: db).add(runId: runId, asOf: asOf, count: entries.count, entry: { i in
+                let e = entries[i]
+                return CohortMartStore.Entry(personId: e.episode.personId, role: e.episode.role, groupId: e.episode.groupId,
+                                             groupType: e.episode.groupType, organisation: e.episode.organisation, district: cohort.district(of: e),
+                                             indexDay: e.index, indexYear: e.indexYear, subjectCount: e.subjects.count, followUpEnd: e.followUpEnd,
+                                             timeDays: e.time, eventDay: e.eventDay, censorReason: e.censorReason?.rawValue)
+            }, attrition: cohort.attrition)
         }
-        return try CohortMartStore(db: db).add(runId: runId, asOf: asOf, entries: entries, attrition: cohort.attrition)
     }
 }

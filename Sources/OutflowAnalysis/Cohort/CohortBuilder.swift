@@ -24,12 +24,15 @@ public struct CohortBuilder: Sendable {
 
     public func build(_ inputs: CohortInputs) -> Cohort {
         let episodes = inputs.episodes
+        // The steps read single fields in place: returning a candidate's whole episode would
+        // copy it (retaining its group's texts) a few million times over the steps.
         func episode(_ c: Candidate) -> Episode { episodes[Int(c.position)] }
+        func person(_ c: Candidate) -> Int { episodes[Int(c.position)].personId }
         var steps: [AttritionStep] = []
         // Candidates stay in episode order, which is by person: a person's candidates are one run.
         func distinctPersons(_ candidates: [Candidate]) -> Int {
             var count = 0, last = Int.min
-            for c in candidates where episode(c).personId != last { count += 1; last = episode(c).personId }
+            for c in candidates where person(c) != last { count += 1; last = person(c) }
             return count
         }
         func indexDay(_ e: Episode) -> Day? { cohort.index == .end ? e.end : e.start }
@@ -47,26 +50,29 @@ public struct CohortBuilder: Sendable {
         func keep(_ reason: String, _ predicate: (Candidate) -> Bool) { step(reason) { $0.removeAll { !predicate($0) } } }
 
         // 1. ... that started on or before the cut-off.
-        keep("registration episodes started on or before the cut-off") { episode($0).start <= asOf }
+        keep("registration episodes started on or before the cut-off") { episodes[Int($0.position)].start <= asOf }
 
         // 2. Has an index date (with index "end": no end date means still participating).
-        keep(cohort.index == .end ? "has an end date (not still participating)" : "has a start date") { indexDay(episode($0)) != nil }
+        keep(cohort.index == .end ? "has an end date (not still participating)" : "has a start date") {
+            cohort.index == .start || episodes[Int($0.position)].end != nil
+        }
 
         // 3. Index date on or before the cut-off.
         keep("index date on or before the cut-off") { $0.index <= asOf }
 
         // 4. Role in the cohort's roles.
-        keep("role is one of \(cohort.roles.map(\.name).joined(separator: ", "))") { cohort.roles.contains(episode($0).role) }
+        keep("role is one of \(cohort.roles.map(\.name).joined(separator: ", "))") { cohort.roles.contains(episodes[Int($0.position)].role) }
 
         // 5. First qualifying episode per person (the earliest index date, then group id).
         if cohort.episodes == .first {
             step("first qualifying episode per person") { current in
                 var kept = 0, i = 0
                 while i < current.count {
-                    let person = episode(current[i]).personId
+                    let first = person(current[i])
                     var best = i, j = i + 1
-                    while j < current.count && episode(current[j]).personId == person {
-                        if (current[j].index, episode(current[j]).groupId) < (current[best].index, episode(current[best]).groupId) { best = j }
+                    while j < current.count && person(current[j]) == first {
+                        if current[j].index < current[best].index
+                            || current[j].index == current[best].index && episode(current[j]).groupId < episode(current[best]).groupId { best = j }
                         j += 1
                     }
                     current[kept] = current[best]
@@ -129,7 +135,7 @@ public struct CohortBuilder: Sendable {
                 var count = 0, persons = 0, last = Int.min
                 for (i, c) in current.enumerated() where failed[i] == 0 || (after ? failed[i] > stepNumber : failed[i] >= stepNumber) {
                     count += 1
-                    if episode(c).personId != last { persons += 1; last = episode(c).personId }
+                    if person(c) != last { persons += 1; last = person(c) }
                 }
                 return (count, persons)
             }
@@ -158,9 +164,13 @@ public struct CohortBuilder: Sendable {
     private func followUp(_ c: Candidate, episode: Episode, subjects: Subjects, ageLimitDay: Day?, own: Resident?,
                           care: PersonGroups<CareSpell>) -> CohortEntry {
         var end = asOf, reason = CensorReason.endOfData
-        for (candidate, day) in [(CensorReason.movedOut, own?.movedOut), (.died, own?.died), (.ageLimit, ageLimitDay)] {
+        // In the list's order (no array of the three per entry).
+        func consider(_ candidate: CensorReason, _ day: Day?) {
             if let day, max(day, c.index) < end { end = max(day, c.index); reason = candidate }
         }
+        consider(.movedOut, own?.movedOut)
+        consider(.died, own?.died)
+        consider(.ageLimit, ageLimitDay)
         var first: Day?
         for subject in subjects {
             for spell in care[subject] where !spell.isExtension && spell.eventDay >= c.index && spell.eventDay <= end {

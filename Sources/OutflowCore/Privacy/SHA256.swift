@@ -174,38 +174,41 @@ extension SHA256 {
 
     /// Runs the compression function over `blocks` consecutive 64-byte blocks at `data`.
     package static func compress(_ state: inout Words, _ data: UnsafeRawPointer, blocks: Int) {
-        roundConstants.withUnsafeBufferPointer { k in
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-                var (h0, h1, h2, h3, h4, h5, h6, h7) = state
-                for block in 0..<blocks {
-                    let base = data + block &* 64
-                    for t in 0..<16 {
-                        w[t] = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: t &* 4, as: UInt32.self))
-                    }
-                    for t in 16..<64 {
-                        let x = w[t &- 15], y = w[t &- 2]
-                        let s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x &>> 3)
-                        let s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y &>> 10)
-                        w[t] = s1 &+ w[t &- 7] &+ s0 &+ w[t &- 16]
-                    }
-                    var (a, b, c, d, e, f, g, h) = (h0, h1, h2, h3, h4, h5, h6, h7)
-                    // Eight rounds per pass with the variables' roles rotated in the call, so
-                    // no round spends instructions shuffling a..h.
-                    for t in stride(from: 0, to: 64, by: 8) {
-                        round(a, b, c, &d, e, f, g, &h, k[t] &+ w[t])
-                        round(h, a, b, &c, d, e, f, &g, k[t &+ 1] &+ w[t &+ 1])
-                        round(g, h, a, &b, c, d, e, &f, k[t &+ 2] &+ w[t &+ 2])
-                        round(f, g, h, &a, b, c, d, &e, k[t &+ 3] &+ w[t &+ 3])
-                        round(e, f, g, &h, a, b, c, &d, k[t &+ 4] &+ w[t &+ 4])
-                        round(d, e, f, &g, h, a, b, &c, k[t &+ 5] &+ w[t &+ 5])
-                        round(c, d, e, &f, g, h, a, &b, k[t &+ 6] &+ w[t &+ 6])
-                        round(b, c, d, &e, f, g, h, &a, k[t &+ 7] &+ w[t &+ 7])
-                    }
-                    h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
-                    h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
+        // The message schedule and a copy of the round constants in one allocation, so every
+        // round reads both through one base address: with two, the rounds ran out of
+        // registers and reloaded the bases from the stack each time.
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 128) { w in
+            // w[0..<64]: the schedule; w[64..<128]: the round constants.
+            _ = UnsafeMutableBufferPointer(rebasing: w[64..<128]).initialize(from: roundConstants)
+            var (h0, h1, h2, h3, h4, h5, h6, h7) = state
+            for block in 0..<blocks {
+                let base = data + block &* 64
+                for t in 0..<16 {
+                    w[t] = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: t &* 4, as: UInt32.self))
                 }
-                state = (h0, h1, h2, h3, h4, h5, h6, h7)
+                for t in 16..<64 {
+                    let x = w[t &- 15], y = w[t &- 2]
+                    let s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x &>> 3)
+                    let s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y &>> 10)
+                    w[t] = s1 &+ w[t &- 7] &+ s0 &+ w[t &- 16]
+                }
+                var (a, b, c, d, e, f, g, h) = (h0, h1, h2, h3, h4, h5, h6, h7)
+                // Eight rounds per pass with the variables' roles rotated in the call, so
+                // no round spends instructions shuffling a..h.
+                for t in stride(from: 0, to: 64, by: 8) {
+                    round(a, b, c, &d, e, f, g, &h, w[64 &+ t] &+ w[t])
+                    round(h, a, b, &c, d, e, f, &g, w[65 &+ t] &+ w[t &+ 1])
+                    round(g, h, a, &b, c, d, e, &f, w[66 &+ t] &+ w[t &+ 2])
+                    round(f, g, h, &a, b, c, d, &e, w[67 &+ t] &+ w[t &+ 3])
+                    round(e, f, g, &h, a, b, c, &d, w[68 &+ t] &+ w[t &+ 4])
+                    round(d, e, f, &g, h, a, b, &c, w[69 &+ t] &+ w[t &+ 5])
+                    round(c, d, e, &f, g, h, a, &b, w[70 &+ t] &+ w[t &+ 6])
+                    round(b, c, d, &e, f, g, h, &a, w[71 &+ t] &+ w[t &+ 7])
+                }
+                h0 &+= a; h1 &+= b; h2 &+= c; h3 &+= d
+                h4 &+= e; h5 &+= f; h6 &+= g; h7 &+= h
             }
+            state = (h0, h1, h2, h3, h4, h5, h6, h7)
         }
     }
 }

@@ -52,12 +52,20 @@ package struct CohortMartStore {
         }
     }
 
-    /// Adds the rows of job `runId` (cut-off `asOf`) to both marts. `entries` is read once,
-    /// front to back, so a lazy view of the cohort is written without an array of rows beside it.
+    /// Adds the rows of job `runId` (cut-off `asOf`) to both marts.
+    @discardableResult
+    package func add(runId: String, asOf: Day, entries: [Entry], attrition: [AttritionStep]) throws -> ClosedRange<Int>? {
+        try add(runId: runId, asOf: asOf, count: entries.count, entry: { entries[$0] }, attrition: attrition)
+    }
+
+    /// Adds the rows of job `runId` (cut-off `asOf`) to both marts: `count` entries, the
+    /// `i`th made by `entry(i)` as it is written, so a million cohort entries go in without
+    /// an array of rows beside them (and without a generic sequence, whose every element
+    /// would cost a metadata lookup across the module boundary).
     /// Returns the `entry_id`s the job's rows took (nil for none): one transaction appends
     /// them after every row already there, so they are one unbroken range.
     @discardableResult
-    package func add(runId: String, asOf: Day, entries: some Sequence<Entry>, attrition: [AttritionStep]) throws -> ClosedRange<Int>? {
+    package func add(runId: String, asOf: Day, count: Int, entry: (Int) -> Entry, attrition: [AttritionStep]) throws -> ClosedRange<Int>? {
         try db.transaction {
             let before = try db.scalarInt("SELECT max(entry_id) FROM mart_cohort_entry") ?? 0
             let insert = BatchInsert<Entry>(db: db, head: """
@@ -79,11 +87,7 @@ package struct CohortMartStore {
                 try s.bind(e.eventDay?.julian, at: o + 13)
                 try s.bind(e.censorReason, at: o + 14)
             }
-            var written = 0
-            for e in entries {
-                try insert.add(e)
-                written += 1
-            }
+            for i in 0..<count { try insert.add(entry(i)) }
             try insert.finish()
             let step = try db.prepare("""
                 INSERT INTO mart_attrition (step, reason, entries, persons, excluded_entries, excluded_persons, as_of_day, run_id)
@@ -94,7 +98,7 @@ package struct CohortMartStore {
                                .int(asOf.julian), .text(runId)])
                 try step.run()
             }
-            return written > 0 ? (before + 1)...(before + written) : nil
+            return count > 0 ? (before + 1)...(before + count) : nil
         }
     }
 
