@@ -10,8 +10,19 @@ package final class Background<Value>: @unchecked Sendable {
     /// Seconds the work took on its thread (set before `wait` returns).
     package private(set) var seconds = 0.0
 
-    package init(_ work: @escaping @Sendable () throws -> Value) {
+    /// How much of the processor the work may take from the threads it runs beside.
+    package enum Share: Sendable {
+        /// As much as any other thread.
+        case equal
+        /// What the others leave (nice 10 for this thread alone): for work that must be done
+        /// by some later point but is not what the threads beside it wait on, such as hashing
+        /// a file while it is loaded on both cores.
+        case spare
+    }
+
+    package init(share: Share = .equal, _ work: @escaping @Sendable () throws -> Value) {
         let thread = Thread { [self] in
+            if share == .spare { Self.yieldToOthers() }
             let start = DispatchTime.now().uptimeNanoseconds
             result = Result { try work() }
             seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -19,6 +30,15 @@ package final class Background<Value>: @unchecked Sendable {
         }
         thread.stackSize = 8 << 20
         thread.start()
+    }
+
+    /// Lowers the calling thread's scheduling weight: on Linux a thread's nice value is its
+    /// own, and `who` 0 is the calling thread. Best effort: where that is refused the work
+    /// simply runs at the normal weight.
+    private static func yieldToOthers() {
+        #if os(Linux)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+        #endif
     }
 
     /// Blocks until the work is done; may be called more than once.

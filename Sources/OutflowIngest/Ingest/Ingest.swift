@@ -117,7 +117,7 @@ public struct Ingest {
                 }
                 fingerprinting = .known(fingerprint)
             } else {
-                fingerprinting = .pending(Background { try FileFingerprint(path: path) })
+                fingerprinting = .pending(Background(share: .spare) { try FileFingerprint(path: path) })
             }
             var outcome = try loader().load(path: path, source: source, fingerprinting: fingerprinting)
             outcome.isNew = outcome.status == .loaded || (outcome.status == .rejected && outcome.rejection != nil)
