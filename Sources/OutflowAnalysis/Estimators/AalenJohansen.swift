@@ -59,7 +59,7 @@ public struct AalenJohansen: Sendable {
     public let tally: SurvivalTally
 
     /// Estimates the curve from entries in any order.
-    public init(_ times: some Sequence<SurvivalTime>) {
+    public init(_ times: some Collection<SurvivalTime>) {
         self.init(tally: SurvivalTally(times))
     }
 

@@ -83,7 +83,7 @@ public struct KaplanMeier: Sendable {
 
     /// Estimates the curve from entries in any order (any sequence, so a stratum's times need
     /// not be copied out of the cohort first).
-    public init(_ times: some Sequence<SurvivalTime>) {
+    public init(_ times: some Collection<SurvivalTime>) {
         self.init(tally: SurvivalTally(times))
     }
 

@@ -31,12 +31,17 @@ public struct SurvivalTally: Sendable, Equatable {
     private let through: [(events: Int, competing: Int, censored: Int)]
 
     /// The tally of follow-up times in any order. Follow-up is bounded by the cut-off, so the
-    /// times are counted in one array slot per day of their range (three counts a day), not
-    /// through a hash lookup per time; a range far wider than the number of times (a tally
-    /// built by hand, a stray time) is sorted instead.
-    public init(_ times: some Sequence<SurvivalTime>) {
-        let times = Array(times)
-        guard let low = times.lazy.map(\.days).min(), let high = times.lazy.map(\.days).max() else {
+    /// times are counted in one slot per day of their range (three counts a day), not through
+    /// a hash lookup per time, in two passes over the times (no copy of a million of them); a
+    /// range far wider than the number of times (a tally built by hand, a stray time) is
+    /// sorted instead.
+    public init(_ times: some Collection<SurvivalTime>) {
+        var low = Int.max, high = Int.min
+        for time in times {
+            low = min(low, time.days)
+            high = max(high, time.days)
+        }
+        guard low <= high else {
             self.init(total: 0, days: [], events: [], competing: [], censored: [])
             return
         }
@@ -48,11 +53,12 @@ public struct SurvivalTally: Sendable, Equatable {
             censored.append(counts.2)
         }
         let (span, overflow) = high.subtractingReportingOverflow(low)
-        if !overflow && span < max(1 << 16, 4 * times.count) {
-            var counts = [Int](repeating: 0, count: (span + 1) * 3)
+        let total = times.count
+        if !overflow && span < max(1 << 16, total) {
+            var counts = [Int32](repeating: 0, count: (span + 1) * 3)
             for time in times { counts[(time.days - low) * 3 + Int(time.ending.rawValue)] += 1 }
-            for offset in 0...span where counts[offset * 3] + counts[offset * 3 + 1] + counts[offset * 3 + 2] > 0 {
-                add(low + offset, (counts[offset * 3], counts[offset * 3 + 1], counts[offset * 3 + 2]))
+            for offset in 0...span where counts[offset * 3] | counts[offset * 3 + 1] | counts[offset * 3 + 2] != 0 {
+                add(low + offset, (Int(counts[offset * 3]), Int(counts[offset * 3 + 1]), Int(counts[offset * 3 + 2])))
             }
         } else {
             var run: (day: Int, counts: (Int, Int, Int))?
@@ -71,7 +77,7 @@ public struct SurvivalTally: Sendable, Equatable {
             }
             if let run { add(run.day, run.counts) }
         }
-        self.init(total: times.count, days: days, events: events, competing: competing, censored: censored)
+        self.init(total: total, days: days, events: events, competing: competing, censored: censored)
     }
 
     /// A tally from its parts; `days` ascending, one count of each kind per day.
