@@ -7,6 +7,7 @@
 /// non-zero multiple of 11.
 public enum Elfproef {
     /// Whether `digits` is exactly 9 ASCII digits passing the elfproef.
+    @inlinable
     public static func isValid(_ digits: UnsafeBufferPointer<UInt8>) -> Bool {
         guard digits.count == 9 else { return false }
         var sum = 0
@@ -31,13 +32,15 @@ public enum Elfproef {
 /// Watches every value of one input column and says whether the column looks like raw
 /// citizen numbers: more than half of its non-empty values pass the elfproef.
 public struct CitizenNumberScreen: Sendable {
-    private var nonEmpty = 0
-    private var passing = 0
+    // Visible to inlined code: a load screens every field of every row, across targets.
+    @usableFromInline var nonEmpty = 0
+    @usableFromInline var passing = 0
 
     /// A screen that has seen no values.
     public init() {}
 
     /// Counts one value; empty values say nothing about the column and are ignored.
+    @inlinable
     public mutating func observe(_ value: UnsafeBufferPointer<UInt8>) {
         guard !value.isEmpty else { return }
         nonEmpty += 1

@@ -22,7 +22,8 @@
 //
 // Growing rehashes only the slots, recomputing each hash from its stored key; the key blocks
 // are extended with `realloc`, which for large blocks remaps pages instead of copying them.
-// Raw pointers stay inside this file: each table owns its blocks and frees them in `deinit`.
+// Raw pointers stay inside this file and `RowKey` (RowKey.swift): each table owns its blocks,
+// and the row-key set its reusable key buffer, and frees them in `deinit`.
 
 import Foundation
 import OutflowCore
@@ -275,7 +276,7 @@ package final class RowKeySet {
     @exclusivity(unchecked) private var endCapacity: Int
     private let seed = TableSeed()
     /// The key `insert(_ build:)` builds, reused so that building one allocates nothing.
-    @exclusivity(unchecked) private var scratch = RowKey()
+    @exclusivity(unchecked) private var scratch = RowKey(capacity: 256)
 
     package init() {
         byteCapacity = 4096
@@ -290,6 +291,7 @@ package final class RowKeySet {
         slots.deallocate()
         free(bytes)
         free(ends)
+        scratch.release()
     }
 
     /// Makes room for `capacity` keys in all without rehashing (the bytes still grow by doubling).
@@ -302,7 +304,7 @@ package final class RowKeySet {
     package func insert(_ build: (inout RowKey) -> Void) -> Bool {
         scratch.removeAll()
         build(&scratch)
-        return scratch.bytes.withUnsafeBytes { insert($0) }
+        return insert(scratch.bytes)
     }
 
     /// Inserts a copy of `key`; false when the set held those bytes already.

@@ -58,35 +58,6 @@ package final class PersonIndex: @unchecked Sendable {
     }
 }
 
-/// A row key as exact bytes, for the duplicate check within one file: its values one after
-/// another, each self-delimiting (a number as LEB128 of its 64 bits, a text as its UTF-8
-/// length and bytes), so two keys built by the same appends are equal exactly when every
-/// value is. Person ids stand for pseudonyms: the person index gives two pseudonyms one id
-/// only when they are equal, and takes 1 to 5 bytes where a pseudonym takes 32.
-package struct RowKey {
-    package private(set) var bytes: [UInt8] = []
-
-    package mutating func append(_ value: Int) {
-        var v = UInt64(bitPattern: Int64(value))
-        while v >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        bytes.append(UInt8(v))
-    }
-
-    package mutating func append(_ text: String) {
-        var copy = text
-        copy.withUTF8 { utf8 in
-            append(utf8.count)
-            bytes.append(contentsOf: utf8)
-        }
-    }
-
-    /// Empties the key, keeping its storage.
-    package mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
-}
-
 /// What the parsing thread keeps while it reads one file.
 package struct ParseContext: @unchecked Sendable {
     package let fileId: Int

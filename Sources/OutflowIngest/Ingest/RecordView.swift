@@ -32,6 +32,7 @@ package struct RecordView {
         return try reader.withField(index) { try body(FieldValue.trimmed($0)) }
     }
 
+    @inline(__always)
     package func isMissing(_ column: Int) -> Bool { withValue(column) { FieldValue.isMissing($0) } }
 
     /// The delivered text of a column, for quarantine records.
@@ -44,12 +45,18 @@ package struct RecordView {
     }
 
     /// Throws `missing_value` when a required column is empty; true when a value is present.
+    /// Inlined: every typed accessor asks it for every column of every row.
+    @inline(__always)
     package func present(_ column: Int) throws -> Bool {
-        if isMissing(column) {
-            if columns[column].required { throw reject(.missingValue, column) }
-            return false
-        }
-        return true
+        guard isMissing(column) else { return true }
+        return try absent(column)
+    }
+
+    /// The rare side of `present`, kept out of line.
+    @inline(never)
+    private func absent(_ column: Int) throws -> Bool {
+        if columns[column].required { throw reject(.missingValue, column) }
+        return false
     }
 
     // MARK: - Typed values
