@@ -56,7 +56,7 @@ package struct Workbook: Sendable {
         try zip.add("xl/_rels/workbook.xml.rels", text: workbookRelationships())
         try zip.add("xl/styles.xml", text: Self.styles(decimals))
         for (i, sheet) in sheets.enumerated() {
-            try zip.add("xl/worksheets/sheet\(i + 1).xml", text: try Self.worksheet(sheet, selected: i == 0, decimals: decimals))
+            try zip.add("xl/worksheets/sheet\(i + 1).xml", try Self.worksheet(sheet, selected: i == 0, decimals: decimals))
         }
         return try zip.bytes()
     }
@@ -158,57 +158,105 @@ package struct Workbook: Sendable {
     private static let maxColumns = 16_384
     private static let maxCellText = 32_767
 
-    private static func worksheet(_ sheet: Worksheet, selected: Bool, decimals: [Int]) throws -> String {
+    /// The worksheet part. The rows are written as bytes: the curve sheets hold thousands of
+    /// cells, and building each cell's text through string interpolation cost about 12,000
+    /// instructions a cell.
+    package static func worksheet(_ sheet: Worksheet, selected: Bool, decimals: [Int]) throws -> [UInt8] {
         let width = max(sheet.header.count, sheet.rows.map(\.count).max() ?? 0)
         guard sheet.rows.count < maxRows, width <= maxColumns else {
             throw OutflowError(.internalError, "sheet \(sheet.name): \(sheet.rows.count + 1) rows of \(width) columns exceed Excel's limits")
         }
-        var xml = declaration + "<worksheet xmlns=\"\(mainNamespace)\">"
+        var head = declaration + "<worksheet xmlns=\"\(mainNamespace)\">"
         let last = width == 0 ? "A1" : column(width - 1) + String(sheet.rows.count + 1)
-        xml += "<dimension ref=\"\(last == "A1" ? "A1" : "A1:" + last)\"/>"
-        xml += "<sheetViews><sheetView\(selected ? " tabSelected=\"1\"" : "") workbookViewId=\"0\">"
-        xml += "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"
-        xml += "<selection pane=\"bottomLeft\" activeCell=\"A2\" sqref=\"A2\"/></sheetView></sheetViews>"
-        xml += "<sheetFormatPr defaultRowHeight=\"15\"/>"
+        head += "<dimension ref=\"\(last == "A1" ? "A1" : "A1:" + last)\"/>"
+        head += "<sheetViews><sheetView\(selected ? " tabSelected=\"1\"" : "") workbookViewId=\"0\">"
+        head += "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"
+        head += "<selection pane=\"bottomLeft\" activeCell=\"A2\" sqref=\"A2\"/></sheetView></sheetViews>"
+        head += "<sheetFormatPr defaultRowHeight=\"15\"/>"
         if width > 0 {
-            xml += "<cols>"
+            head += "<cols>"
             for c in 0..<width {
                 var longest = c < sheet.header.count ? sheet.header[c].count : 0
                 for row in sheet.rows where c < row.count { longest = max(longest, displayLength(row[c])) }
-                xml += "<col min=\"\(c + 1)\" max=\"\(c + 1)\" width=\"\(min(longest, 60) + 2)\" customWidth=\"1\"/>"
+                head += "<col min=\"\(c + 1)\" max=\"\(c + 1)\" width=\"\(min(longest, 60) + 2)\" customWidth=\"1\"/>"
             }
-            xml += "</cols>"
+            head += "</cols>"
         }
-        xml += "<sheetData>"
-        xml += "<row r=\"1\">"
-        for (c, name) in sheet.header.enumerated() {
-            xml += textCell(name, reference: column(c) + "1", style: headerStyle)
+        head += "<sheetData>"
+        var xml = Array(head.utf8)
+        let letters = (0..<width).map { Array(column($0).utf8) }
+        func append(_ text: StaticString) {
+            xml.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
         }
-        xml += "</row>"
+        func append(_ number: Int) { xml.append(contentsOf: String(number).utf8) }
+        func open(_ column: Int, _ row: Int) {
+            append("<c r=\"")
+            xml.append(contentsOf: letters[column])
+            append(row)
+            append("\"")
+        }
+        func textCell(_ text: String, _ column: Int, _ row: Int, style: Int?) {
+            var text = text
+            if text.utf8.count > maxCellText && text.utf16.count > maxCellText { text = truncated(text, maxCellText) }
+            open(column, row)
+            if let style {
+                append(" s=\"")
+                append(style)
+                append("\"")
+            }
+            append(" t=\"inlineStr\"><is><t")
+            if startsOrEndsWithWhitespace(text) { append(" xml:space=\"preserve\"") }
+            append(">")
+            appendEscaped(text, to: &xml)
+            append("</t></is></c>")
+        }
+        append("<row r=\"1\">")
+        for (c, name) in sheet.header.enumerated() { textCell(name, c, 1, style: headerStyle) }
+        append("</row>")
         for (r, row) in sheet.rows.enumerated() {
-            let number = String(r + 2)
-            xml += "<row r=\"\(number)\">"
+            let number = r + 2
+            append("<row r=\"")
+            append(number)
+            append("\">")
             for (c, cell) in row.enumerated() {
-                let reference = column(c) + number
                 switch cell {
                 case .empty: continue
-                case .text(let text): xml += textCell(text, reference: reference, style: nil)
-                case .integer(let n): xml += "<c r=\"\(reference)\" s=\"\(integerStyle)\"><v>\(n)</v></c>"
+                case .text(let text): textCell(text, c, number, style: nil)
+                case .integer(let n):
+                    open(c, number)
+                    append(" s=\"")
+                    append(integerStyle)
+                    append("\"><v>")
+                    append(n)
+                    append("</v></c>")
                 case .decimal(let text, _):
                     guard isDecimal(text) else { continue }
-                    xml += "<c r=\"\(reference)\" s=\"\(style(cell, decimals)!)\"><v>\(text)</v></c>"
+                    open(c, number)
+                    append(" s=\"")
+                    append(style(cell, decimals)!)
+                    append("\"><v>")
+                    xml.append(contentsOf: text.utf8)
+                    append("</v></c>")
                 }
             }
-            xml += "</row>"
+            append("</row>")
         }
-        return xml + "</sheetData></worksheet>"
+        append("</sheetData></worksheet>")
+        return xml
     }
 
-    private static func textCell(_ text: String, reference: String, style: Int?) -> String {
-        var text = text
-        if text.utf16.count > maxCellText { text = truncated(text, maxCellText) }
-        let preserve = text.first?.isWhitespace == true || text.last?.isWhitespace == true ? " xml:space=\"preserve\"" : ""
-        return "<c r=\"\(reference)\"\(style.map { " s=\"\($0)\"" } ?? "") t=\"inlineStr\"><is><t\(preserve)>\(escape(text))</t></is></c>"
+    /// Whether the text's first or last character is whitespace (kept with
+    /// `xml:space="preserve"`): read from the bytes when that character is plain ASCII.
+    private static func startsOrEndsWithWhitespace(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        guard let first = utf8.first, let last = utf8.last else { return false }
+        func isASCIISpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+        // An ASCII byte followed (or preceded) by another ASCII byte is a character of its own,
+        // or part of "\r\n", which is whitespace either way.
+        let ascii = first < 0x80 && last < 0x80 && (utf8.count < 2 || utf8[utf8.index(after: utf8.startIndex)] < 0x80
+                                                     && utf8[utf8.index(before: utf8.index(before: utf8.endIndex))] < 0x80)
+        guard ascii else { return text.first?.isWhitespace == true || text.last?.isWhitespace == true }
+        return isASCIISpace(first) || isASCIISpace(last)
     }
 
     /// Characters a cell shows, for the column width.
@@ -225,11 +273,16 @@ package struct Workbook: Sendable {
 
     /// `-?digits(.digits)?`: the only numeric text written into a `<v>`.
     private static func isDecimal(_ text: String) -> Bool {
-        var bytes = Substring(text).utf8[...]
-        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
-        let parts = bytes.split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count) else { return false }
-        return parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }
+        var digits = 0, point = false, afterPoint = 0
+        for (i, byte) in text.utf8.enumerated() {
+            switch byte {
+            case UInt8(ascii: "-") where i == 0: continue
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): if point { afterPoint += 1 } else { digits += 1 }
+            case UInt8(ascii: ".") where !point && digits > 0: point = true
+            default: return false
+            }
+        }
+        return digits > 0 && (!point || afterPoint > 0)
     }
 
     /// The column letters of a zero-based column: A ... Z, AA ... XFD.
@@ -249,21 +302,32 @@ package struct Workbook: Sendable {
     /// Text for an XML element or attribute: `& < > "` escaped, characters XML 1.0 forbids
     /// (controls other than tab, LF and CR; U+FFFE, U+FFFF) dropped.
     package static func escape(_ text: String) -> String {
-        var out = ""
-        out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
-                out.unicodeScalars.append(scalar)
+        var out: [UInt8] = []
+        appendEscaped(text, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `escape`, appended to `out` byte by byte (the text is valid UTF-8: U+FFFE and U+FFFF
+    /// are the bytes EF BF BE and EF BF BF).
+    private static func appendEscaped(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            var i = 0
+            while i < bytes.count {
+                let byte = bytes[i]
+                switch byte {
+                case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
+                case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
+                case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
+                case UInt8(ascii: "\""): out.append(contentsOf: "&quot;".utf8)
+                case 0x09, 0x0A, 0x0D: out.append(byte)
+                case 0xEF where i + 2 < bytes.count && bytes[i + 1] == 0xBF && (bytes[i + 2] == 0xBE || bytes[i + 2] == 0xBF):
+                    i += 2
+                default: if byte >= 0x20 { out.append(byte) }
+                }
+                i += 1
             }
         }
-        return out
     }
 
     /// Sheet names Excel accepts: `[ ] : * ? / \` replaced by `_`, no leading or trailing
