@@ -18,8 +18,6 @@ package final class BatchInsert<Values> {
     @exclusivity(unchecked) private var full: Statement?
     /// The insert's columns in the order `head` lists them.
     private let layout: [Column]
-    /// Values every row shares, bound once per statement.
-    private let constants: [SQLValue]
 
     /// One column of the insert: bound for each row, or one value all rows share (a file id,
     /// a run id, a cut-off), a single parameter every row of a statement refers to, bound
@@ -39,7 +37,6 @@ package final class BatchInsert<Values> {
         self.head = head
         self.layout = layout
         self.columns = layout.filter { if case .row = $0 { return true } else { return false } }.count
-        self.constants = layout.compactMap { if case .shared(let value) = $0 { return value } else { return nil } }
         self.rowsPerStatement = rowsPerStatement
         self.bind = bind
         pending.reserveCapacity(rowsPerStatement)
@@ -81,14 +78,11 @@ package final class BatchInsert<Values> {
             }.joined(separator: ", ") + ")"
         }
         let statement = try db.prepare(head + " " + tuples.joined(separator: ", "))
-        for (k, value) in constants.enumerated() {
-            let index = rows * columns + k + 1
-            switch value {
-            case .null: try statement.bindNull(index)
-            case .int(let v): try statement.bind(v, at: index)
-            case .double(let v): try statement.bind(v, at: index)
-            case .text(let v): try statement.bind(v, at: index)
-            }
+        // The shared values, bound once: their parameters follow every row's own.
+        var shared = rows * columns
+        for case .shared(let value) in layout {
+            shared += 1
+            try statement.bind(value, at: shared)
         }
         return statement
     }

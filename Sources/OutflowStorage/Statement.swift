@@ -41,13 +41,16 @@ public final class Statement {
     /// `reset()`. SQLite refuses a binding while the statement is mid-step, so bind before
     /// the first `step()` or after `run()`/`reset()`.
     public func bind(_ values: [SQLValue]) throws {
-        for (index, value) in values.enumerated() {
-            switch value {
-            case .null: try bindNull(index + 1)
-            case .int(let v): try bind(v, at: index + 1)
-            case .double(let v): try bind(v, at: index + 1)
-            case .text(let v): try bind(v, at: index + 1)
-            }
+        for (index, value) in values.enumerated() { try bind(value, at: index + 1) }
+    }
+
+    /// Binds one value of any kind at the 1-based `index`.
+    public func bind(_ value: SQLValue, at index: Int) throws {
+        switch value {
+        case .null: try bindNull(index)
+        case .int(let v): try bind(v, at: index)
+        case .double(let v): try bind(v, at: index)
+        case .text(let v): try bind(v, at: index)
         }
     }
 
