@@ -35,10 +35,10 @@ public struct CohortBuilder: Sendable {
             for c in candidates where person(c) != last { count += 1; last = person(c) }
             return count
         }
-        func indexDay(_ e: Episode) -> Day? { cohort.index == .end ? e.end : e.start }
+        func indexDay(_ position: Int) -> Day? { cohort.index == .end ? episodes[position].end : episodes[position].start }
 
         // 1. Episodes of the snapshot in force (all delivered) ...
-        var current = episodes.indices.map { Candidate(position: Int32($0), index: indexDay(episodes[$0]) ?? episodes[$0].start) }
+        var current = episodes.indices.map { Candidate(position: Int32($0), index: indexDay($0) ?? episodes[$0].start) }
         // ... each step filters the candidates in place and records what it excluded.
         func step(_ reason: String, _ change: (inout [Candidate]) -> Void) {
             let (beforeEntries, beforePersons) = (current.count, distinctPersons(current))
@@ -53,9 +53,7 @@ public struct CohortBuilder: Sendable {
         keep("registration episodes started on or before the cut-off") { episodes[Int($0.position)].start <= asOf }
 
         // 2. Has an index date (with index "end": no end date means still participating).
-        keep(cohort.index == .end ? "has an end date (not still participating)" : "has a start date") {
-            cohort.index == .start || episodes[Int($0.position)].end != nil
-        }
+        keep(cohort.index == .end ? "has an end date (not still participating)" : "has a start date") { indexDay(Int($0.position)) != nil }
 
         // 3. Index date on or before the cut-off.
         keep("index date on or before the cut-off") { $0.index <= asOf }
